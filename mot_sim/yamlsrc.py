@@ -1,0 +1,148 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Trainer-written files are untrusted: only the safe constructors run, anchors and aliases
+are refused (no billion-laughs), duplicate keys are refused (PyYAML would silently keep
+the last one), and files over 1 MiB are rejected before they are parsed. Every value's
+position is kept so later validation can report ``PATH:LINE:COL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from mot_sim.errors import InputError, Problem
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """A parsed document plus the (line, col) of each value, keyed by its path."""
+
+    path: str
+    data: Any
+    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: tuple[Any, ...]) -> tuple[int, int]:
+        """Best position for ``loc``: the deepest known ancestor (unknown parts skipped)."""
+        best = self.marks.get((), (1, 1))
+        prefix: Loc = ()
+        for part in loc:
+            candidate = (*prefix, part)
+            if candidate in self.marks:
+                prefix = candidate
+                best = self.marks[candidate]
+        return best
+
+    def problem(self, loc: tuple[Any, ...], message: str) -> Problem:
+        line, col = self.where(loc)
+        return Problem(self.path, line, col, message)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases while composing."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases are not allowed in mot-sim files", event.start_mark
+            )
+        if getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not allowed in mot-sim files", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def load_text(text: str, path: str) -> Located:
+    """Parse one YAML document from ``text``; raise :class:`InputError` on any problem."""
+    try:
+        loader = _StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+            located = Located(path, None)
+            if node is not None:
+                located.data = _construct(loader, node, (), located, 0)
+            return located
+        finally:
+            loader.dispose()
+    except InputError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or exc.context or "invalid YAML"
+        raise InputError([Problem(path, line, col, f"YAML syntax: {message}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        raise InputError([Problem(path, line, col, f"YAML: {exc.reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(path, 1, 1, f"YAML: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(path, 1, 1, "YAML nesting is too deep")]) from None
+
+
+def load_file(path: Path) -> Located:
+    """Read and parse ``path`` with the size bound and UTF-8 check applied first."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError([Problem(name, 1, 1, f"file is {size} bytes; the limit is 1 MiB")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _position(raw[: exc.start].decode("utf-8", "replace"), exc.start)
+        raise InputError([Problem(name, line, col, "file is not UTF-8 text")]) from None
+    return load_text(text, name)
+
+
+def _construct(loader: _StrictLoader, node: Node, loc: Loc, out: Located, depth: int) -> Any:
+    out.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if depth > MAX_DEPTH:
+        raise InputError([out.problem(loc, "nesting is too deep")])
+    if isinstance(node, ScalarNode):
+        return loader.construct_object(node, deep=True)
+    if isinstance(node, SequenceNode):
+        return [
+            _construct(loader, child, (*loc, i), out, depth + 1)
+            for i, child in enumerate(node.value)
+        ]
+    if isinstance(node, MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _construct(loader, key_node, (*loc, "<key>"), out, depth + 1)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise InputError([out.problem((*loc, "<key>"), "mapping keys must be plain text")])
+            if key in result:
+                raise InputError([out.problem((*loc, "<key>"), f"duplicate key {key!r}")])
+            result[key] = _construct(loader, value_node, (*loc, key), out, depth + 1)
+            # Point a mapping entry at its key: "unknown key" and "wrong type" read best there.
+            out.marks[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        out.marks.pop((*loc, "<key>"), None)
+        return result
+    raise InputError([out.problem(loc, "unsupported YAML node")])  # pragma: no cover
+
+
+def iter_yaml_files(directory: Path) -> Iterator[Path]:
+    """The ``*.yaml``/``*.yml`` files of a directory, in a stable order."""
+    yield from sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})
