@@ -1,0 +1,224 @@
+"""Loading and validating the rule library, the rubric and scenarios.
+
+Every problem becomes a located :class:`~mot_sim.errors.Problem`; nothing here raises
+anything but :class:`~mot_sim.errors.InputError` for bad input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from mot_sim import locations, templating
+from mot_sim.errors import InputError, Problem, UnknownIdError
+from mot_sim.models import STAGE_IDS, Rubric, Rule, RuleFile, Scenario
+from mot_sim.yamlsrc import Located, iter_yaml_files, load_file
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _describe(err: Any) -> str:
+    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "str")))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {str(err['loc'][-1])!r}"
+    if kind == "missing":
+        return f"missing required key {loc!r}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg
+
+
+def validate_model(model: type[M], doc: Located) -> M:
+    """Validate ``doc`` against ``model``; located problems on failure."""
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.problem((), "expected a mapping of keys at the top level")])
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems: list[Problem] = []
+        seen: set[str] = set()
+        for err in exc.errors():
+            # A union of pattern forms reports once per form; one message per place is enough.
+            p = doc.problem(tuple(err["loc"]), _describe(err))
+            if str(p) not in seen:
+                seen.add(str(p))
+                problems.append(p)
+        raise InputError(problems) from None
+
+
+def _fingerprint(paths: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Library:
+    """The shared phrase rules and the rubric, as loaded."""
+
+    rules: list[Rule]
+    rubric: Rubric
+    fingerprint: str
+    by_id: dict[str, Rule] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.rules}
+
+
+def load_library(directory: Path | None = None) -> Library:
+    """Load ``rubric.yaml`` and every ``rules/*.yaml`` under the scoring directory."""
+    directory = directory or locations.scoring_dir()
+    problems: list[Problem] = []
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    rule_files = list(iter_yaml_files(directory / "rules")) if (directory / "rules").is_dir() else []
+    for path in rule_files:
+        try:
+            doc = load_file(path)
+            rf = validate_model(RuleFile, doc)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        for i, rule in enumerate(rf.rules):
+            if rule.id in seen:
+                problems.append(doc.problem(("rules", i, "id"),
+                                            f"rule id {rule.id!r} already defined in {seen[rule.id]}"))
+                continue
+            seen[rule.id] = path.name
+            if rf.locale and rule.locale is None:
+                rule = rule.model_copy(update={"locale": rf.locale})
+            rules.append(rule)
+    rubric: Rubric | None = None
+    rubric_path = directory / "rubric.yaml"
+    try:
+        rubric = validate_model(Rubric, load_file(rubric_path))
+    except InputError as exc:
+        problems += exc.problems
+    if not rule_files:
+        problems.append(Problem(str(directory / "rules"), 1, 1, "no rule files found"))
+    if problems or rubric is None:
+        raise InputError(problems)
+    return Library(rules, rubric, _fingerprint([rubric_path, *rule_files]))
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    scenario: Scenario
+    path: Path
+    fingerprint: str
+
+
+def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
+    """Checks that need the rule library or templates: unknown ids, clashes, bad templates."""
+    problems: list[Problem] = []
+    known = set(library.by_id)
+    own: set[str] = set()
+    for sid in STAGE_IDS:
+        stage = sc.stage(sid)
+        for i, rule in enumerate(stage.rules):
+            if rule.id in known or rule.id in own:
+                problems.append(doc.problem(("stages", sid, "rules", i, "id"),
+                                            f"rule id {rule.id!r} is already defined"))
+            own.add(rule.id)
+    all_ids = known | own
+
+    def unknown(loc: tuple[Any, ...], rule_id: str) -> None:
+        if rule_id not in all_ids:
+            problems.append(doc.problem(loc, f"unknown rule id {rule_id!r}"))
+
+    for rid in sc.customer.sensitive_to:
+        unknown(("customer", "sensitive_to", rid), rid)
+    for sid in STAGE_IDS:
+        stage = sc.stage(sid)
+        for i, rid in enumerate(stage.exclude_rules):
+            unknown(("stages", sid, "exclude_rules", i), rid)
+        lines: list[tuple[tuple[Any, ...], str]] = [
+            (("stages", sid, "customer", i), t) for i, t in enumerate(stage.customer)
+        ]
+        for outcome in ("good", "mixed", "poor"):
+            lines += [(("stages", sid, "reactions", outcome, i), t)
+                      for i, t in enumerate(getattr(stage.reactions, outcome))]
+        for loc, text in lines:
+            err = templating.check(text)
+            if err:
+                problems.append(doc.problem(loc, err))
+    err = templating.check(sc.customer.walk_out_line)
+    if err:
+        problems.append(doc.problem(("customer", "walk_out_line"), err))
+    for i, ex in enumerate(sc.examples):
+        for key in ("hits", "not_hits"):
+            for j, rid in enumerate(getattr(ex.expect, key)):
+                unknown(("examples", i, "expect", key, j), rid)
+    return problems
+
+
+def load_scenario(path: Path, library: Library) -> LoadedScenario:
+    """Load and fully validate one scenario file."""
+    doc = load_file(path)
+    sc = validate_model(Scenario, doc)
+    problems = _semantic(doc, sc, library)
+    if problems:
+        raise InputError(problems)
+    return LoadedScenario(sc, path, _fingerprint([path]))
+
+
+def scenario_paths(extra_dirs: list[str] | None = None) -> list[Path]:
+    """Scenario files: built-in first, then extra directories in the order given."""
+    paths: list[Path] = []
+    for d in [locations.builtin_scenarios_dir(), *locations.extra_scenario_dirs(extra_dirs)]:
+        if d.is_dir():
+            paths += list(iter_yaml_files(d))
+        elif d.is_file():
+            paths.append(d)
+    return paths
+
+
+@dataclass
+class Catalog:
+    """Every scenario found, plus the library they are scored against."""
+
+    library: Library
+    scenarios: dict[str, LoadedScenario]
+    problems: list[Problem]
+
+    def get(self, scenario_id: str) -> LoadedScenario:
+        try:
+            return self.scenarios[scenario_id]
+        except KeyError:
+            raise UnknownIdError("scenario", scenario_id, sorted(self.scenarios)) from None
+
+    def fingerprint(self, scenario_id: str) -> str:
+        """Content hash of the scenario and the rules and rubric it is scored with."""
+        return hashlib.sha256(
+            (self.get(scenario_id).fingerprint + self.library.fingerprint).encode()
+        ).hexdigest()[:16]
+
+
+def load_catalog(extra_dirs: list[str] | None = None, *, strict: bool = False) -> Catalog:
+    """Load the library and all scenarios. Broken scenario files are collected in
+    ``problems`` (or raised when ``strict``) so one bad file does not hide the others."""
+    library = load_library()
+    scenarios: dict[str, LoadedScenario] = {}
+    problems: list[Problem] = []
+    for path in scenario_paths(extra_dirs):
+        try:
+            loaded = load_scenario(path, library)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        sid = loaded.scenario.id
+        if sid in scenarios:
+            problems.append(Problem(str(path), 1, 1,
+                                    f"scenario id {sid!r} already used by {scenarios[sid].path}"))
+            continue
+        scenarios[sid] = loaded
+    if strict and problems:
+        raise InputError(problems)
+    return Catalog(library, scenarios, problems)

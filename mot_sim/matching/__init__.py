@@ -1,0 +1,1 @@
+"""Reply analysis and rule matching (no UI, no I/O)."""

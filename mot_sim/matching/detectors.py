@@ -1,0 +1,234 @@
+"""Built-in detectors for what a list of phrases expresses badly.
+
+Each detector returns token ranges ``(first, last)`` (inclusive) over ``Analysis.tokens``.
+They work on the normalised joined text, so contractions and case are already folded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from mot_sim.matching.analysis import Analysis
+from mot_sim.matching.text import has_cjk, tokenize
+
+TokenRange = tuple[int, int]
+
+_NUM = (
+    r"(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|fifteen|twenty|thirty|forty|forty eight|sixty|ninety|half an?|a couple of|a few)"
+)
+_UNIT = r"(?:(?:working|business|calendar) )?(?:minute|min|hour|hr|day|week|month)s?"
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_CLOCK = r"(?:\d{1,2}(?:[:.]\d{2})? ?(?:am|pm|a m|p m|o clock)|\d{1,2}:\d{2}|noon|midday|midnight)"
+_CONCRETE = [
+    rf"\bby (?:the end of |close of )?(?:today|tonight|tomorrow(?: morning| afternoon| evening)?"
+    rf"|this (?:morning|afternoon|evening)|{_DAY}(?: morning| afternoon| evening| noon)?"
+    rf"|{_CLOCK}|lunchtime|end of (?:the )?(?:day|week|month)|business|the \d{{1,2}}(?:st|nd|rd|th)?"
+    rf"|the end of (?:today|the day|the week))",
+    rf"\bwithin (?:the next )?{_NUM} {_UNIT}",
+    rf"\bin (?:about |around |roughly |under |less than |the next )?{_NUM} {_UNIT}",
+    rf"\b(?:at|before|until|from) {_CLOCK}",
+    rf"\b(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| at| before)?",
+    r"\b(?:later )?(?:today|tonight|tomorrow)(?: morning| afternoon| evening)?",
+    r"\bthis (?:morning|afternoon|evening)\b",
+    rf"\b\d+ {_UNIT}\b",
+    r"\d+\s*(?:分钟|小时|个小时|天|个工作日|工作日)(?:内|之内|以内)?",
+    r"(?:今天|明天|后天|本周[一二三四五六日]?|周[一二三四五六日]|星期[一二三四五六日天])(?:上午|中午|下午|晚上)?",
+    r"\d{1,2}\s*[点時时](?:半|\d+分)?(?:之前|以前|前)?",
+]
+_VAGUE = [
+    r"\bat some (?:point|stage)\b", r"\bsome ?time\b(?! (?:today|tomorrow|this))",
+    r"\beventually\b", r"\bwhen (?:it is|its|they are|we are|i am) (?:done|ready|finished|free)\b",
+    r"\bas soon as (?:possible|we can|i can|we are able)\b", r"\basap\b", r"\bin due course\b",
+    r"\bsooner or later\b", r"\bone of these days\b", r"(?<!as )\bsoon\b(?! as)",
+    r"\bshortly\b", r"\blater\b(?! (?:today|this|tonight|on))", r"\bwe will see\b",
+    r"\bwhenever\b", r"\bat a later (?:date|time)\b", r"\bin a (?:while|bit)\b",
+    r"\bwhen we (?:get|have) (?:a chance|time|round to it)\b", r"\bno idea how long\b",
+    r"迟早", r"以后再说", r"有空(?:的时候)?", r"尽快", r"过段时间", r"回头",
+]
+_RESTATE = [
+    r"\b(?:so )?if i (?:understand|have understood|understood|heard|have got)\b",
+    r"\bso what (?:you are|i am hearing|i hear)\b", r"\bwhat i am hearing\b",
+    r"\b(?:let me|just to|to) (?:make sure|check|confirm) (?:that )?i (?:understand|have|heard|got)\b",
+    r"\bjust to (?:confirm|recap|check|be clear)\b", r"\bto (?:recap|summarize|sum up)\b",
+    r"\blet me (?:repeat|recap|summarize|play that back)\b", r"\bin other words\b",
+    r"\bso (?:you are saying|you have|you had|you would like|you want|your)\b",
+    r"\bif i have this right\b", r"\bcorrect me if i am wrong\b",
+    r"您的意思是", r"如果我没(?:理解|听)错", r"也就是说", r"我(?:再)?确认一下", r"我理解的是",
+]
+_OPEN_LEAD = re.compile(
+    r"^(?:(?:so|and|okay|ok|right|now|please|sir|madam|and so) )*(?:what|how|why|when|where|which|who|whose|tell me"
+    r"|could you (?:tell|describe|explain|walk|talk|share)|can you (?:tell|describe|explain|walk|share)"
+    r"|would you (?:tell|describe|explain|walk|share|mind telling)|walk me through|help me understand"
+    r"|describe|explain|talk me through)\b"
+)
+_OPEN_NO_MARK = re.compile(
+    r"^(?:(?:so|and|okay|ok|please) )*(?:tell me|walk me through|help me understand|describe"
+    r"|explain|(?:could|can|would) you (?:tell|describe|explain|walk|talk|share)"
+    r"|what happened|how (?:can|may|could) i help|what can i do)\b"
+)
+_CLOSED_LEAD = re.compile(
+    r"^(?:(?:so|and|okay|ok|right|just) )*(?:is|are|was|were|do|does|did|can|could|would|will|shall|should"
+    r"|have|has|had|may|am|might)\b"
+)
+_ZH_OPEN = re.compile(r"什么|怎么|为什么|哪|如何|多少|几")
+_ZH_CLOSED = re.compile(r"(?:吗|对吗|是吗|好吗|可以吗|行吗)[?？]?$")
+_TITLES = frozenset(
+    "mr mrs ms miss mx dr sir madam mister doctor professor prof".split()
+)
+_ZH_TITLES = ("先生", "女士", "小姐", "老师", "总")
+
+
+def _regex_ranges(a: Analysis, patterns: list[re.Pattern[str]]) -> list[TokenRange]:
+    out: list[TokenRange] = []
+    for rx in patterns:
+        for m in rx.finditer(a.joined):
+            rng = a.tokens_of_joined(m.start(), m.end())
+            if rng:
+                out.append(rng)
+    return out
+
+
+_C_CONCRETE = [re.compile(p) for p in _CONCRETE]
+_C_VAGUE = [re.compile(p) for p in _VAGUE]
+_C_RESTATE = [re.compile(p) for p in _RESTATE]
+_YOU = frozenset({"you", "your", "yours", "we", "our", "您", "你"})
+
+
+def time_concrete(a: Analysis) -> list[TokenRange]:
+    """A commitment to a specific time or interval ("by Friday", "within 3 working days")."""
+    return _regex_ranges(a, _C_CONCRETE)
+
+
+def time_vague(a: Analysis) -> list[TokenRange]:
+    """A promise with no time attached ("at some point", "eventually", "soon")."""
+    return _regex_ranges(a, _C_VAGUE)
+
+
+def _sentences(a: Analysis) -> list[tuple[int, int, str]]:
+    """(first token, last token, normalised text) of each sentence."""
+    out: list[tuple[int, int, str]] = []
+    start = 0
+    for i, tok in enumerate(a.tokens):
+        last = i == len(a.tokens) - 1
+        if last or a.sentence_of[i + 1] != a.sentence_of[i]:
+            text = " ".join(t.norm for t in a.tokens[start : i + 1] if t.kind != "punct")
+            if has_cjk(text):
+                text = "".join(t.norm for t in a.tokens[start : i + 1])
+            out.append((start, i, text))
+            start = i + 1
+        del tok
+    return out
+
+
+def _questions(a: Analysis, want_open: bool) -> list[TokenRange]:
+    out: list[TokenRange] = []
+    for first, last, text in _sentences(a):
+        asked = a.tokens[last].norm in {"?", "？"}
+        if has_cjk(text):
+            is_open = bool(_ZH_OPEN.search(text)) and (asked or text.endswith("呢"))
+            is_closed = not is_open and bool(_ZH_CLOSED.search(text))
+        else:
+            lead_open = bool(_OPEN_LEAD.match(text))
+            # Typed chat often drops the "?"; accept only leads that cannot be statements.
+            is_open = lead_open and (asked or bool(_OPEN_NO_MARK.match(text)))
+            is_closed = asked and not lead_open and (
+                bool(_CLOSED_LEAD.match(text)) or text.endswith(
+                    ("right", "correct", "is that right", "ok", "okay", "yes"))
+            )
+        if (is_open if want_open else is_closed):
+            out.append((first, last))
+    return out
+
+
+def question_open(a: Analysis) -> list[TokenRange]:
+    """An open question that invites the customer to explain (what/how/why, tell me...)."""
+    return _questions(a, want_open=True)
+
+
+def question_closed(a: Analysis) -> list[TokenRange]:
+    """A closed question that confirms a fact (is/do/can..., or a tag like ", right?")."""
+    return _questions(a, want_open=False)
+
+
+def _name_variants(name: str) -> list[list[str]]:
+    toks = [t.norm for t in tokenize(name) if t.kind != "punct"]
+    if not toks:
+        return []
+    variants = [toks]
+    if has_cjk(name):
+        family = toks[0]
+        variants += [[family, *list(title)] for title in _ZH_TITLES]
+    else:
+        variants += [[t] for t in toks if t not in _TITLES and len(t) > 1]
+    return variants
+
+
+def _find_sequences(a: Analysis, variants: list[list[str]]) -> list[TokenRange]:
+    out: list[TokenRange] = []
+    words = a.words
+    norms = [a.tokens[i].norm for i in words]
+    for seq in variants:
+        n = len(seq)
+        for j in range(len(norms) - n + 1):
+            if norms[j : j + n] == seq:
+                out.append((words[j], words[j + n - 1]))
+    return out
+
+
+def customer_name(a: Analysis) -> list[TokenRange]:
+    """The customer addressed by name (surname with or without title, or first name)."""
+    return _find_sequences(a, _name_variants(a.context.customer_name))
+
+
+_INTRO_EN = re.compile(
+    r"\b(?:my name is|i am|this is|you are speaking (?:to|with)|you are talking to|it is) (\w+)"
+)
+_INTRO_ZH = re.compile(r"我(?:是|叫)(\w+)")
+
+
+def self_intro(a: Analysis) -> list[TokenRange]:
+    """The trainee gives their own name ("my name is Sam", "this is Sam", "我是小王")."""
+    names = {t.norm for t in tokenize(a.context.trainee_name) if t.kind != "punct"}
+    names -= _TITLES
+    out: list[TokenRange] = []
+    for rx in (_INTRO_EN, _INTRO_ZH):
+        for m in rx.finditer(a.joined):
+            said = m.group(1)
+            lead = m.group(0)
+            # "my name is ..." is an introduction whatever follows; "I am X" only with the
+            # trainee's own name, or "I am sorry" would count.
+            if lead.startswith(("my name is", "我叫")) or any(n and said.startswith(n) for n in names):
+                rng = a.tokens_of_joined(m.start(), m.end())
+                if rng:
+                    out.append(rng)
+    for rng in _find_sequences(a, [[n, "speaking"] for n in names]):
+        out.append(rng)
+    return out
+
+
+def restate(a: Analysis) -> list[TokenRange]:
+    """Restating what the customer said ("so if I understand, you..."): a lead-in followed
+    by a reference to the customer within the same sentence."""
+    out: list[TokenRange] = []
+    for first, last in _regex_ranges(a, _C_RESTATE):
+        sentence = a.sentence_of[first]
+        tail = [
+            t for i, t in enumerate(a.tokens[first:], start=first)
+            if a.sentence_of[i] == sentence
+        ]
+        if any(t.norm in _YOU for t in tail) or has_cjk(a.tokens[first].norm):
+            out.append((first, last))
+    return out
+
+
+DETECTORS: dict[str, Callable[[Analysis], list[TokenRange]]] = {
+    "time_concrete": time_concrete,
+    "time_vague": time_vague,
+    "question_open": question_open,
+    "question_closed": question_closed,
+    "customer_name": customer_name,
+    "self_intro": self_intro,
+    "restate": restate,
+}

@@ -1,0 +1,287 @@
+"""Compile phrase rules once; match each reply against them quickly and explainably.
+
+Phrases become sequences of stems over a shared vocabulary. Each distinct reply word is
+looked up once (exactly, then typo-tolerantly with rapidfuzz's OSA distance over a
+first-letter bucket), so the cost per reply grows with its length, not with the size of
+the rule library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from mot_sim.matching.analysis import Analysis
+from mot_sim.matching.detectors import DETECTORS
+from mot_sim.matching.text import CLAUSE_BREAK, tokenize
+from mot_sim.models import DetectorPattern, Pattern, PhrasePattern, RegexPattern, Rule
+
+GAP = -1  # "..." in a phrase: up to GAP_WORDS words of anything
+GAP_WORDS = 4
+NEGATORS = frozenset(
+    {"not", "no", "never", "nothing", "without", "hardly", "neither", "nor",
+     "不", "没", "没有", "别", "未", "无", "非"}
+)
+NEGATION_WINDOW = 3
+
+
+def allowed_edits(word: str) -> int:
+    """Typos tolerated in a rule word of this length (short words must be exact)."""
+    if not word.isascii() or not word.isalpha():
+        return 0
+    n = len(word)
+    return 0 if n <= 4 else 1 if n <= 8 else 2
+
+
+class Vocabulary:
+    """Every stem used by a phrase, with a cached typo-tolerant reverse lookup."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self._buckets: dict[str, list[str]] = {}
+        self._cache: dict[str, tuple[tuple[int, bool], ...]] = {}
+
+    def add(self, stem: str) -> int:
+        if stem not in self.ids:
+            self.ids[stem] = len(self.ids)
+            if allowed_edits(stem):
+                self._buckets.setdefault(stem[0], []).append(stem)
+            self._cache.clear()
+        return self.ids[stem]
+
+    def lookup(self, stem: str) -> tuple[tuple[int, bool], ...]:
+        """Vocabulary ids this reply stem matches, each with whether it matched exactly."""
+        cached = self._cache.get(stem)
+        if cached is not None:
+            return cached
+        found: list[tuple[int, bool]] = []
+        exact = self.ids.get(stem)
+        if exact is not None:
+            found.append((exact, True))
+        bucket = self._buckets.get(stem[:1]) if len(stem) >= 4 and stem.isascii() else None
+        if bucket:
+            for choice, dist, _ in process.extract(
+                stem, bucket, scorer=OSA.distance, score_cutoff=2, limit=None
+            ):
+                if 0 < dist <= allowed_edits(choice) and abs(len(choice) - len(stem)) <= dist:
+                    found.append((self.ids[choice], False))
+        result = tuple(found)
+        if len(self._cache) > 200_000:  # bound memory on endless unique input
+            self._cache.clear()
+        self._cache[stem] = result
+        return result
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    source: str
+    kind: str  # phrase, regex or detector
+    elements: tuple[int, ...] = ()
+    regex: re.Pattern[str] | None = None
+    detector: str = ""
+
+    @property
+    def max_fuzzy(self) -> int:
+        words = sum(1 for e in self.elements if e != GAP)
+        return max(1, words // 3)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    patterns: tuple[CompiledPattern, ...]
+    unless: tuple[CompiledPattern, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule that fired: where, on which words, and whether it counts."""
+
+    rule: Rule
+    start: int
+    end: int
+    text: str
+    pattern: str
+    fuzzy: bool = False
+    ignored: str = ""  # why a match was set aside (negated, context), empty if it counts
+
+
+def _compile(pattern: Pattern, vocab: Vocabulary) -> CompiledPattern:
+    if isinstance(pattern, str):
+        pattern = PhrasePattern(phrase=pattern)
+    if isinstance(pattern, RegexPattern):
+        return CompiledPattern(pattern.regex, "regex", regex=re.compile(pattern.regex))
+    if isinstance(pattern, DetectorPattern):
+        return CompiledPattern(f"<{pattern.detector}>", "detector", detector=pattern.detector)
+    elements: list[int] = []
+    for chunk in re.split(r"(\.\.\.|…)", pattern.phrase):
+        if chunk in {"...", "…"}:
+            elements.append(GAP)
+            continue
+        elements += [vocab.add(t.stem) for t in tokenize(chunk) if t.kind != "punct"]
+    while elements and elements[0] == GAP:
+        elements.pop(0)
+    while elements and elements[-1] == GAP:
+        elements.pop()
+    return CompiledPattern(pattern.phrase, "phrase", elements=tuple(elements))
+
+
+class Matcher:
+    """All rules of a library, compiled against one vocabulary."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.vocab = Vocabulary()
+        self.rules: list[CompiledRule] = []
+        for rule in rules:
+            pats = tuple(p for p in (_compile(x, self.vocab) for x in rule.patterns)
+                         if p.kind != "phrase" or p.elements)
+            unless = tuple(_compile(x, self.vocab) for x in rule.unless)
+            self.rules.append(CompiledRule(rule, pats, unless))
+
+    # -- per reply -------------------------------------------------------------------
+    def _word_matches(self, a: Analysis) -> list[dict[int, bool]]:
+        return [dict(self.vocab.lookup(a.tokens[i].stem)) for i in a.words]
+
+    def _phrase_ranges(
+        self, a: Analysis, p: CompiledPattern, wm: list[dict[int, bool]]
+    ) -> list[tuple[int, int, bool]]:
+        els = p.elements
+        n = len(a.words)
+        out: list[tuple[int, int, bool]] = []
+        first = els[0]
+        for start in range(n):
+            exact0 = wm[start].get(first)
+            if exact0 is None:
+                continue
+            sentence = a.sentence_of[a.words[start]]
+            end = self._extend(a, els, 1, start + 1, sentence, 0 if exact0 else 1, p.max_fuzzy, wm)
+            if end is not None:
+                out.append((a.words[start], a.words[end[0] - 1], end[1] > 0))
+        return out
+
+    def _extend(
+        self, a: Analysis, els: Sequence[int], k: int, j: int, sentence: int,
+        fuzzy: int, max_fuzzy: int, wm: list[dict[int, bool]],
+    ) -> tuple[int, int] | None:
+        if fuzzy > max_fuzzy:
+            return None
+        if k == len(els):
+            return j, fuzzy
+        el = els[k]
+        if el == GAP:
+            for skip in range(GAP_WORDS + 1):
+                if j + skip > len(a.words):
+                    break
+                if skip and a.sentence_of[a.words[j + skip - 1]] != sentence:
+                    break
+                found = self._extend(a, els, k + 1, j + skip, sentence, fuzzy, max_fuzzy, wm)
+                if found is not None:
+                    return found
+            return None
+        if j >= len(a.words) or a.sentence_of[a.words[j]] != sentence:
+            return None
+        exact = wm[j].get(el)
+        if exact is None:
+            return None
+        return self._extend(a, els, k + 1, j + 1, sentence, fuzzy + (not exact), max_fuzzy, wm)
+
+    def _ranges(
+        self, a: Analysis, p: CompiledPattern, wm: list[dict[int, bool]]
+    ) -> list[tuple[int, int, bool]]:
+        if p.kind == "phrase":
+            return self._phrase_ranges(a, p, wm)
+        if p.kind == "regex" and p.regex is not None:
+            out = []
+            for m in p.regex.finditer(a.joined):
+                rng = a.tokens_of_joined(m.start(), m.end())
+                if rng:
+                    out.append((rng[0], rng[1], False))
+            return out
+        return [(f, last, False) for f, last in DETECTORS[p.detector](a)]
+
+    @staticmethod
+    def _negated(a: Analysis, first: int, last: int) -> str:
+        # "of course not", "I can not": a negator straight after the match cancels it too.
+        after = last + 1
+        if after < len(a.tokens) and a.tokens[after].norm in {"not", "never"}:
+            return a.tokens[after].norm
+        seen = 0
+        i = first - 1
+        while i >= 0 and seen < NEGATION_WINDOW:
+            tok = a.tokens[i]
+            if tok.kind == "punct" and tok.norm in CLAUSE_BREAK:
+                break
+            if tok.norm == "but":
+                break
+            if tok.norm in NEGATORS:
+                # "not only ..." and "no doubt" do not negate what follows.
+                nxt = a.tokens[i + 1].norm if i + 1 < len(a.tokens) else ""
+                if nxt not in {"only", "just", "doubt", "problem"}:
+                    return tok.norm
+            if tok.kind != "punct":
+                seen += 1
+            i -= 1
+        return ""
+
+    def match(self, a: Analysis, rules: Iterable[CompiledRule] | None = None) -> list[Hit]:
+        """Hits for ``a``: at most one counting hit per rule, plus set-aside matches."""
+        wm = self._word_matches(a)
+        counted: list[Hit] = []
+        ignored: list[Hit] = []
+        for cr in self.rules if rules is None else rules:
+            best: Hit | None = None
+            for p in cr.patterns:
+                for first, last, fuzzy in self._ranges(a, p, wm):
+                    start, end = a.span(first, last)
+                    hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy)
+                    why = self._negated(a, first, last) if cr.rule.negatable else ""
+                    if why:
+                        ignored.append(_set_aside(hit, f"negated by '{why}'"))
+                        continue
+                    ctx = self._context_veto(a, cr, first, wm)
+                    if ctx:
+                        ignored.append(_set_aside(hit, f"context: '{ctx}'"))
+                        continue
+                    if best is None or start < best.start:
+                        best = hit
+            if best is not None:
+                counted.append(best)
+        counted = _most_specific(counted)
+        counted.sort(key=lambda h: (h.start, h.rule.id))
+        return counted + [h for h in ignored if not any(c.rule.id == h.rule.id for c in counted)]
+
+    def _context_veto(
+        self, a: Analysis, cr: CompiledRule, first: int, wm: list[dict[int, bool]]
+    ) -> str:
+        if not cr.unless:
+            return ""
+        sentence = a.sentence_of[first]
+        for p in cr.unless:
+            for f, last, _ in self._ranges(a, p, wm):
+                if a.sentence_of[f] == sentence:
+                    s, e = a.span(f, last)
+                    return a.text[s:e]
+        return ""
+
+
+def _set_aside(hit: Hit, why: str) -> Hit:
+    return Hit(hit.rule, hit.start, hit.end, hit.text, hit.pattern, hit.fuzzy, why)
+
+
+def _most_specific(hits: list[Hit]) -> list[Hit]:
+    """Where a hit lies inside a longer hit of the other polarity, the longer one wins:
+    "sorry to keep you waiting" is a bad habit, not an apology."""
+    keep = []
+    for h in hits:
+        swallowed = any(
+            o is not h and o.rule.polarity != h.rule.polarity
+            and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
+            for o in hits
+        )
+        if not swallowed:
+            keep.append(h)
+    return keep
