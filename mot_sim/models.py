@@ -154,6 +154,12 @@ class Rubric(_Strict):
     silent: float = Field(
         35, ge=0, le=100, description="Used for a dimension without evidence when combining."
     )
+    empty: float = Field(
+        30, ge=0, le=100, description="Floor for a reply in which nothing good was found."
+    )
+    bad_spill: float = Field(
+        0.5, ge=0, le=2, description="Share of each bad rule's weight also taken off overall."
+    )
     pass_mark: float = Field(60, ge=0, le=100)
     outcomes: dict[Outcome, float] = Field(
         default_factory=lambda: {"good": 65, "mixed": 45, "poor": 0},

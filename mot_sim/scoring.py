@@ -161,13 +161,8 @@ class Scorer:
         factor, structure_notes = self._structure(analysis, counted)
         notes += structure_notes
         weights = scenario.stage(stage).weights or self.rubric.stage_weights[stage]
-        dims, scored = self._dimensions(counted, factor)
-        total_w = sum(weights.get(d, 0.0) for d in DIMENSIONS) or 1.0
-        overall = sum(
-            weights.get(d, 0.0) * (dims[d] if dims[d] is not None else self.rubric.silent)
-            for d in DIMENSIONS
-        ) / total_w
-        score = max(0, min(100, _round(overall)))
+        dims, scored = self._dimensions(counted)
+        score = self._combine(dims, weights, counted, factor)
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
         suggestions = self._suggest(scored, compiled.per_stage[stage])
         return ReplyResult(
@@ -181,9 +176,26 @@ class Scorer:
             factor=factor,
         )
 
-    def _dimensions(
-        self, hits: list[Hit], factor: float
-    ) -> tuple[dict[str, float | None], list[ScoredHit]]:
+    def _combine(
+        self, dims: dict[str, float | None], weights: dict[str, float], hits: list[Hit],
+        factor: float,
+    ) -> int:
+        """Overall score: dimensions weighted by the stage, minus the spill-over of bad
+        phrasing, with the structure factor applied above the empty floor."""
+        rb = self.rubric
+        any_good = any(h.rule.polarity == "good" for h in hits)
+        silent = rb.silent if any_good else rb.empty
+        total_w = sum(weights.get(d, 0.0) for d in DIMENSIONS) or 1.0
+        raw = sum(
+            weights.get(d, 0.0) * (v if (v := dims[d]) is not None else silent)
+            for d in DIMENSIONS
+        ) / total_w
+        if raw > rb.empty:
+            raw = rb.empty + (raw - rb.empty) * factor
+        raw -= rb.bad_spill * sum(h.rule.weight for h in hits if h.rule.polarity == "bad")
+        return max(0, min(100, _round(raw)))
+
+    def _dimensions(self, hits: list[Hit]) -> tuple[dict[str, float | None], list[ScoredHit]]:
         rb = self.rubric
         dims: dict[str, float | None] = {}
         scored: list[ScoredHit] = []
@@ -200,7 +212,7 @@ class Scorer:
                 before = rb.gain * (1 - math.exp(-earned / rb.scale))
                 earned += h.rule.weight
                 after = rb.gain * (1 - math.exp(-earned / rb.scale))
-                pts = (after - before) * factor
+                pts = after - before
                 value += pts
                 scored.append(_scored(h, round(pts, 1)))
             for h in bad:
@@ -221,17 +233,20 @@ class Scorer:
         notes: list[str] = []
         if n < st.min_words:
             factor *= st.short_factor
-            notes.append("Very short: a whole sentence lands better than a fragment.")
+            notes.append(f"Very short: a whole sentence lands better than a fragment "
+                         f"(only {st.short_factor:.0%} of what it earned counts).")
         if n >= st.min_words_for_structure:
             function_words = _FUNCTION_ZH if cjk else _FUNCTION_EN
             ratio = sum(w in function_words for w in words) / len(words)
             good_rules = {h.rule.id for h in hits if h.rule.polarity == "good"}
             if ratio < st.min_function_ratio or len(good_rules) / n > st.stuffing_density:
                 factor *= st.stuffing_factor
-                notes.append("Reads like a list of key words, not something said to a person.")
+                notes.append("Reads like a list of key words, not something said to a person "
+                             f"(only {st.stuffing_factor:.0%} of what it earned counts).")
             elif len(set(words)) / len(words) < st.max_repeat_ratio and len(words) >= 6:
                 factor *= st.stuffing_factor
-                notes.append("Repeats the same words; say it once and mean it.")
+                notes.append("Repeats the same words; say it once and mean it "
+                             f"(only {st.stuffing_factor:.0%} of what it earned counts).")
         return factor, notes
 
     @staticmethod

@@ -32,7 +32,7 @@ _CONCRETE = [
     rf"\b(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| at| before)?",
     r"\b(?:later )?(?:today|tonight|tomorrow)(?: morning| afternoon| evening)?",
     r"\bthis (?:morning|afternoon|evening)\b",
-    rf"\b\d+ {_UNIT}\b",
+    rf"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty) {_UNIT}\b",
     r"\d+\s*(?:分钟|小时|个小时|天|个工作日|工作日)(?:内|之内|以内)?",
     r"(?:今天|明天|后天|本周[一二三四五六日]?|周[一二三四五六日]|星期[一二三四五六日天])(?:上午|中午|下午|晚上)?",
     r"\d{1,2}\s*[点時时](?:半|\d+分)?(?:之前|以前|前)?",

@@ -27,6 +27,13 @@ NEGATORS = frozenset(
      "不", "没", "没有", "别", "未", "无", "非"}
 )
 NEGATION_WINDOW = 3
+# Intensifiers a trainee may add inside a taught phrase ("that sounds *really* frustrating").
+FILLERS = frozenset(
+    {"really", "very", "so", "truly", "just", "quite", "extremely", "totally", "completely",
+     "genuinely", "terribly", "awfully", "much", "deeply", "incredibly", "sincerely", "all",
+     "personally", "definitely", "certainly", "absolutely", "now", "also", "actually"}
+)
+MAX_FILLERS = 2
 
 
 def allowed_edits(word: str) -> int:
@@ -108,6 +115,7 @@ class Hit:
     pattern: str
     fuzzy: bool = False
     ignored: str = ""  # why a match was set aside (negated, context), empty if it counts
+    kind: str = "phrase"
 
 
 def _compile(pattern: Pattern, vocab: Vocabulary) -> CompiledPattern:
@@ -158,14 +166,15 @@ class Matcher:
             if exact0 is None:
                 continue
             sentence = a.sentence_of[a.words[start]]
-            end = self._extend(a, els, 1, start + 1, sentence, 0 if exact0 else 1, p.max_fuzzy, wm)
+            end = self._extend(a, els, 1, start + 1, sentence, 0 if exact0 else 1, p.max_fuzzy,
+                               wm, 0)
             if end is not None:
                 out.append((a.words[start], a.words[end[0] - 1], end[1] > 0))
         return out
 
     def _extend(
         self, a: Analysis, els: Sequence[int], k: int, j: int, sentence: int,
-        fuzzy: int, max_fuzzy: int, wm: list[dict[int, bool]],
+        fuzzy: int, max_fuzzy: int, wm: list[dict[int, bool]], fillers: int,
     ) -> tuple[int, int] | None:
         if fuzzy > max_fuzzy:
             return None
@@ -178,7 +187,8 @@ class Matcher:
                     break
                 if skip and a.sentence_of[a.words[j + skip - 1]] != sentence:
                     break
-                found = self._extend(a, els, k + 1, j + skip, sentence, fuzzy, max_fuzzy, wm)
+                found = self._extend(a, els, k + 1, j + skip, sentence, fuzzy, max_fuzzy, wm,
+                                     fillers)
                 if found is not None:
                     return found
             return None
@@ -186,8 +196,11 @@ class Matcher:
             return None
         exact = wm[j].get(el)
         if exact is None:
+            if fillers < MAX_FILLERS and a.tokens[a.words[j]].norm in FILLERS:
+                return self._extend(a, els, k, j + 1, sentence, fuzzy, max_fuzzy, wm, fillers + 1)
             return None
-        return self._extend(a, els, k + 1, j + 1, sentence, fuzzy + (not exact), max_fuzzy, wm)
+        return self._extend(a, els, k + 1, j + 1, sentence, fuzzy + (not exact), max_fuzzy, wm,
+                            fillers)
 
     def _ranges(
         self, a: Analysis, p: CompiledPattern, wm: list[dict[int, bool]]
@@ -237,7 +250,7 @@ class Matcher:
             for p in cr.patterns:
                 for first, last, fuzzy in self._ranges(a, p, wm):
                     start, end = a.span(first, last)
-                    hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy)
+                    hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy, "", p.kind)
                     why = self._negated(a, first, last) if cr.rule.negatable else ""
                     if why:
                         ignored.append(_set_aside(hit, f"negated by '{why}'"))
@@ -269,16 +282,20 @@ class Matcher:
 
 
 def _set_aside(hit: Hit, why: str) -> Hit:
-    return Hit(hit.rule, hit.start, hit.end, hit.text, hit.pattern, hit.fuzzy, why)
+    return Hit(hit.rule, hit.start, hit.end, hit.text, hit.pattern, hit.fuzzy, why, hit.kind)
 
 
 def _most_specific(hits: list[Hit]) -> list[Hit]:
-    """Where a hit lies inside a longer hit of the other polarity, the longer one wins:
-    "sorry to keep you waiting" is a bad habit, not an apology."""
+    """Where a hit lies inside a longer phrase hit of the other polarity or the same
+    dimension, the longer one wins: "sorry to keep you waiting" is a bad habit, not an
+    apology. A phrase may serve two dimensions ("which would you prefer" both offers a
+    choice and invites participation), so across dimensions both count. Detector hits
+    (whole questions, say) swallow nothing."""
     keep = []
     for h in hits:
         swallowed = any(
-            o is not h and o.rule.polarity != h.rule.polarity
+            o is not h and o.kind != "detector"
+            and (o.rule.polarity != h.rule.polarity or o.rule.dimension == h.rule.dimension)
             and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
             for o in hits
         )
