@@ -237,9 +237,15 @@ class Scorer:
                          f"(only {st.short_factor:.0%} of what it earned counts).")
         if n >= st.min_words_for_structure:
             function_words = _FUNCTION_ZH if cjk else _FUNCTION_EN
-            ratio = sum(w in function_words for w in words) / len(words)
-            good_rules = {h.rule.id for h in hits if h.rule.polarity == "good"}
-            if ratio < st.min_function_ratio or len(good_rules) / n > st.stuffing_density:
+            fn = sum(w in function_words for w in words) / len(words)
+            punct = sum(1 for t in a.tokens if t.kind == "punct")
+            glue = fn + punct / len(words)
+            density = len({h.rule.id for h in hits if h.rule.polarity == "good"}) / n
+            # A sentence to a person has glue (little words, punctuation); a keyword list
+            # has almost none and packs in one rule per word or two.
+            if glue < st.min_function_ratio or (
+                density > st.stuffing_density and fn < st.min_function_ratio / 2
+            ):
                 factor *= st.stuffing_factor
                 notes.append("Reads like a list of key words, not something said to a person "
                              f"(only {st.stuffing_factor:.0%} of what it earned counts).")

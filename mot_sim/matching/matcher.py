@@ -243,10 +243,9 @@ class Matcher:
     def match(self, a: Analysis, rules: Iterable[CompiledRule] | None = None) -> list[Hit]:
         """Hits for ``a``: at most one counting hit per rule, plus set-aside matches."""
         wm = self._word_matches(a)
-        counted: list[Hit] = []
+        found: list[Hit] = []
         ignored: list[Hit] = []
         for cr in self.rules if rules is None else rules:
-            best: Hit | None = None
             for p in cr.patterns:
                 for first, last, fuzzy in self._ranges(a, p, wm):
                     start, end = a.span(first, last)
@@ -259,13 +258,18 @@ class Matcher:
                     if ctx:
                         ignored.append(_set_aside(hit, f"context: '{ctx}'"))
                         continue
-                    if best is None or start < best.start:
-                        best = hit
-            if best is not None:
-                counted.append(best)
-        counted = _most_specific(counted)
-        counted.sort(key=lambda h: (h.start, h.rule.id))
-        return counted + [h for h in ignored if not any(c.rule.id == h.rule.id for c in counted)]
+                    found.append(hit)
+        best: dict[str, Hit] = {}
+        for hit in _most_specific(found):
+            held = best.get(hit.rule.id)
+            if held is None or (hit.start, hit.end) < (held.start, held.end):
+                best[hit.rule.id] = hit
+        counted = sorted(best.values(), key=lambda h: (h.start, h.rule.id))
+        aside: dict[str, Hit] = {}
+        for h in ignored:
+            if h.rule.id not in best:
+                aside.setdefault(h.rule.id, h)
+        return counted + list(aside.values())
 
     def _context_veto(
         self, a: Analysis, cr: CompiledRule, first: int, wm: list[dict[int, bool]]
@@ -294,7 +298,7 @@ def _most_specific(hits: list[Hit]) -> list[Hit]:
     keep = []
     for h in hits:
         swallowed = any(
-            o is not h and o.kind != "detector"
+            o.rule.id != h.rule.id and o.kind != "detector"
             and (o.rule.polarity != h.rule.polarity or o.rule.dimension == h.rule.dimension)
             and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
             for o in hits

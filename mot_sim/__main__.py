@@ -1,0 +1,7 @@
+"""``python -m mot_sim``."""
+
+import sys
+
+from mot_sim.cli.main import main
+
+sys.exit(main())

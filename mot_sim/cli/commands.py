@@ -1,0 +1,206 @@
+"""Catalogue and scoring commands: list, validate, check, schema, score."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from mot_sim import catalog
+from mot_sim.cli.format import reply_feedback
+from mot_sim.errors import InputError, Problem, UnknownIdError
+from mot_sim.models import STAGE_IDS, Rubric, RuleFile, scenario_json_schema
+from mot_sim.scoring import Scorer
+from mot_sim.yamlsrc import iter_yaml_files, load_file
+
+
+def scenario_dirs(args: argparse.Namespace) -> list[str]:
+    dirs: list[str] = []
+    for d in getattr(args, "scenarios", None) or []:
+        dirs += [p for p in d.split(":") if p]
+    return dirs
+
+
+def _out(args: argparse.Namespace) -> IO[str]:
+    return sys.stdout
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    cat = catalog.load_catalog(scenario_dirs(args))
+    rows = [
+        {
+            "id": s.scenario.id, "title": s.scenario.title, "summary": s.scenario.summary,
+            "difficulty": s.scenario.difficulty, "locale": s.scenario.locale,
+            "customer": s.scenario.customer.name, "style": s.scenario.customer.style,
+            "path": str(s.path),
+        }
+        for s in cat.scenarios.values()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        width = max((len(r["id"]) for r in rows), default=2)
+        for r in rows:
+            print(f"{r['id']:<{width}}  {r['difficulty']:<6}  {r['style']:<10}  {r['title']}")
+    for p in cat.problems:
+        print(f"warning: {p}", file=sys.stderr)
+    return 0
+
+
+def _expand(paths: list[str]) -> Iterator[Path]:
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            yield from iter_yaml_files(p)
+            if (p / "rules").is_dir():
+                yield from iter_yaml_files(p / "rules")
+        else:
+            yield p
+
+
+def _validate_one(path: Path, library: catalog.Library | None) -> list[Problem]:
+    try:
+        doc = load_file(path)
+        data = doc.data if isinstance(doc.data, dict) else {}
+        if "rules" in data and "stages" not in data:
+            catalog.validate_model(RuleFile, doc)
+        elif "stage_weights" in data:
+            catalog.validate_model(Rubric, doc)
+        elif library is None:
+            return [Problem(str(path), 1, 1, "cannot check scenarios: the rule library is invalid")]
+        else:
+            catalog.load_scenario(path, library)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    library: catalog.Library | None = None
+    try:
+        library = catalog.load_library()
+    except InputError as exc:
+        problems += exc.problems
+    if args.paths:
+        files = list(_expand(args.paths))
+    else:
+        files = catalog.scenario_paths(scenario_dirs(args))
+    for path in files:
+        problems += _validate_one(path, library)
+    for p in problems:
+        print(p)
+    if not problems:
+        print(f"{len(files)} file(s) valid", file=sys.stderr)
+    return 2 if problems else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from mot_sim.checks import run_examples
+
+    library = catalog.load_library()
+    scorer = Scorer(library.rules, library.rubric)
+    if args.paths:
+        loaded, problems = [], []
+        for path in _expand(args.paths):
+            try:
+                loaded.append(catalog.load_scenario(path, library))
+            except InputError as exc:
+                problems += exc.problems
+        if problems:
+            raise InputError(problems)
+    else:
+        loaded = list(catalog.load_catalog(scenario_dirs(args), strict=True).scenarios.values())
+    passed = failed = 0
+    for ls in loaded:
+        for o in run_examples(ls.scenario, scorer):
+            reply = o.example.reply if len(o.example.reply) <= 60 else o.example.reply[:57] + "..."
+            head = f"{ls.scenario.id} #{o.index + 1} {o.example.stage}: {reply!r} score {o.result.score}"
+            if o.passed:
+                passed += 1
+                print(f"PASS {head}")
+            else:
+                failed += 1
+                print(f"FAIL {head}: {'; '.join(o.failures)}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _check_stage(stage: str) -> None:
+    if stage not in STAGE_IDS:
+        raise UnknownIdError("stage", stage, list(STAGE_IDS))
+
+
+def batch_record(scorer: Scorer, cat: catalog.Catalog, item: Any) -> dict[str, Any]:
+    """Score one batch item; the output shape is a published contract."""
+    if not isinstance(item, dict):
+        raise ValueError("each line must be a JSON object")
+    for key in ("scenario", "stage", "text"):
+        if not isinstance(item.get(key), str):
+            raise ValueError(f"'{key}' must be a string")
+    _check_stage(item["stage"])
+    scenario = cat.get(item["scenario"]).scenario
+    r = scorer.score(scenario, item["stage"], item["text"], str(item.get("trainee", "")))
+    return {
+        "id": item.get("id"), "scenario": scenario.id, "stage": item["stage"],
+        "score": r.score, "dimensions": r.dimensions,
+        "hits": [{"rule": h.rule, "polarity": h.polarity, "dimension": h.dimension,
+                  "span": list(h.span), "text": h.text} for h in r.hits],
+        "suggestions": r.suggestions,
+    }
+
+
+def _batch(args: argparse.Namespace, scorer: Scorer, cat: catalog.Catalog) -> int:
+    failed = False
+    if args.batch == "-":
+        stream: IO[str] = sys.stdin
+    else:
+        try:
+            stream = open(args.batch, encoding="utf-8", errors="replace")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError([Problem(args.batch, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    out = sys.stdout
+    with stream:
+        for n, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            item: Any = None
+            try:
+                item = json.loads(line)
+                rec = batch_record(scorer, cat, item)
+            except (ValueError, UnknownIdError) as exc:
+                failed = True
+                rid = item.get("id") if isinstance(item, dict) else None
+                rec = {"id": rid, "error": f"line {n}: {exc}"}
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return 1 if failed else 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    cat = catalog.load_catalog(scenario_dirs(args))
+    scorer = Scorer(cat.library.rules, cat.library.rubric)
+    if args.batch:
+        return _batch(args, scorer, cat)
+    if not args.scenario or not args.stage or args.text is None:
+        raise UsageError("score needs --scenario, --stage and TEXT (or --batch FILE)")
+    _check_stage(args.stage)
+    scenario = cat.get(args.scenario).scenario
+    result = scorer.score(scenario, args.stage, args.text, args.trainee or "")
+    if args.json:
+        print(json.dumps({"scenario": scenario.id, "stage": args.stage, **result.to_dict()},
+                         ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(reply_feedback(result)))
+    return 0
+
+
+class UsageError(Exception):
+    """Wrong command-line usage (exit 2 with the usage line)."""

@@ -1,0 +1,103 @@
+"""``mot-sim play``: an encounter headless from a file of answers, or in the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mot_sim import catalog
+from mot_sim.cli.commands import scenario_dirs
+from mot_sim.cli.format import final_summary, reply_feedback
+from mot_sim.engine import Encounter, Mode
+from mot_sim.errors import InputError, Problem, UnknownIdError
+from mot_sim.matching.text import clean_text
+from mot_sim.models import STAGE_IDS
+from mot_sim.scoring import Scorer
+from mot_sim.yamlsrc import MAX_BYTES, load_file
+
+
+def read_answers(path: str) -> list[str] | dict[str, str]:
+    """One reply per line, or a YAML mapping of stage id to reply."""
+    p = Path(path)
+    if p.suffix in {".yaml", ".yml"}:
+        doc = load_file(p)
+        if not isinstance(doc.data, dict):
+            raise InputError([doc.problem((), "expected a mapping of stage id to reply")])
+        answers: dict[str, str] = {}
+        for key, value in doc.data.items():
+            if key not in STAGE_IDS:
+                raise UnknownIdError("stage", str(key), list(STAGE_IDS))
+            if not isinstance(value, str):
+                raise InputError([doc.problem((key,), "the reply must be text")])
+            answers[key] = value
+        return answers
+    try:
+        if path == "-":
+            text = sys.stdin.read(MAX_BYTES + 1)
+        else:
+            if p.stat().st_size > MAX_BYTES:
+                raise InputError([Problem(path, 1, 1, "file is larger than 1 MiB")])
+            text = p.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError([Problem(path, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def run_headless(args: argparse.Namespace, enc: Encounter) -> int:
+    answers = read_answers(args.answers)
+    name = enc.scenario.customer.name
+    emit_text = not args.json
+    if emit_text:
+        print(f"{enc.scenario.title}: you are the {enc.scenario.role}.")
+        print(clean_text(enc.scenario.setting).strip())
+    enc.start()
+    i = 0
+    while not enc.is_over:
+        stage = enc.stage_id
+        if isinstance(answers, dict):
+            reply = answers.get(stage)
+        else:
+            reply = answers[i] if i < len(answers) else None
+            i += 1
+        if emit_text:
+            print(f"\n── {enc.stage_title}: {enc.purpose}")
+            for line in enc.customer_lines():
+                print(f"{name}: {clean_text(line)}")
+        if reply is None:
+            if emit_text:
+                print(f"(no answer for {stage}; the session stays open to resume)")
+            break
+        turn = enc.answer(reply)
+        if emit_text:
+            print(f"{enc.trainee or 'You'}: {turn.reply}")
+            if enc.mode == "practice":
+                print("\n".join(reply_feedback(turn.result, indent="    ")))
+            print(f"{name}: {clean_text(turn.reaction)}")
+    result = enc.result()
+    if args.json:
+        print(json.dumps({
+            "scenario": enc.scenario.id, "trainee": enc.trainee, "mode": enc.mode,
+            "status": enc.status, "turns": [t.to_dict() for t in enc.turns],
+            "result": result.to_dict(),
+        }, ensure_ascii=False, indent=2))
+    else:
+        print()
+        if enc.status == "walked_out":
+            print(f"{name} walked out.")
+        print("\n".join(final_summary(result)))
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    cat = catalog.load_catalog(scenario_dirs(args))
+    loaded = cat.get(args.scenario)
+    scorer = Scorer(cat.library.rules, cat.library.rubric)
+    mode: Mode = args.mode
+    enc = Encounter(loaded.scenario, scorer, args.trainee or "", mode, args.timer)
+    if args.answers:
+        return run_headless(args, enc)
+    from mot_sim.cli.tui import run_tui
+
+    return run_tui(args, start=(loaded.scenario.id, args.trainee or "", mode, args.timer))
