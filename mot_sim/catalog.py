@@ -78,7 +78,9 @@ def load_library(directory: Path | None = None) -> Library:
     problems: list[Problem] = []
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    rule_files = list(iter_yaml_files(directory / "rules")) if (directory / "rules").is_dir() else []
+    rule_files = (
+        list(iter_yaml_files(directory / "rules")) if (directory / "rules").is_dir() else []
+    )
     for path in rule_files:
         try:
             doc = load_file(path)
@@ -88,8 +90,12 @@ def load_library(directory: Path | None = None) -> Library:
             continue
         for i, rule in enumerate(rf.rules):
             if rule.id in seen:
-                problems.append(doc.problem(("rules", i, "id"),
-                                            f"rule id {rule.id!r} already defined in {seen[rule.id]}"))
+                problems.append(
+                    doc.problem(
+                        ("rules", i, "id"),
+                        f"rule id {rule.id!r} already defined in {seen[rule.id]}",
+                    )
+                )
                 continue
             seen[rule.id] = path.name
             if rf.locale and rule.locale is None:
@@ -124,8 +130,11 @@ def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
         stage = sc.stage(sid)
         for i, rule in enumerate(stage.rules):
             if rule.id in known or rule.id in own:
-                problems.append(doc.problem(("stages", sid, "rules", i, "id"),
-                                            f"rule id {rule.id!r} is already defined"))
+                problems.append(
+                    doc.problem(
+                        ("stages", sid, "rules", i, "id"), f"rule id {rule.id!r} is already defined"
+                    )
+                )
             own.add(rule.id)
     all_ids = known | own
 
@@ -143,8 +152,10 @@ def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
             (("stages", sid, "customer", i), t) for i, t in enumerate(stage.customer)
         ]
         for outcome in ("good", "mixed", "poor"):
-            lines += [(("stages", sid, "reactions", outcome, i), t)
-                      for i, t in enumerate(getattr(stage.reactions, outcome))]
+            lines += [
+                (("stages", sid, "reactions", outcome, i), t)
+                for i, t in enumerate(getattr(stage.reactions, outcome))
+            ]
         for loc, text in lines:
             err = templating.check(text)
             if err:
@@ -215,8 +226,11 @@ def load_catalog(extra_dirs: list[str] | None = None, *, strict: bool = False) -
             continue
         sid = loaded.scenario.id
         if sid in scenarios:
-            problems.append(Problem(str(path), 1, 1,
-                                    f"scenario id {sid!r} already used by {scenarios[sid].path}"))
+            problems.append(
+                Problem(
+                    str(path), 1, 1, f"scenario id {sid!r} already used by {scenarios[sid].path}"
+                )
+            )
             continue
         scenarios[sid] = loaded
     if strict and problems:

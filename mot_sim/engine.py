@@ -37,20 +37,31 @@ class Turn:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "index": self.index, "stage": self.stage, "customer_lines": list(self.customer_lines),
-            "reply": self.reply, "result": self.result.to_dict(), "mood_before": self.mood_before,
-            "mood_after": self.mood_after, "reaction": self.reaction, "seconds": self.seconds,
+            "index": self.index,
+            "stage": self.stage,
+            "customer_lines": list(self.customer_lines),
+            "reply": self.reply,
+            "result": self.result.to_dict(),
+            "mood_before": self.mood_before,
+            "mood_after": self.mood_after,
+            "reaction": self.reaction,
+            "seconds": self.seconds,
             "overtime": self.overtime,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Turn:
         return cls(
-            index=int(d["index"]), stage=str(d["stage"]),
-            customer_lines=tuple(d["customer_lines"]), reply=str(d["reply"]),
-            result=ReplyResult.from_dict(d["result"]), mood_before=int(d["mood_before"]),
-            mood_after=int(d["mood_after"]), reaction=str(d["reaction"]),
-            seconds=d.get("seconds"), overtime=bool(d.get("overtime", False)),
+            index=int(d["index"]),
+            stage=str(d["stage"]),
+            customer_lines=tuple(d["customer_lines"]),
+            reply=str(d["reply"]),
+            result=ReplyResult.from_dict(d["result"]),
+            mood_before=int(d["mood_before"]),
+            mood_after=int(d["mood_after"]),
+            reaction=str(d["reaction"]),
+            seconds=d.get("seconds"),
+            overtime=bool(d.get("overtime", False)),
         )
 
 
@@ -69,17 +80,27 @@ class FinalResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "overall": self.overall, "band": self.band, "passed": self.passed,
-            "walked_out": self.walked_out, "status": self.status, "stages": dict(self.stages),
-            "dimensions": dict(self.dimensions), "pass_mark": self.pass_mark,
+            "overall": self.overall,
+            "band": self.band,
+            "passed": self.passed,
+            "walked_out": self.walked_out,
+            "status": self.status,
+            "stages": dict(self.stages),
+            "dimensions": dict(self.dimensions),
+            "pass_mark": self.pass_mark,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> FinalResult:
         return cls(
-            overall=int(d["overall"]), band=str(d["band"]), passed=bool(d["passed"]),
-            walked_out=bool(d["walked_out"]), status=d["status"], stages=dict(d["stages"]),
-            dimensions=dict(d["dimensions"]), pass_mark=float(d["pass_mark"]),
+            overall=int(d["overall"]),
+            band=str(d["band"]),
+            passed=bool(d["passed"]),
+            walked_out=bool(d["walked_out"]),
+            status=d["status"],
+            stages=dict(d["stages"]),
+            dimensions=dict(d["dimensions"]),
+            pass_mark=float(d["pass_mark"]),
         )
 
 
@@ -134,8 +155,15 @@ class Encounter:
             self.mood = self.scenario.customer.mood_start
 
     @classmethod
-    def resume(cls, scenario: Scenario, scorer: Scorer, trainee: str, mode: Mode,
-               turns: list[Turn], time_limit: int | None = None) -> Encounter:
+    def resume(
+        cls,
+        scenario: Scenario,
+        scorer: Scorer,
+        trainee: str,
+        mode: Mode,
+        turns: list[Turn],
+        time_limit: int | None = None,
+    ) -> Encounter:
         """Continue an encounter from its recorded turns (after a crash or a quit)."""
         enc = cls(scenario, scorer, trainee, mode, time_limit, turns=list(turns))
         enc.mood = turns[-1].mood_after if turns else scenario.customer.mood_start
@@ -193,8 +221,9 @@ class Encounter:
         """Score a reply for the current stage without answering it."""
         return self.scorer.score(self.scenario, self.stage_id, clean_text(text), self.trainee)
 
-    def answer(self, text: str, seconds: float | None = None,
-               result: ReplyResult | None = None) -> Turn:
+    def answer(
+        self, text: str, seconds: float | None = None, result: ReplyResult | None = None
+    ) -> Turn:
         """Answer the current stage: score, move the mood, react, and advance or end."""
         if self.is_over:
             raise RuntimeError("the encounter is over")
@@ -217,8 +246,18 @@ class Encounter:
         else:
             options = getattr(self.scenario.stage(stage).reactions, result.outcome)
             reaction = self.render(_pick(options, f"{stage}\0{text}"))
-        turn = Turn(len(self.turns), stage, lines, text, result, before, self.mood, reaction,
-                    seconds, overtime)
+        turn = Turn(
+            len(self.turns),
+            stage,
+            lines,
+            text,
+            result,
+            before,
+            self.mood,
+            reaction,
+            seconds,
+            overtime,
+        )
         self.turns.append(turn)
         self._emit(TurnScored(self, turn))
         if walked:
@@ -246,12 +285,18 @@ class Encounter:
         overall = int(total / sum(rubric.stage_importance.values()) + 0.5)
         dims: dict[str, int | None] = {}
         for d in DIMENSIONS:
-            vals = [t.result.dimensions[d] for t in self.turns if t.result.dimensions[d] is not None]
+            vals = [
+                t.result.dimensions[d] for t in self.turns if t.result.dimensions[d] is not None
+            ]
             dims[d] = int(sum(v for v in vals if v is not None) / len(vals) + 0.5) if vals else None
         walked = self.status == "walked_out"
         return FinalResult(
-            overall=overall, band=rubric.band_for(overall).name,
+            overall=overall,
+            band=rubric.band_for(overall).name,
             passed=overall >= rubric.pass_mark and self.status == "completed",
-            walked_out=walked, status=self.status, stages=by_stage, dimensions=dims,
+            walked_out=walked,
+            status=self.status,
+            stages=by_stage,
+            dimensions=dims,
             pass_mark=rubric.pass_mark,
         )

@@ -139,9 +139,16 @@ class StructureRule(_Strict):
     short_factor: float = Field(0.5, ge=0, le=1)
     min_function_ratio: float = Field(0.18, ge=0, le=1)
     min_words_for_structure: int = 4
-    stuffing_density: float = Field(0.6, ge=0, le=1)
+    stuffing_rules: int = Field(3, ge=1, description="Distinct good rules that make a list.")
+    min_free_glue: float = Field(
+        0.12, ge=0, le=1, description="Glue needed outside stock phrases when there are many."
+    )
     stuffing_factor: float = Field(0.3, ge=0, le=1)
     max_repeat_ratio: float = Field(0.5, ge=0, le=1)
+
+
+def _default_outcomes() -> dict[Outcome, float]:
+    return {"good": 60.0, "mixed": 45.0, "poor": 0.0}
 
 
 class Rubric(_Strict):
@@ -162,7 +169,7 @@ class Rubric(_Strict):
     )
     pass_mark: float = Field(60, ge=0, le=100)
     outcomes: dict[Outcome, float] = Field(
-        default_factory=lambda: {"good": 65, "mixed": 45, "poor": 0},
+        default_factory=lambda: _default_outcomes(),
         description="Lowest reply score for each outcome.",
     )
     stage_weights: dict[StageId, dict[Dimension, float]]

@@ -9,11 +9,12 @@ words) keeps only a fraction of what it earned.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from mot_sim.matching.analysis import Analysis, Context
-from mot_sim.matching.matcher import CompiledRule, Hit, Matcher
+from mot_sim.matching.matcher import CompiledRule, Hit, Matcher, RuleIndex
 from mot_sim.matching.text import has_cjk
 from mot_sim.models import (
     DIMENSIONS,
@@ -37,8 +38,7 @@ _FUNCTION_EN = frozenset(
 _FUNCTION_ZH = frozenset("我你您他她它们的了是在有会能要把给和就也都很这那吗呢吧请让对")
 
 
-@dataclass(frozen=True)
-class ScoredHit:
+class ScoredHit(NamedTuple):
     """A rule that fired, with its effect on the reply's dimension score."""
 
     rule: str
@@ -54,7 +54,7 @@ class ScoredHit:
     ignored: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = self._asdict()
         d["span"] = list(self.span)
         return d
 
@@ -94,9 +94,13 @@ class ReplyResult:
             return ScoredHit(**{**h, "span": tuple(h["span"])})
 
         return cls(
-            score=int(d["score"]), dimensions=dict(d["dimensions"]), outcome=d["outcome"],
-            hits=[hit(h) for h in d["hits"]], set_aside=[hit(h) for h in d.get("set_aside", [])],
-            suggestions=list(d.get("suggestions", [])), notes=list(d.get("notes", [])),
+            score=int(d["score"]),
+            dimensions=dict(d["dimensions"]),
+            outcome=d["outcome"],
+            hits=[hit(h) for h in d["hits"]],
+            set_aside=[hit(h) for h in d.get("set_aside", [])],
+            suggestions=list(d.get("suggestions", [])),
+            notes=list(d.get("notes", [])),
             factor=float(d.get("factor", 1.0)),
         )
 
@@ -106,11 +110,18 @@ class _Compiled:
     scenario: Scenario
     matcher: Matcher
     per_stage: dict[str, list[CompiledRule]]
+    indexes: dict[str, RuleIndex]
+    goals: dict[str, list[Rule]]
+
+
+@lru_cache(maxsize=1024)
+def _context(customer: str, trainee: str, locale: str) -> Context:
+    return Context(customer, trainee, locale)
 
 
 def _round(x: float) -> int:
     # Half-up rounding, identical on every platform (round() is banker's rounding).
-    return int(math.floor(x + 0.5))
+    return math.floor(x + 0.5)
 
 
 class Scorer:
@@ -135,12 +146,23 @@ class Scorer:
             excluded = set(scenario.stage(sid).exclude_rules)
             # A scenario's own rules belong to the stage that declares them.
             per_stage[sid] = [
-                cr for cr in matcher.rules
+                cr
+                for cr in matcher.rules
                 if cr.rule.id not in excluded
-                and (cr.rule.id in own_ids[sid] if cr.rule.id in all_own
-                     else cr.rule.applies_to(sid))
+                and (
+                    cr.rule.id in own_ids[sid] if cr.rule.id in all_own else cr.rule.applies_to(sid)
+                )
             ]
-        compiled = _Compiled(scenario, matcher, per_stage)
+        indexes = {sid: Matcher.index(rules) for sid, rules in per_stage.items()}
+        # What to suggest when a reply misses it: the stage's own goals, heaviest first.
+        goals = {
+            sid: sorted(
+                (cr.rule for cr in rules if cr.rule.polarity == "good" and cr.rule.stages != "all"),
+                key=lambda r: (-r.weight, r.id),
+            )
+            for sid, rules in per_stage.items()
+        }
+        compiled = _Compiled(scenario, matcher, per_stage, indexes, goals)
         self._compiled[scenario.id] = compiled
         return compiled
 
@@ -154,17 +176,18 @@ class Scorer:
             text = text[:MAX_REPLY_CHARS]
             notes.append(f"Only the first {MAX_REPLY_CHARS:,} characters were scored.")
         compiled = self._for(scenario)
-        ctx = Context(scenario.customer.name, trainee, scenario.locale)
+        ctx = _context(scenario.customer.name, trainee, scenario.locale)
         analysis = Analysis.of(text, ctx)
-        raw = compiled.matcher.match(analysis, compiled.per_stage[stage])
+        raw = compiled.matcher.match(analysis, compiled.indexes[stage])
         counted = [h for h in raw if not h.ignored]
         factor, structure_notes = self._structure(analysis, counted)
         notes += structure_notes
-        weights = scenario.stage(stage).weights or self.rubric.stage_weights[stage]
+        chosen = scenario.stage(stage).weights or self.rubric.stage_weights[stage]  # type: ignore[index]
+        weights: dict[str, float] = {str(k): v for k, v in chosen.items()}
         dims, scored = self._dimensions(counted)
         score = self._combine(dims, weights, counted, factor)
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
-        suggestions = self._suggest(scored, compiled.per_stage[stage])
+        suggestions = self._suggest(scored, compiled.goals[stage])
         return ReplyResult(
             score=score,
             dimensions={d: (None if v is None else _round(v)) for d, v in dims.items()},
@@ -177,7 +200,10 @@ class Scorer:
         )
 
     def _combine(
-        self, dims: dict[str, float | None], weights: dict[str, float], hits: list[Hit],
+        self,
+        dims: dict[str, float | None],
+        weights: dict[str, float],
+        hits: list[Hit],
         factor: float,
     ) -> int:
         """Overall score: dimensions weighted by the stage, minus the spill-over of bad
@@ -186,10 +212,13 @@ class Scorer:
         any_good = any(h.rule.polarity == "good" for h in hits)
         silent = rb.silent if any_good else rb.empty
         total_w = sum(weights.get(d, 0.0) for d in DIMENSIONS) or 1.0
-        raw = sum(
-            weights.get(d, 0.0) * (v if (v := dims[d]) is not None else silent)
-            for d in DIMENSIONS
-        ) / total_w
+        raw = (
+            sum(
+                weights.get(d, 0.0) * (v if (v := dims[d]) is not None else silent)
+                for d in DIMENSIONS
+            )
+            / total_w
+        )
         if raw > rb.empty:
             raw = rb.empty + (raw - rb.empty) * factor
         raw -= rb.bad_spill * sum(h.rule.weight for h in hits if h.rule.polarity == "bad")
@@ -200,8 +229,10 @@ class Scorer:
         dims: dict[str, float | None] = {}
         scored: list[ScoredHit] = []
         for d in DIMENSIONS:
-            good = sorted((h for h in hits if h.rule.dimension == d and h.rule.polarity == "good"),
-                          key=lambda h: (-h.rule.weight, h.rule.id))
+            good = sorted(
+                (h for h in hits if h.rule.dimension == d and h.rule.polarity == "good"),
+                key=lambda h: (-h.rule.weight, h.rule.id),
+            )
             bad = [h for h in hits if h.rule.dimension == d and h.rule.polarity == "bad"]
             if not good and not bad:
                 dims[d] = None
@@ -233,43 +264,55 @@ class Scorer:
         notes: list[str] = []
         if n < st.min_words:
             factor *= st.short_factor
-            notes.append(f"Very short: a whole sentence lands better than a fragment "
-                         f"(only {st.short_factor:.0%} of what it earned counts).")
+            notes.append(
+                f"Very short: a whole sentence lands better than a fragment "
+                f"(only {st.short_factor:.0%} of what it earned counts)."
+            )
         if n >= st.min_words_for_structure:
             function_words = _FUNCTION_ZH if cjk else _FUNCTION_EN
-            fn = sum(w in function_words for w in words) / len(words)
             punct = sum(1 for t in a.tokens if t.kind == "punct")
-            glue = fn + punct / len(words)
-            density = len({h.rule.id for h in hits if h.rule.polarity == "good"}) / n
-            # A sentence to a person has glue (little words, punctuation); a keyword list
-            # has almost none and packs in one rule per word or two.
-            if glue < st.min_function_ratio or (
-                density > st.stuffing_density and fn < st.min_function_ratio / 2
+            good = [h for h in hits if h.rule.polarity == "good"]
+            # Question detectors span whole sentences; everything else counts as stock.
+            stock = [h for h in good if not h.pattern.startswith("<question")]
+            spans = [(h.start, h.end) for h in stock]
+            fn_all = fn_free = 0
+            for i, w in zip(a.words, words, strict=True):
+                if w in function_words:
+                    fn_all += 1
+                    at = a.tokens[i].start
+                    if not any(s <= at < e for s, e in spans):
+                        fn_free += 1
+            glue_all = (fn_all + punct) / len(words)
+            glue_free = (fn_free + punct) / len(words)
+            # A sentence to a person has glue (little words, punctuation) of its own; a
+            # keyword list has none, and a string of stock phrases has none outside them.
+            if glue_all < st.min_function_ratio or (
+                len({h.rule.id for h in stock}) >= st.stuffing_rules
+                and glue_free < st.min_free_glue
             ):
                 factor *= st.stuffing_factor
-                notes.append("Reads like a list of key words, not something said to a person "
-                             f"(only {st.stuffing_factor:.0%} of what it earned counts).")
+                notes.append(
+                    "Reads like a list of key words, not something said to a person "
+                    f"(only {st.stuffing_factor:.0%} of what it earned counts)."
+                )
             elif len(set(words)) / len(words) < st.max_repeat_ratio and len(words) >= 6:
                 factor *= st.stuffing_factor
-                notes.append("Repeats the same words; say it once and mean it "
-                             f"(only {st.stuffing_factor:.0%} of what it earned counts).")
+                notes.append(
+                    "Repeats the same words; say it once and mean it "
+                    f"(only {st.stuffing_factor:.0%} of what it earned counts)."
+                )
         return factor, notes
 
     @staticmethod
-    def _suggest(scored: list[ScoredHit], rules: list[CompiledRule]) -> list[str]:
+    def _suggest(scored: list[ScoredHit], goals: list[Rule]) -> list[str]:
         out = [f"Instead of “{h.text}”: {h.better}" for h in scored if h.polarity == "bad"]
         hit_ids = {h.rule for h in scored}
-        missing = [
-            cr.rule for cr in rules
-            if cr.rule.polarity == "good" and cr.rule.id not in hit_ids
-            and cr.rule.stages != "all"
-        ]
-        missing.sort(key=lambda r: (-r.weight, r.id))
-        for rule in missing[:2]:
+        for rule in [r for r in goals if r.id not in hit_ids][:2]:
             example = next((p for p in rule.patterns if isinstance(p, str)), None)
             if example is None:
-                example = next((p.phrase for p in rule.patterns if isinstance(p, PhrasePattern)),
-                               None)
+                example = next(
+                    (p.phrase for p in rule.patterns if isinstance(p, PhrasePattern)), None
+                )
             tip = rule.reason + (f" (e.g. “{example.replace('...', '…')}”)" if example else "")
             out.append(f"Try: {tip}")
         return out
@@ -278,7 +321,15 @@ class Scorer:
 def _scored(h: Hit, points: float) -> ScoredHit:
     r = h.rule
     return ScoredHit(
-        rule=r.id, polarity=r.polarity, dimension=r.dimension, span=(h.start, h.end),
-        text=h.text, points=points, reason=r.reason, better=r.better, pattern=h.pattern,
-        fuzzy=h.fuzzy, ignored=h.ignored,
+        rule=r.id,
+        polarity=r.polarity,
+        dimension=r.dimension,
+        span=(h.start, h.end),
+        text=h.text,
+        points=points,
+        reason=r.reason,
+        better=r.better,
+        pattern=h.pattern,
+        fuzzy=h.fuzzy,
+        ignored=h.ignored,
     )

@@ -9,7 +9,9 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 # Output is plain text shown through Textual's Content (never markup), so no HTML escaping.
-_ENV = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
+_ENV = SandboxedEnvironment(
+    autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False
+)
 SAMPLE = {"trainee": "Sam", "customer": "Ms Example", "customer_first": "Example"}
 
 
@@ -23,8 +25,9 @@ def render(source: str, trainee: str, customer: str) -> str:
     if "{" not in source:
         return source
     first = customer.split()[-1] if customer.split() else customer
-    return str(_compile(source).render(trainee=trainee or "there", customer=customer,
-                                       customer_first=first))
+    return str(
+        _compile(source).render(trainee=trainee or "there", customer=customer, customer_first=first)
+    )
 
 
 def check(source: str) -> str | None:

@@ -51,17 +51,23 @@ class Located:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors and aliases while composing."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
-                None, None, "aliases are not allowed in mot-sim files", event.start_mark
+                None,
+                None,
+                "aliases are not allowed in mot-sim files",
+                event.start_mark,  # type: ignore[arg-type]
             )
         if getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(
-                None, None, "anchors (&name) are not allowed in mot-sim files", event.start_mark
+                None,
+                None,
+                "anchors (&name) are not allowed in mot-sim files",
+                event.start_mark,
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -130,9 +136,14 @@ def _construct(loader: _StrictLoader, node: Node, loc: Loc, out: Located, depth:
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _construct(loader, key_node, (*loc, "<key>"), out, depth + 1)
-            if not isinstance(key, str | int | float | bool) and key is not None:
+            out.marks[(*loc, "<key>")] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            if not isinstance(key_node, ScalarNode):
                 raise InputError([out.problem((*loc, "<key>"), "mapping keys must be plain text")])
+            # Keys stay as written: YAML 1.1 would turn a stage key "no" or "on" into a bool.
+            key = str(key_node.value)
             if key in result:
                 raise InputError([out.problem((*loc, "<key>"), f"duplicate key {key!r}")])
             result[key] = _construct(loader, value_node, (*loc, key), out, depth + 1)

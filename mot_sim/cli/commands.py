@@ -32,9 +32,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     cat = catalog.load_catalog(scenario_dirs(args))
     rows = [
         {
-            "id": s.scenario.id, "title": s.scenario.title, "summary": s.scenario.summary,
-            "difficulty": s.scenario.difficulty, "locale": s.scenario.locale,
-            "customer": s.scenario.customer.name, "style": s.scenario.customer.style,
+            "id": s.scenario.id,
+            "title": s.scenario.title,
+            "summary": s.scenario.summary,
+            "difficulty": s.scenario.difficulty,
+            "locale": s.scenario.locale,
+            "customer": s.scenario.customer.name,
+            "style": s.scenario.customer.style,
             "path": str(s.path),
         }
         for s in cat.scenarios.values()
@@ -85,10 +89,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         library = catalog.load_library()
     except InputError as exc:
         problems += exc.problems
-    if args.paths:
-        files = list(_expand(args.paths))
-    else:
-        files = catalog.scenario_paths(scenario_dirs(args))
+    files = list(_expand(args.paths)) if args.paths else catalog.scenario_paths(scenario_dirs(args))
     for path in files:
         problems += _validate_one(path, library)
     for p in problems:
@@ -150,10 +151,21 @@ def batch_record(scorer: Scorer, cat: catalog.Catalog, item: Any) -> dict[str, A
     scenario = cat.get(item["scenario"]).scenario
     r = scorer.score(scenario, item["stage"], item["text"], str(item.get("trainee", "")))
     return {
-        "id": item.get("id"), "scenario": scenario.id, "stage": item["stage"],
-        "score": r.score, "dimensions": r.dimensions,
-        "hits": [{"rule": h.rule, "polarity": h.polarity, "dimension": h.dimension,
-                  "span": list(h.span), "text": h.text} for h in r.hits],
+        "id": item.get("id"),
+        "scenario": scenario.id,
+        "stage": item["stage"],
+        "score": r.score,
+        "dimensions": r.dimensions,
+        "hits": [
+            {
+                "rule": h.rule,
+                "polarity": h.polarity,
+                "dimension": h.dimension,
+                "span": list(h.span),
+                "text": h.text,
+            }
+            for h in r.hits
+        ],
         "suggestions": r.suggestions,
     }
 
@@ -195,8 +207,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     scenario = cat.get(args.scenario).scenario
     result = scorer.score(scenario, args.stage, args.text, args.trainee or "")
     if args.json:
-        print(json.dumps({"scenario": scenario.id, "stage": args.stage, **result.to_dict()},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"scenario": scenario.id, "stage": args.stage, **result.to_dict()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print("\n".join(reply_feedback(result)))
     return 0

@@ -18,13 +18,16 @@ def reply_feedback(r: ReplyResult, indent: str = "") -> list[str]:
     lines = [f"{indent}Score {r.score}/100 ({r.outcome})   {dims}"]
     for h in r.hits:
         sign = f"+{h.points:g}" if h.points >= 0 else f"{h.points:g}"
-        lines.append(f"{indent}  {sign:>6}  {h.dimension:<12} “{clean_text(h.text)}”  [{h.rule}] "
-                     f"{h.reason}")
+        lines.append(
+            f"{indent}  {sign:>6}  {h.dimension:<12} “{clean_text(h.text)}”  [{h.rule}] {h.reason}"
+        )
         if h.better:
             lines.append(f"{indent}          better: {h.better}")
     for h in r.set_aside:
-        lines.append(f"{indent}       0  {h.dimension:<12} “{clean_text(h.text)}”  [{h.rule}] "
-                     f"not counted: {h.ignored}")
+        lines.append(
+            f"{indent}       0  {h.dimension:<12} “{clean_text(h.text)}”  [{h.rule}] "
+            f"not counted: {h.ignored}"
+        )
     for note in r.notes:
         lines.append(f"{indent}  note: {note}")
     for s in r.suggestions:
@@ -34,16 +37,20 @@ def reply_feedback(r: ReplyResult, indent: str = "") -> list[str]:
 
 def final_summary(res: FinalResult) -> list[str]:
     verdict = "PASS" if res.passed else "FAIL"
-    lines = [f"Result: {res.overall}/100  {res.band}  {verdict}"
-             + ("  (the customer walked out)" if res.walked_out else "")]
-    lines.append("  stages:     " + "  ".join(
-        f"{STAGE_TITLES[s]} {_dim(v)}" for s, v in res.stages.items()))
+    lines = [
+        f"Result: {res.overall}/100  {res.band}  {verdict}"
+        + ("  (the customer walked out)" if res.walked_out else "")
+    ]
+    lines.append(
+        "  stages:     " + "  ".join(f"{STAGE_TITLES[s]} {_dim(v)}" for s, v in res.stages.items())
+    )
     lines.append("  dimensions: " + "  ".join(f"{d} {_dim(v)}" for d, v in res.dimensions.items()))
     return lines
 
 
-def transcript(turns: list[Turn], customer: str, trainee: str,
-               model_answers: dict[str, str] | None = None) -> list[str]:
+def transcript(
+    turns: list[Turn], customer: str, trainee: str, model_answers: dict[str, str] | None = None
+) -> list[str]:
     out: list[str] = []
     for t in turns:
         out.append(f"── {STAGE_TITLES[t.stage]} ──")
@@ -52,5 +59,7 @@ def transcript(turns: list[Turn], customer: str, trainee: str,
         out += reply_feedback(t.result, indent="    ")
         if model_answers and t.stage in model_answers:
             out.append(f"    model answer: {model_answers[t.stage]}")
-        out.append(f"{customer}: {clean_text(t.reaction)}   (mood {t.mood_before} → {t.mood_after})")
+        out.append(
+            f"{customer}: {clean_text(t.reaction)}   (mood {t.mood_before} → {t.mood_after})"
+        )
     return out

@@ -15,10 +15,19 @@ Handler = Callable[[argparse.Namespace], int]
 def _common() -> argparse.ArgumentParser:
     # SUPPRESS lets the same option appear before or after the subcommand.
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--scenarios", action="append", metavar="DIR", default=argparse.SUPPRESS,
-                   help="extra scenario directory (repeatable, or colon-separated)")
-    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                   help="score-log database (default: MOT_SIM_DB or the user data directory)")
+    p.add_argument(
+        "--scenarios",
+        action="append",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="extra scenario directory (repeatable, or colon-separated)",
+    )
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="score-log database (default: MOT_SIM_DB or the user data directory)",
+    )
     return p
 
 
@@ -27,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = _common()
     parser = argparse.ArgumentParser(
-        prog="mot-sim", parents=[common],
+        prog="mot-sim",
+        parents=[common],
         description="Rehearse customer-service moments of truth. With no command, opens the trainer.",
     )
     parser.add_argument("--version", action="version", version=f"mot-sim {__version__}")
@@ -59,8 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("play", play.cmd_play, "play an encounter (headless with --answers, else in the TUI)")
     p.add_argument("scenario", metavar="SCENARIO")
-    p.add_argument("--answers", metavar="FILE",
-                   help="one reply per line, or a YAML mapping of stage id to reply")
+    p.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="one reply per line, or a YAML mapping of stage id to reply",
+    )
     p.add_argument("--trainee", metavar="NAME")
     p.add_argument("--mode", choices=["practice", "exam"], default="practice")
     p.add_argument("--timer", type=int, metavar="SECONDS", help="seconds allowed per reply")

@@ -77,11 +77,20 @@ def run_headless(args: argparse.Namespace, enc: Encounter) -> int:
             print(f"{name}: {clean_text(turn.reaction)}")
     result = enc.result()
     if args.json:
-        print(json.dumps({
-            "scenario": enc.scenario.id, "trainee": enc.trainee, "mode": enc.mode,
-            "status": enc.status, "turns": [t.to_dict() for t in enc.turns],
-            "result": result.to_dict(),
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "scenario": enc.scenario.id,
+                    "trainee": enc.trainee,
+                    "mode": enc.mode,
+                    "status": enc.status,
+                    "turns": [t.to_dict() for t in enc.turns],
+                    "result": result.to_dict(),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print()
         if enc.status == "walked_out":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from mot_sim.matching.text import SENTENCE_END, Token, tokenize
@@ -25,33 +26,38 @@ class Analysis:
     tokens: list[Token]
     words: list[int] = field(default_factory=list)  # indices of non-punctuation tokens
     sentence_of: list[int] = field(default_factory=list)  # sentence number per token
-    joined: str = ""
-    joined_tok: list[int] = field(default_factory=list)  # joined char -> token index (-1 gap)
+    joined: str = ""  # normalised text: tokens joined by single spaces (none inside CJK)
+    jstart: list[int] = field(default_factory=list)  # each token's offset in ``joined``
+    jend: list[int] = field(default_factory=list)
+    detected: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str, context: Context) -> Analysis:
-        a = cls(text, context, tokenize(text))
-        sentence = 0
+        tokens = tokenize(text)
+        words: list[int] = []
+        sentence_of: list[int] = []
+        jstart: list[int] = []
+        jend: list[int] = []
         parts: list[str] = []
-        prev: Token | None = None
-        for i, tok in enumerate(a.tokens):
-            a.sentence_of.append(sentence)
-            if tok.kind == "punct":
-                if tok.norm in SENTENCE_END:
+        sentence = pos = 0
+        prev_kind = ""
+        for i, (norm, _stem, _s, _e, kind) in enumerate(tokens):
+            sentence_of.append(sentence)
+            if kind == "punct":
+                if norm in SENTENCE_END:
                     sentence += 1
             else:
-                a.words.append(i)
+                words.append(i)
             # CJK runs join without spaces so regexes can be written as plain Chinese.
-            glue = "" if prev is None or tok.kind == "punct" or (
-                tok.kind == "cjk" and prev.kind == "cjk") else " "
-            if glue:
-                parts.append(glue)
-                a.joined_tok.append(-1)
-            parts.append(tok.norm)
-            a.joined_tok.extend([i] * len(tok.norm))
-            prev = tok
-        a.joined = "".join(parts)
-        return a
+            if prev_kind and kind != "punct" and not (kind == "cjk" and prev_kind == "cjk"):
+                parts.append(" ")
+                pos += 1
+            parts.append(norm)
+            jstart.append(pos)
+            pos += len(norm)
+            jend.append(pos)
+            prev_kind = kind
+        return cls(text, context, tokens, words, sentence_of, "".join(parts), jstart, jend)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Original-text span of tokens ``first..last`` inclusive."""
@@ -59,8 +65,9 @@ class Analysis:
 
     def tokens_of_joined(self, start: int, end: int) -> tuple[int, int] | None:
         """Token range covered by ``joined[start:end]``, or None if it covers none."""
-        covered = [t for t in self.joined_tok[start:end] if t >= 0]
-        return (covered[0], covered[-1]) if covered else None
+        first = bisect_right(self.jend, start)
+        last = bisect_left(self.jstart, end) - 1
+        return (first, last) if first <= last else None
 
     def sentence_tokens(self, sentence: int) -> list[int]:
         return [i for i, s in enumerate(self.sentence_of) if s == sentence]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from mot_sim.matching.analysis import Analysis
 from mot_sim.matching.text import has_cjk, tokenize
@@ -38,24 +39,48 @@ _CONCRETE = [
     r"\d{1,2}\s*[点時时](?:半|\d+分)?(?:之前|以前|前)?",
 ]
 _VAGUE = [
-    r"\bat some (?:point|stage)\b", r"\bsome ?time\b(?! (?:today|tomorrow|this))",
-    r"\beventually\b", r"\bwhen (?:it is|its|they are|we are|i am) (?:done|ready|finished|free)\b",
-    r"\bas soon as (?:possible|we can|i can|we are able)\b", r"\basap\b", r"\bin due course\b",
-    r"\bsooner or later\b", r"\bone of these days\b", r"(?<!as )\bsoon\b(?! as)",
-    r"\bshortly\b", r"\blater\b(?! (?:today|this|tonight|on))", r"\bwe will see\b",
-    r"\bwhenever\b", r"\bat a later (?:date|time)\b", r"\bin a (?:while|bit)\b",
-    r"\bwhen we (?:get|have) (?:a chance|time|round to it)\b", r"\bno idea how long\b",
-    r"迟早", r"以后再说", r"有空(?:的时候)?", r"尽快", r"过段时间", r"回头",
+    r"\bat some (?:point|stage)\b",
+    r"\bsome ?time\b(?! (?:today|tomorrow|this))",
+    r"\beventually\b",
+    r"\bwhen (?:it is|its|they are|we are|i am) (?:done|ready|finished|free)\b",
+    r"\bas soon as (?:possible|we can|i can|we are able)\b",
+    r"\basap\b",
+    r"\bin due course\b",
+    r"\bsooner or later\b",
+    r"\bone of these days\b",
+    r"(?<!as )\bsoon\b(?! as)",
+    r"\bshortly\b",
+    r"\blater\b(?! (?:today|this|tonight|on))",
+    r"\bwe will see\b",
+    r"\bwhenever\b",
+    r"\bat a later (?:date|time)\b",
+    r"\bin a (?:while|bit)\b",
+    r"\bwhen we (?:get|have) (?:a chance|time|round to it)\b",
+    r"\bno idea how long\b",
+    r"迟早",
+    r"以后再说",
+    r"有空(?:的时候)?",
+    r"尽快",
+    r"过段时间",
+    r"回头",
 ]
 _RESTATE = [
     r"\b(?:so )?if i (?:understand|have understood|understood|heard|have got)\b",
-    r"\bso what (?:you are|i am hearing|i hear)\b", r"\bwhat i am hearing\b",
+    r"\bso what (?:you are|i am hearing|i hear)\b",
+    r"\bwhat i am hearing\b",
     r"\b(?:let me|just to|to) (?:make sure|check|confirm) (?:that )?i (?:understand|have|heard|got)\b",
-    r"\bjust to (?:confirm|recap|check|be clear)\b", r"\bto (?:recap|summarize|sum up)\b",
-    r"\blet me (?:repeat|recap|summarize|play that back)\b", r"\bin other words\b",
+    r"\bjust to (?:confirm|recap|check|be clear)\b",
+    r"\bto (?:recap|summarize|sum up)\b",
+    r"\blet me (?:repeat|recap|summarize|play that back)\b",
+    r"\bin other words\b",
     r"\bso (?:you are saying|you have|you had|you would like|you want|your)\b",
-    r"\bif i have this right\b", r"\bcorrect me if i am wrong\b",
-    r"您的意思是", r"如果我没(?:理解|听)错", r"也就是说", r"我(?:再)?确认一下", r"我理解的是",
+    r"\bif i have this right\b",
+    r"\bcorrect me if i am wrong\b",
+    r"您的意思是",
+    r"如果我没(?:理解|听)错",
+    r"也就是说",
+    r"我(?:再)?确认一下",
+    r"我理解的是",
 ]
 _OPEN_LEAD = re.compile(
     r"^(?:(?:so|and|okay|ok|right|now|please|sir|madam|and so) )*(?:what|how|why|when|where|which|who|whose|tell me"
@@ -74,36 +99,149 @@ _CLOSED_LEAD = re.compile(
 )
 _ZH_OPEN = re.compile(r"什么|怎么|为什么|哪|如何|多少|几")
 _ZH_CLOSED = re.compile(r"(?:吗|对吗|是吗|好吗|可以吗|行吗)[?？]?$")
-_TITLES = frozenset(
-    "mr mrs ms miss mx dr sir madam mister doctor professor prof".split()
-)
+_TITLES = frozenset("mr mrs ms miss mx dr sir madam mister doctor professor prof".split())
 _ZH_TITLES = ("先生", "女士", "小姐", "老师", "总")
 
 
-def _regex_ranges(a: Analysis, patterns: list[re.Pattern[str]]) -> list[TokenRange]:
+def _regex_ranges(
+    a: Analysis, patterns: list[re.Pattern[str]], triggers: tuple[str, ...] = ()
+) -> list[TokenRange]:
+    # A few substring tests rule out most replies before the slower regex runs (faster
+    # than one regex alternation of the same literals, which CPython scans naively).
+    joined = a.joined
+    if triggers and not any(t in joined for t in triggers):
+        return []
     out: list[TokenRange] = []
+    joined = a.joined
     for rx in patterns:
-        for m in rx.finditer(a.joined):
-            rng = a.tokens_of_joined(m.start(), m.end())
-            if rng:
-                out.append(rng)
+        # Every pattern starts at a token, so try token starts only (a quarter of the
+        # positions a full scan would), keeping matches non-overlapping.
+        resume = 0
+        for pos in a.jstart:
+            if pos < resume:
+                continue
+            m = rx.match(joined, pos)
+            if m and m.end() > pos:
+                rng = a.tokens_of_joined(pos, m.end())
+                if rng:
+                    out.append(rng)
+                resume = m.end()
     return out
 
 
-_C_CONCRETE = [re.compile(p) for p in _CONCRETE]
-_C_VAGUE = [re.compile(p) for p in _VAGUE]
-_C_RESTATE = [re.compile(p) for p in _RESTATE]
+def _alternation(patterns: list[str]) -> list[re.Pattern[str]]:
+    # One pass over the text instead of one per pattern.
+    return [re.compile("|".join(f"(?:{p})" for p in patterns))]
+
+
+_C_CONCRETE = _alternation(_CONCRETE)
+_C_VAGUE = _alternation(_VAGUE)
+_C_RESTATE = _alternation(_RESTATE)
 _YOU = frozenset({"you", "your", "yours", "we", "our", "您", "你"})
+
+
+_CONCRETE_TRIGGERS = (
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+    "minute",
+    "min",
+    "hour",
+    "hr",
+    "day",
+    "week",
+    "month",
+    "today",
+    "tonight",
+    "tomorrow",
+    "noon",
+    "midday",
+    "midnight",
+    "lunch",
+    "end of",
+    "close of",
+    "business",
+    "morning",
+    "afternoon",
+    "evening",
+    "o clock",
+    "今天",
+    "明天",
+    "后天",
+    "周",
+    "星期",
+    "点",
+    "時",
+    "时",
+    "分钟",
+    "小时",
+    "天",
+    "工作日",
+)
+_VAGUE_TRIGGERS = (
+    "some",
+    "eventually",
+    "when ",
+    "as soon as",
+    "asap",
+    "due course",
+    "sooner",
+    "one of these",
+    "soon",
+    "shortly",
+    "later",
+    "we will see",
+    "whenever",
+    "a while",
+    "a bit",
+    "no idea",
+    "迟早",
+    "以后",
+    "有空",
+    "尽快",
+    "过段",
+    "回头",
+)
+_RESTATE_TRIGGERS = (
+    "if i ",
+    "so ",
+    "what i am",
+    "make sure",
+    "check",
+    "confirm",
+    "just to",
+    "recap",
+    "summarize",
+    "sum up",
+    "repeat",
+    "play that",
+    "other words",
+    "this right",
+    "correct me",
+    "意思",
+    "没理解",
+    "没听",
+    "也就是说",
+    "确认",
+    "理解",
+)
 
 
 def time_concrete(a: Analysis) -> list[TokenRange]:
     """A commitment to a specific time or interval ("by Friday", "within 3 working days")."""
-    return _regex_ranges(a, _C_CONCRETE)
+    return _regex_ranges(a, _C_CONCRETE, _CONCRETE_TRIGGERS)
 
 
 def time_vague(a: Analysis) -> list[TokenRange]:
     """A promise with no time attached ("at some point", "eventually", "soon")."""
-    return _regex_ranges(a, _C_VAGUE)
+    return _regex_ranges(a, _C_VAGUE, _VAGUE_TRIGGERS)
 
 
 def _sentences(a: Analysis) -> list[tuple[int, int, str]]:
@@ -133,11 +271,15 @@ def _questions(a: Analysis, want_open: bool) -> list[TokenRange]:
             lead_open = bool(_OPEN_LEAD.match(text))
             # Typed chat often drops the "?"; accept only leads that cannot be statements.
             is_open = lead_open and (asked or bool(_OPEN_NO_MARK.match(text)))
-            is_closed = asked and not lead_open and (
-                bool(_CLOSED_LEAD.match(text)) or text.endswith(
-                    ("right", "correct", "is that right", "ok", "okay", "yes"))
+            is_closed = (
+                asked
+                and not lead_open
+                and (
+                    bool(_CLOSED_LEAD.match(text))
+                    or text.endswith(("right", "correct", "is that right", "ok", "okay", "yes"))
+                )
             )
-        if (is_open if want_open else is_closed):
+        if is_open if want_open else is_closed:
             out.append((first, last))
     return out
 
@@ -152,6 +294,7 @@ def question_closed(a: Analysis) -> list[TokenRange]:
     return _questions(a, want_open=False)
 
 
+@lru_cache(maxsize=256)
 def _name_variants(name: str) -> list[list[str]]:
     toks = [t.norm for t in tokenize(name) if t.kind != "punct"]
     if not toks:
@@ -169,7 +312,10 @@ def _find_sequences(a: Analysis, variants: list[list[str]]) -> list[TokenRange]:
     out: list[TokenRange] = []
     words = a.words
     norms = [a.tokens[i].norm for i in words]
+    present = set(norms)
     for seq in variants:
+        if seq[0] not in present:
+            continue
         n = len(seq)
         for j in range(len(norms) - n + 1):
             if norms[j : j + n] == seq:
@@ -185,13 +331,18 @@ def customer_name(a: Analysis) -> list[TokenRange]:
 _INTRO_EN = re.compile(
     r"\b(?:my name is|i am|this is|you are speaking (?:to|with)|you are talking to|it is) (\w+)"
 )
-_INTRO_ZH = re.compile(r"我(?:是|叫)(\w+)")
+# "我是小李。": a short name closing the clause; "我是说..." (I mean...) does not.
+_INTRO_ZH = re.compile(r"我(?:是|叫)([\u4e00-\u9fff]{1,4})(?=[，。,.!！、；;]|$)")
+
+
+@lru_cache(maxsize=256)
+def _own_names(name: str) -> frozenset[str]:
+    return frozenset(t.norm for t in tokenize(name) if t.kind != "punct") - _TITLES
 
 
 def self_intro(a: Analysis) -> list[TokenRange]:
     """The trainee gives their own name ("my name is Sam", "this is Sam", "我是小王")."""
-    names = {t.norm for t in tokenize(a.context.trainee_name) if t.kind != "punct"}
-    names -= _TITLES
+    names = _own_names(a.context.trainee_name)
     out: list[TokenRange] = []
     for rx in (_INTRO_EN, _INTRO_ZH):
         for m in rx.finditer(a.joined):
@@ -199,7 +350,9 @@ def self_intro(a: Analysis) -> list[TokenRange]:
             lead = m.group(0)
             # "my name is ..." is an introduction whatever follows; "I am X" only with the
             # trainee's own name, or "I am sorry" would count.
-            if lead.startswith(("my name is", "我叫")) or any(n and said.startswith(n) for n in names):
+            if lead.startswith(("my name is", "我")) or any(
+                n and said.startswith(n) for n in names
+            ):
                 rng = a.tokens_of_joined(m.start(), m.end())
                 if rng:
                     out.append(rng)
@@ -212,11 +365,10 @@ def restate(a: Analysis) -> list[TokenRange]:
     """Restating what the customer said ("so if I understand, you..."): a lead-in followed
     by a reference to the customer within the same sentence."""
     out: list[TokenRange] = []
-    for first, last in _regex_ranges(a, _C_RESTATE):
+    for first, last in _regex_ranges(a, _C_RESTATE, _RESTATE_TRIGGERS):
         sentence = a.sentence_of[first]
         tail = [
-            t for i, t in enumerate(a.tokens[first:], start=first)
-            if a.sentence_of[i] == sentence
+            t for i, t in enumerate(a.tokens[first:], start=first) if a.sentence_of[i] == sentence
         ]
         if any(t.norm in _YOU for t in tail) or has_cjk(a.tokens[first].norm):
             out.append((first, last))

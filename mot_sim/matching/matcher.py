@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -23,15 +24,58 @@ from mot_sim.models import DetectorPattern, Pattern, PhrasePattern, RegexPattern
 GAP = -1  # "..." in a phrase: up to GAP_WORDS words of anything
 GAP_WORDS = 4
 NEGATORS = frozenset(
-    {"not", "no", "never", "nothing", "without", "hardly", "neither", "nor",
-     "不", "没", "没有", "别", "未", "无", "非"}
+    {
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "without",
+        "hardly",
+        "neither",
+        "nor",
+        "不",
+        "没",
+        "没有",
+        "别",
+        "未",
+        "无",
+        "非",
+    }
 )
 NEGATION_WINDOW = 3
+_WIDE_NEGATORS = frozenset({"not", "never", "不", "没", "没有", "别", "未"})
 # Intensifiers a trainee may add inside a taught phrase ("that sounds *really* frustrating").
 FILLERS = frozenset(
-    {"really", "very", "so", "truly", "just", "quite", "extremely", "totally", "completely",
-     "genuinely", "terribly", "awfully", "much", "deeply", "incredibly", "sincerely", "all",
-     "personally", "definitely", "certainly", "absolutely", "now", "also", "actually"}
+    {
+        "really",
+        "very",
+        "so",
+        "truly",
+        "just",
+        "quite",
+        "extremely",
+        "totally",
+        "completely",
+        "genuinely",
+        "terribly",
+        "awfully",
+        "much",
+        "deeply",
+        "incredibly",
+        "sincerely",
+        "all",
+        "personally",
+        "definitely",
+        "certainly",
+        "absolutely",
+        "now",
+        "also",
+        "actually",
+        "happily",
+        "gladly",
+        "gently",
+        "right",
+    }
 )
 MAX_FILLERS = 2
 
@@ -41,7 +85,15 @@ def allowed_edits(word: str) -> int:
     if not word.isascii() or not word.isalpha():
         return 0
     n = len(word)
-    return 0 if n <= 4 else 1 if n <= 8 else 2
+    return 0 if n <= 3 else 1 if n <= 8 else 2
+
+
+def _close_enough(rule_word: str, reply_word: str, dist: int) -> bool:
+    # Four-letter words tolerate a dropped or added letter ("you" for "your") but not a
+    # changed one, or "call" would match "calm".
+    if len(rule_word) == 4 and len(reply_word) == len(rule_word):
+        return False
+    return 0 < dist <= allowed_edits(rule_word) and abs(len(rule_word) - len(reply_word)) <= dist
 
 
 class Vocabulary:
@@ -49,19 +101,22 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
+        self.words: list[str] = []
         self._buckets: dict[str, list[str]] = {}
-        self._cache: dict[str, tuple[tuple[int, bool], ...]] = {}
+        self._cache: dict[str, dict[int, bool]] = {}
 
     def add(self, stem: str) -> int:
         if stem not in self.ids:
             self.ids[stem] = len(self.ids)
+            self.words.append(stem)
             if allowed_edits(stem):
                 self._buckets.setdefault(stem[0], []).append(stem)
             self._cache.clear()
         return self.ids[stem]
 
-    def lookup(self, stem: str) -> tuple[tuple[int, bool], ...]:
-        """Vocabulary ids this reply stem matches, each with whether it matched exactly."""
+    def lookup(self, stem: str) -> dict[int, bool]:
+        """Vocabulary ids this reply stem matches, each with whether it matched exactly.
+        The dict is shared through the cache: callers must not change it."""
         cached = self._cache.get(stem)
         if cached is not None:
             return cached
@@ -69,14 +124,14 @@ class Vocabulary:
         exact = self.ids.get(stem)
         if exact is not None:
             found.append((exact, True))
-        bucket = self._buckets.get(stem[:1]) if len(stem) >= 4 and stem.isascii() else None
+        bucket = self._buckets.get(stem[:1]) if len(stem) >= 3 and stem.isascii() else None
         if bucket:
             for choice, dist, _ in process.extract(
                 stem, bucket, scorer=OSA.distance, score_cutoff=2, limit=None
             ):
-                if 0 < dist <= allowed_edits(choice) and abs(len(choice) - len(stem)) <= dist:
+                if _close_enough(choice, stem, dist):
                     found.append((self.ids[choice], False))
-        result = tuple(found)
+        result = dict(found)
         if len(self._cache) > 200_000:  # bound memory on endless unique input
             self._cache.clear()
         self._cache[stem] = result
@@ -90,11 +145,36 @@ class CompiledPattern:
     elements: tuple[int, ...] = ()
     regex: re.Pattern[str] | None = None
     detector: str = ""
+    required: frozenset[int] = frozenset()  # every word the phrase needs
+    max_fuzzy: int = 1  # how many of its words may be typos
+    anchor: int = -1  # the word used to look the phrase up
 
-    @property
-    def max_fuzzy(self) -> int:
-        words = sum(1 for e in self.elements if e != GAP)
-        return max(1, words // 3)
+    @classmethod
+    def phrase(cls, source: str, elements: tuple[int, ...], vocab: Vocabulary) -> CompiledPattern:
+        words = [e for e in elements if e != GAP]
+        anchor = max(words, key=lambda e: len(vocab.words[e]))
+        return cls(
+            source,
+            "phrase",
+            elements=elements,
+            required=frozenset(words),
+            max_fuzzy=max(1, len(words) // 2),
+            anchor=anchor,
+        )
+
+
+@dataclass(frozen=True)
+class RuleIndex:
+    """A set of rules ready to match: phrases by their anchor word, other patterns listed."""
+
+    other: tuple[tuple[CompiledRule, CompiledPattern], ...]
+    by_anchor: dict[int, list[tuple[CompiledRule, CompiledPattern]]]
+
+
+@dataclass(frozen=True)
+class _WordMatches:
+    per_word: list[dict[int, bool]]  # for each reply word: vocabulary id -> exact?
+    where: dict[int, list[int]]  # vocabulary id -> word positions that match it
 
 
 @dataclass(frozen=True)
@@ -104,8 +184,7 @@ class CompiledRule:
     unless: tuple[CompiledPattern, ...]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One rule that fired: where, on which words, and whether it counts."""
 
     rule: Rule
@@ -135,7 +214,7 @@ def _compile(pattern: Pattern, vocab: Vocabulary) -> CompiledPattern:
         elements.pop(0)
     while elements and elements[-1] == GAP:
         elements.pop()
-    return CompiledPattern(pattern.phrase, "phrase", elements=tuple(elements))
+    return CompiledPattern.phrase(pattern.phrase, tuple(elements), vocab)
 
 
 class Matcher:
@@ -145,36 +224,70 @@ class Matcher:
         self.vocab = Vocabulary()
         self.rules: list[CompiledRule] = []
         for rule in rules:
-            pats = tuple(p for p in (_compile(x, self.vocab) for x in rule.patterns)
-                         if p.kind != "phrase" or p.elements)
+            pats = tuple(
+                p
+                for p in (_compile(x, self.vocab) for x in rule.patterns)
+                if p.kind != "phrase" or p.elements
+            )
             unless = tuple(_compile(x, self.vocab) for x in rule.unless)
             self.rules.append(CompiledRule(rule, pats, unless))
+        self.all = self.index(self.rules)
+
+    @staticmethod
+    def index(rules: Iterable[CompiledRule]) -> RuleIndex:
+        """Prepare a subset of rules (one stage's) for matching many replies."""
+        other: list[tuple[CompiledRule, CompiledPattern]] = []
+        by_anchor: dict[int, list[tuple[CompiledRule, CompiledPattern]]] = {}
+        for cr in rules:
+            for p in cr.patterns:
+                if p.kind == "phrase":
+                    by_anchor.setdefault(p.anchor, []).append((cr, p))
+                else:
+                    other.append((cr, p))
+        return RuleIndex(tuple(other), by_anchor)
 
     # -- per reply -------------------------------------------------------------------
-    def _word_matches(self, a: Analysis) -> list[dict[int, bool]]:
-        return [dict(self.vocab.lookup(a.tokens[i].stem)) for i in a.words]
+    def _word_matches(self, a: Analysis) -> _WordMatches:
+        lookup = self.vocab.lookup
+        tokens = a.tokens
+        per_word = [lookup(tokens[i].stem) for i in a.words]
+        where: dict[int, list[int]] = {}
+        for pos, found in enumerate(per_word):
+            for vid in found:
+                where.setdefault(vid, []).append(pos)
+        return _WordMatches(per_word, where)
 
     def _phrase_ranges(
-        self, a: Analysis, p: CompiledPattern, wm: list[dict[int, bool]]
+        self, a: Analysis, p: CompiledPattern, m: _WordMatches
     ) -> list[tuple[int, int, bool]]:
+        # Most phrases need a word the reply does not have: one subset test rules them out.
+        if not p.required <= m.where.keys():
+            return []
         els = p.elements
-        n = len(a.words)
+        wm = m.per_word
         out: list[tuple[int, int, bool]] = []
         first = els[0]
-        for start in range(n):
-            exact0 = wm[start].get(first)
-            if exact0 is None:
-                continue
+        for start in m.where[first]:
+            exact0 = wm[start][first]
             sentence = a.sentence_of[a.words[start]]
-            end = self._extend(a, els, 1, start + 1, sentence, 0 if exact0 else 1, p.max_fuzzy,
-                               wm, 0)
+            end = self._extend(
+                a, els, 1, start + 1, sentence, 0 if exact0 else 1, p.max_fuzzy, wm, 0
+            )
             if end is not None:
                 out.append((a.words[start], a.words[end[0] - 1], end[1] > 0))
         return out
 
     def _extend(
-        self, a: Analysis, els: Sequence[int], k: int, j: int, sentence: int,
-        fuzzy: int, max_fuzzy: int, wm: list[dict[int, bool]], fillers: int,
+        self,
+        a: Analysis,
+        els: Sequence[int],
+        k: int,
+        j: int,
+        sentence: int,
+        fuzzy: int,
+        max_fuzzy: int,
+        wm: list[dict[int, bool]],
+        fillers: int,
     ) -> tuple[int, int] | None:
         if fuzzy > max_fuzzy:
             return None
@@ -187,8 +300,9 @@ class Matcher:
                     break
                 if skip and a.sentence_of[a.words[j + skip - 1]] != sentence:
                     break
-                found = self._extend(a, els, k + 1, j + skip, sentence, fuzzy, max_fuzzy, wm,
-                                     fillers)
+                found = self._extend(
+                    a, els, k + 1, j + skip, sentence, fuzzy, max_fuzzy, wm, fillers
+                )
                 if found is not None:
                     return found
             return None
@@ -199,11 +313,12 @@ class Matcher:
             if fillers < MAX_FILLERS and a.tokens[a.words[j]].norm in FILLERS:
                 return self._extend(a, els, k, j + 1, sentence, fuzzy, max_fuzzy, wm, fillers + 1)
             return None
-        return self._extend(a, els, k + 1, j + 1, sentence, fuzzy + (not exact), max_fuzzy, wm,
-                            fillers)
+        return self._extend(
+            a, els, k + 1, j + 1, sentence, fuzzy + (not exact), max_fuzzy, wm, fillers
+        )
 
     def _ranges(
-        self, a: Analysis, p: CompiledPattern, wm: list[dict[int, bool]]
+        self, a: Analysis, p: CompiledPattern, wm: _WordMatches
     ) -> list[tuple[int, int, bool]]:
         if p.kind == "phrase":
             return self._phrase_ranges(a, p, wm)
@@ -214,7 +329,12 @@ class Matcher:
                 if rng:
                     out.append((rng[0], rng[1], False))
             return out
-        return [(f, last, False) for f, last in DETECTORS[p.detector](a)]
+        found = a.detected.get(p.detector)
+        if found is None:  # several rules may use one detector: run it once per reply
+            found = a.detected[p.detector] = [
+                (f, last, False) for f, last in DETECTORS[p.detector](a)
+            ]
+        return found
 
     @staticmethod
     def _negated(a: Analysis, first: int, last: int) -> str:
@@ -230,7 +350,9 @@ class Matcher:
                 break
             if tok.norm == "but":
                 break
-            if tok.norm in NEGATORS:
+            # "no"/"without" negate the next word ("no charge on the house" still gives
+            # the house); "not"/"never" reach a little further ("not about company policy").
+            if tok.norm in NEGATORS and (seen == 0 or tok.norm in _WIDE_NEGATORS):
                 # "not only ..." and "no doubt" do not negate what follows.
                 nxt = a.tokens[i + 1].norm if i + 1 < len(a.tokens) else ""
                 if nxt not in {"only", "just", "doubt", "problem"}:
@@ -240,25 +362,34 @@ class Matcher:
             i -= 1
         return ""
 
-    def match(self, a: Analysis, rules: Iterable[CompiledRule] | None = None) -> list[Hit]:
+    def match(self, a: Analysis, index: RuleIndex | None = None) -> list[Hit]:
         """Hits for ``a``: at most one counting hit per rule, plus set-aside matches."""
         wm = self._word_matches(a)
+        index = index or self.all
+        candidates = list(index.other)
+        by_anchor = index.by_anchor
+        present = wm.where.keys()
+        for vid in present:
+            found_here = by_anchor.get(vid)
+            if found_here:
+                # Most phrases need a word the reply lacks: one subset test rules them out.
+                candidates += [c for c in found_here if c[1].required <= present]
         found: list[Hit] = []
         ignored: list[Hit] = []
-        for cr in self.rules if rules is None else rules:
-            for p in cr.patterns:
-                for first, last, fuzzy in self._ranges(a, p, wm):
-                    start, end = a.span(first, last)
-                    hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy, "", p.kind)
-                    why = self._negated(a, first, last) if cr.rule.negatable else ""
-                    if why:
-                        ignored.append(_set_aside(hit, f"negated by '{why}'"))
-                        continue
-                    ctx = self._context_veto(a, cr, first, wm)
-                    if ctx:
-                        ignored.append(_set_aside(hit, f"context: '{ctx}'"))
-                        continue
-                    found.append(hit)
+        for cr, p in candidates:
+            ranges = self._phrase_ranges(a, p, wm) if p.kind == "phrase" else self._ranges(a, p, wm)
+            for first, last, fuzzy in ranges:
+                start, end = a.span(first, last)
+                hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy, "", p.kind)
+                why = self._negated(a, first, last) if cr.rule.negatable else ""
+                if why:
+                    ignored.append(_set_aside(hit, f"negated by '{why}'"))
+                    continue
+                ctx = self._context_veto(a, cr, first, wm)
+                if ctx:
+                    ignored.append(_set_aside(hit, f"context: '{ctx}'"))
+                    continue
+                found.append(hit)
         best: dict[str, Hit] = {}
         for hit in _most_specific(found):
             held = best.get(hit.rule.id)
@@ -271,9 +402,7 @@ class Matcher:
                 aside.setdefault(h.rule.id, h)
         return counted + list(aside.values())
 
-    def _context_veto(
-        self, a: Analysis, cr: CompiledRule, first: int, wm: list[dict[int, bool]]
-    ) -> str:
+    def _context_veto(self, a: Analysis, cr: CompiledRule, first: int, wm: _WordMatches) -> str:
         if not cr.unless:
             return ""
         sentence = a.sentence_of[first]
@@ -286,7 +415,7 @@ class Matcher:
 
 
 def _set_aside(hit: Hit, why: str) -> Hit:
-    return Hit(hit.rule, hit.start, hit.end, hit.text, hit.pattern, hit.fuzzy, why, hit.kind)
+    return hit._replace(ignored=why)
 
 
 def _most_specific(hits: list[Hit]) -> list[Hit]:
@@ -298,9 +427,12 @@ def _most_specific(hits: list[Hit]) -> list[Hit]:
     keep = []
     for h in hits:
         swallowed = any(
-            o.rule.id != h.rule.id and o.kind != "detector"
+            o.rule.id != h.rule.id
+            and o.kind != "detector"
             and (o.rule.polarity != h.rule.polarity or o.rule.dimension == h.rule.dimension)
-            and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
+            and o.start <= h.start
+            and h.end <= o.end
+            and (o.end - o.start) > (h.end - h.start)
             for o in hits
         )
         if not swallowed:

@@ -8,33 +8,51 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN_RE = re.compile(
-    rf"(?P<cjk>[{_CJK}])"
-    rf"|(?P<word>(?:(?![{_CJK}])[^\W\d_])+(?:['’‘`´](?:(?![{_CJK}])[^\W\d_])+)*)"
+    r"(?P<word>[^\W\d_]+(?:['’‘`´][^\W\d_]+)*)"
     r"|(?P<num>\d+(?:[.:,]\d+)*)"
     r"|(?P<punct>[?!.;,？！。；，、:：])"
 )
 _CJK_RE = re.compile(rf"[{_CJK}]")
+_CJK_SPLIT_RE = re.compile(rf"[{_CJK}]|[^{_CJK}]+")
 SENTENCE_END = frozenset({".", "?", "!", ";", "？", "！", "。", "；"})
 CLAUSE_BREAK = SENTENCE_END | {",", "，", "、", ":", "："}
 
 # Contractions expand to the words a trainer would write in a rule.
 _CONTRACTIONS: dict[str, tuple[str, ...]] = {
-    "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
-    "shan't": ("shall", "not"), "ain't": ("am", "not"), "let's": ("let", "us"),
-    "i'm": ("i", "am"), "y'all": ("you", "all"),
+    "can't": ("can", "not"),
+    "cannot": ("can", "not"),
+    "won't": ("will", "not"),
+    "shan't": ("shall", "not"),
+    "ain't": ("am", "not"),
+    "let's": ("let", "us"),
+    "i'm": ("i", "am"),
+    "y'all": ("you", "all"),
     # Missing apostrophes are the commonest typo in typed replies.
-    "dont": ("do", "not"), "cant": ("can", "not"), "wont": ("will", "not"),
-    "didnt": ("did", "not"), "doesnt": ("does", "not"), "isnt": ("is", "not"),
-    "arent": ("are", "not"), "wasnt": ("was", "not"), "werent": ("were", "not"),
-    "havent": ("have", "not"), "hasnt": ("has", "not"), "couldnt": ("could", "not"),
-    "shouldnt": ("should", "not"), "wouldnt": ("would", "not"), "im": ("i", "am"),
-    "youre": ("you", "are"), "ive": ("i", "have"),
-    "ill": ("i", "will"), "thats": ("that", "is"), "whats": ("what", "is"),
+    "dont": ("do", "not"),
+    "cant": ("can", "not"),
+    "wont": ("will", "not"),
+    "didnt": ("did", "not"),
+    "doesnt": ("does", "not"),
+    "isnt": ("is", "not"),
+    "arent": ("are", "not"),
+    "wasnt": ("was", "not"),
+    "werent": ("were", "not"),
+    "havent": ("have", "not"),
+    "hasnt": ("has", "not"),
+    "couldnt": ("could", "not"),
+    "shouldnt": ("should", "not"),
+    "wouldnt": ("would", "not"),
+    "im": ("i", "am"),
+    "youre": ("you", "are"),
+    "ive": ("i", "have"),
+    "ill": ("i", "will"),
+    "thats": ("that", "is"),
+    "whats": ("what", "is"),
 }
 _SUFFIXES: dict[str, str] = {"'re": "are", "'ll": "will", "'ve": "have", "'d": "would", "'m": "am"}
 _S_IS = frozenset(
@@ -43,14 +61,38 @@ _S_IS = frozenset(
 
 # British spellings fold to one form so a rule written either way matches both.
 _SPELLING: dict[str, str] = {
-    "colour": "color", "favour": "favor", "behaviour": "behavior", "honour": "honor",
-    "neighbour": "neighbor", "labour": "labor", "humour": "humor", "flavour": "flavor",
-    "centre": "center", "metre": "meter", "theatre": "theater", "cheque": "check",
-    "programme": "program", "whilst": "while", "amongst": "among", "enquiry": "inquiry",
-    "enquire": "inquire", "tyre": "tire", "mum": "mom", "grey": "gray", "catalogue": "catalog",
-    "cancelled": "canceled", "cancelling": "canceling", "travelled": "traveled",
-    "labelled": "labeled", "modelled": "modeled", "fulfil": "fulfill", "licence": "license",
-    "defence": "defense", "offence": "offense", "judgement": "judgment", "apologies": "apology",
+    "colour": "color",
+    "favour": "favor",
+    "behaviour": "behavior",
+    "honour": "honor",
+    "neighbour": "neighbor",
+    "labour": "labor",
+    "humour": "humor",
+    "flavour": "flavor",
+    "centre": "center",
+    "metre": "meter",
+    "theatre": "theater",
+    "cheque": "check",
+    "programme": "program",
+    "whilst": "while",
+    "amongst": "among",
+    "enquiry": "inquiry",
+    "enquire": "inquire",
+    "tyre": "tire",
+    "mum": "mom",
+    "grey": "gray",
+    "catalogue": "catalog",
+    "cancelled": "canceled",
+    "cancelling": "canceling",
+    "travelled": "traveled",
+    "labelled": "labeled",
+    "modelled": "modeled",
+    "fulfil": "fulfill",
+    "licence": "license",
+    "defence": "defense",
+    "offence": "offense",
+    "judgement": "judgment",
+    "apologies": "apology",
 }
 _ISE_STEMS = frozenset(
     "apolog real recogn organ priorit emphas sympath special author final minim summar "
@@ -99,8 +141,15 @@ def stem(word: str) -> str:
     """A light, deterministic stemmer: enough to match inflections, nothing clever."""
     if len(word) <= 3 or not word.isascii():
         return word
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""),
-                         ("s", ""), ("e", "")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("e", ""),
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith("ss"):
                 continue
@@ -115,8 +164,7 @@ def stem(word: str) -> str:
     return word
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token: its normalised form, its stem, and its span in the original text."""
 
     norm: str
@@ -131,21 +179,49 @@ def _word_tokens(raw: str) -> tuple[tuple[str, str], ...]:
     return tuple((part, stem(part)) for part in expand(normalise_word(raw)) if part)
 
 
+_Parts = tuple[tuple[str, str, str, int, int], ...]  # norm, stem, kind, rel. start, rel. end
+_PARTS: dict[str, _Parts] = {}
+
+
+def _parts(raw: str, kind: str) -> _Parts:
+    """How one regex token splits into tokens (cached: replies reuse a small vocabulary)."""
+    found = _PARTS.get(raw)
+    if found is not None:
+        return found
+    out: list[tuple[str, str, str, int, int]] = []
+    n = len(raw)
+    if kind != "word":
+        sym = unicodedata.normalize("NFKC", raw)
+        out.append((sym, sym, kind, 0, n))
+    elif not raw.isascii() and _CJK_RE.search(raw):
+        # CJK has no spaces: each character is a token of its own.
+        for part in _CJK_SPLIT_RE.finditer(raw):
+            s, e = part.span()
+            if e - s == 1 and _CJK_RE.match(part.group()):
+                ch = unicodedata.normalize("NFKC", part.group())
+                out.append((ch, ch, "cjk", s, e))
+            else:
+                out += [(w, st, "word", s, e) for w, st in _word_tokens(part.group())]
+    else:
+        out += [(w, st, "word", 0, n) for w, st in _word_tokens(raw)]
+    if len(_PARTS) > 100_000:  # bound memory on endless unique input
+        _PARTS.clear()
+    result = _PARTS[raw] = tuple(out)
+    return result
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of ``text`` with spans into ``text`` itself."""
     out: list[Token] = []
+    add = out.append
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__ on the hot path
+    cache = _PARTS
     for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "word"
         raw = m.group()
-        if kind == "word":
-            for norm, st in _word_tokens(raw):
-                out.append(Token(norm, st, m.start(), m.end(), "word"))
-        elif kind == "punct":
-            p = unicodedata.normalize("NFKC", raw)
-            out.append(Token(p, p, m.start(), m.end(), "punct"))
-        else:
-            n = unicodedata.normalize("NFKC", raw)
-            out.append(Token(n, n, m.start(), m.end(), kind))
+        parts = cache.get(raw) or _parts(raw, m.lastgroup or "word")
+        start = m.start()
+        for norm, st, kind, rs, re_ in parts:
+            add(new(Token, (norm, st, start + rs, start + re_, kind)))
     return out
 
 
@@ -154,10 +230,10 @@ def has_cjk(text: str) -> bool:
 
 
 _CONTROL_RE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"          # CSI sequences (colours, cursor moves)
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI sequences (colours, cursor moves)
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences (titles, hyperlinks)
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"     # DCS/SOS/PM/APC strings
-    r"|\x1b[@-Z\\-_]?"                    # other escapes
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS/SOS/PM/APC strings
+    r"|\x1b[@-Z\\-_]?"  # other escapes
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
 )
 

@@ -1,0 +1,196 @@
+"""The command-line contract that other tools depend on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from mot_sim.cli.main import main
+from mot_sim.yamlsrc import load_file
+from tests.conftest import DATA, ROOT
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return code, out.out, out.err
+
+
+def test_list_json_and_extra_dirs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    ids = {s["id"] for s in json.loads(out)}
+    assert code == 0 and ids == {"pickle_request", "lamborghini_repair", "complaint_call"}
+    code, out, _ = run(capsys, "list", "--scenarios", str(DATA / "zh"))
+    assert "zh_bill_call" in out
+    monkeypatch.setenv("MOT_SIM_SCENARIOS", f"/nonexistent:{DATA / 'zh'}")
+    code, out, _ = run(capsys, "list")
+    assert "zh_bill_call" in out and "pickle_request" in out
+
+
+def test_schema_accepts_every_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    _code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in [*(ROOT / "scenarios").glob("*.yaml"), *(DATA / "zh").glob("*.yaml")]:
+        errors = list(validator.iter_errors(load_file(path).data))
+        assert not errors, (path, errors[:1])
+    assert list(validator.iter_errors({"id": "x"}))
+
+
+def test_score_human_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "score",
+        "--scenario",
+        "pickle_request",
+        "--stage",
+        "solve",
+        "Calm down, it's company policy.",
+    )
+    assert code == 0
+    assert "Score " in out and "calm_down" in out and "better:" in out
+    code, out, _ = run(
+        capsys,
+        "score",
+        "--scenario",
+        "pickle_request",
+        "--stage",
+        "solve",
+        "--json",
+        "Of course, on the house!",
+    )
+    data = json.loads(out)
+    assert set(data["dimensions"]) == {"empathy", "language", "expectations"}
+    assert 0 <= data["score"] <= 100
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["score", "--scenario", "nope", "--stage", "solve", "x"], "valid: complaint_call"),
+        (["score", "--scenario", "pickle_request", "--stage", "x", "x"], "valid: set_tone"),
+        (["play", "nope", "--answers", "-"], "valid: complaint_call"),
+        (["score", "--scenario", "pickle_request"], "needs --scenario"),
+    ],
+)
+def test_unknown_ids_exit_2_with_valid_list(
+    capsys: pytest.CaptureFixture[str], argv: list[str], needle: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and needle in err
+    assert len([line for line in err.splitlines() if needle in line]) == 1
+
+
+def test_batch_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = [
+        {"id": "a", "scenario": "pickle_request", "stage": "solve", "text": "Of course!"},
+        {"id": "b", "scenario": "nope", "stage": "solve", "text": "x"},
+        "not json",
+        {"id": 7, "scenario": "complaint_call", "stage": "set_tone", "text": "Calm down."},
+        {"scenario": "complaint_call", "stage": "diagnose"},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
+    code, out, _ = run(capsys, "score", "--batch", str(src))
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and len(recs) == 5
+    assert recs[0]["id"] == "a" and set(recs[0]) == {
+        "id",
+        "scenario",
+        "stage",
+        "score",
+        "dimensions",
+        "hits",
+        "suggestions",
+    }
+    assert recs[1] == {"id": "b", "error": recs[1]["error"]} and "line 2" in recs[1]["error"]
+    assert "error" in recs[2] and recs[2]["id"] is None
+    hit = recs[3]["hits"][0]
+    assert set(hit) == {"rule", "polarity", "dimension", "span", "text"}
+    assert hit["rule"] == "calm_down" and hit["span"] == [0, 9] and hit["text"] == "Calm down"
+    assert "'text' must be a string" in recs[4]["error"]
+
+
+def test_batch_from_stdin_all_good(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    item = {"id": 1, "scenario": "pickle_request", "stage": "solve", "text": "Sure"}
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(item) + "\n\n"))
+    code, out, _ = run(capsys, "score", "--batch", "-")
+    assert code == 0 and json.loads(out)["id"] == 1
+
+
+def test_play_headless_text_and_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        "set_tone: Hello Ms Li, thank you for calling. That sounds frustrating, let me look into it.\n"
+        "diagnose: Could you tell me how you used your phone this month?\n"
+        "solve: Let me explain, 130 yuan is roaming. I can refund half, or add a travel pack.\n"
+        "summarise: Just to confirm, 65 yuan back within 3 working days. Does that sound right?\n"
+        "follow_up: I'll call you on Thursday at 10 am, and here is my direct extension.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "play", "complaint_call", "--answers", str(answers), "--trainee", "Sam", "--json"
+    )
+    data = json.loads(out)
+    assert code == 0 and data["status"] == "completed" and len(data["turns"]) == 5
+    assert data["result"]["passed"] is True
+
+    lines = tmp_path / "a.txt"
+    lines.write_text("Whatever.\nCalm down, you're wrong.\nIt's your problem.\n")
+    code, out, _ = run(capsys, "play", "complaint_call", "--answers", str(lines))
+    assert code == 0 and "walked out" in out and "FAIL" in out
+
+    bad = tmp_path / "b.yaml"
+    bad.write_text("greeting: hello\n")
+    code, _, err = run(capsys, "play", "complaint_call", "--answers", str(bad))
+    assert code == 2 and "unknown stage 'greeting'" in err and "valid: set_tone" in err
+
+
+def test_check_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check")
+    assert code == 0 and out.splitlines()[-1].endswith(" passed, 0 failed")
+    text = (ROOT / "scenarios" / "pickle_request.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "p.yaml"
+    broken.write_text(
+        text.replace(
+            "expect: {max_score: 30, hits: [dismiss_customer]}",
+            "expect: {min_score: 90, hits: [dismiss_customer]}",
+        )
+    )
+    code, out, _ = run(capsys, "check", str(broken))
+    assert code == 1
+    assert "FAIL pickle_request" in out and "< 90" in out
+    assert out.splitlines()[-1] == f"{len(out.splitlines()) - 2} passed, 1 failed"
+
+
+def test_python_dash_m_works() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "mot_sim", "list"], capture_output=True, text=True, check=True
+    )
+    assert "pickle_request" in out.stdout
+
+
+def test_console_script_installed() -> None:
+    assert shutil.which("mot-sim"), "the test command installs the package first"
+    out = subprocess.run(["mot-sim", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("mot-sim ")
+
+
+def test_published_schema_file_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    # Scenario files point editors at docs/scenario.schema.json; it must match the code.
+    _, out, _ = run(capsys, "schema")
+    assert json.loads((ROOT / "docs" / "scenario.schema.json").read_text()) == json.loads(out)

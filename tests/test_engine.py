@@ -1,0 +1,98 @@
+"""Encounter engine: stages in order, mood, reactions, walk-outs, events, resume."""
+
+from __future__ import annotations
+
+from mot_sim.catalog import Catalog
+from mot_sim.engine import Encounter, Ended, Event, Started, TurnScored
+from mot_sim.models import STAGE_IDS
+from mot_sim.scoring import Scorer
+
+GOOD = {
+    "set_tone": "Good afternoon Mrs Ellis, lovely to see you again! Of course, I'd be happy to add that.",
+    "diagnose": "So if I understand you, you'd like your usual with one extra slice, is that right?",
+    "solve": "No problem at all, I'll add an extra slice for you, on the house, ready in two minutes.",
+    "summarise": "Just to confirm: your sandwich with an extra slice, same price, ready in two "
+    "minutes. Thank you for coming back to us!",
+    "follow_up": "We'll look forward to it, Mrs Ellis! Just ask for me on Monday.",
+}
+
+
+def make(
+    catalog: Catalog, scorer: Scorer, sid: str = "pickle_request"
+) -> tuple[Encounter, list[Event]]:
+    events: list[Event] = []
+    enc = Encounter(catalog.get(sid).scenario, scorer, "Sam")
+    enc.subscribe(events.append)
+    return enc, events
+
+
+def test_full_encounter_passes(catalog: Catalog, scorer: Scorer) -> None:
+    enc, events = make(catalog, scorer)
+    assert enc.stage_id == "set_tone" and enc.customer_lines()
+    for stage in STAGE_IDS:
+        assert enc.stage_id == stage
+        turn = enc.answer(GOOD[stage])
+        assert turn.stage == stage and turn.mood_after >= turn.mood_before
+        assert turn.reaction
+    assert enc.status == "completed"
+    res = enc.result()
+    assert res.passed and not res.walked_out and res.overall >= 60
+    assert all(v is not None for v in res.stages.values())
+    assert isinstance(events[0], Started)
+    assert [type(e) for e in events[1:]] == [TurnScored] * 5 + [Ended]
+
+
+def test_walk_out_ends_early(catalog: Catalog, scorer: Scorer) -> None:
+    enc, events = make(catalog, scorer)
+    enc.answer(GOOD["set_tone"])
+    enc.answer(GOOD["diagnose"])
+    turn = enc.answer("I can sell you a side of pickles for 25 cents.")
+    assert enc.status == "walked_out" and enc.is_over
+    assert "walks out" in turn.reaction
+    res = enc.result()
+    assert res.walked_out and not res.passed
+    assert res.stages["summarise"] is None and res.band == "needs practice"
+    assert isinstance(events[-1], Ended)
+
+
+def test_reactions_are_deterministic_and_templated(catalog: Catalog, scorer: Scorer) -> None:
+    a, _ = make(catalog, scorer)
+    b, _ = make(catalog, scorer)
+    assert a.answer(GOOD["set_tone"]).reaction == b.answer(GOOD["set_tone"]).reaction
+    sc = catalog.get("pickle_request").scenario
+    assert a.render("Hi {{ trainee }}, I'm {{ customer }}") == f"Hi Sam, I'm {sc.customer.name}"
+
+
+def test_trainee_markup_in_templates_is_plain_text(catalog: Catalog, scorer: Scorer) -> None:
+    enc = Encounter(catalog.get("pickle_request").scenario, scorer, "[b]{{ 7*7 }}\x1b[31m")
+    assert enc.render("Hello {{ trainee }}") == "Hello [b]{{ 7*7 }}"
+
+
+def test_resume_continues_where_it_stopped(catalog: Catalog, scorer: Scorer) -> None:
+    enc, _ = make(catalog, scorer)
+    enc.answer(GOOD["set_tone"])
+    enc.answer(GOOD["diagnose"])
+    again = Encounter.resume(enc.scenario, scorer, "Sam", "practice", list(enc.turns))
+    assert again.stage_id == "solve" and again.mood == enc.mood
+    for stage in STAGE_IDS[2:]:
+        again.answer(GOOD[stage])
+    assert again.status == "completed"
+
+
+def test_overtime_costs_mood(catalog: Catalog, scorer: Scorer) -> None:
+    enc, _ = make(catalog, scorer)
+    enc.time_limit = 15
+    slow = enc.answer(GOOD["set_tone"], seconds=30)
+    fast, _ = make(catalog, scorer)
+    quick = fast.answer(GOOD["set_tone"], seconds=5)
+    assert slow.overtime and not quick.overtime
+    assert slow.mood_after == quick.mood_after - 10
+
+
+def test_every_scenario_model_answers_score_well(catalog: Catalog, scorer: Scorer) -> None:
+    for sid, loaded in catalog.scenarios.items():
+        enc = Encounter(loaded.scenario, scorer, "Sam")
+        for stage in STAGE_IDS:
+            enc.answer(enc.model_answers(stage)[0])
+        res = enc.result()
+        assert res.passed and res.overall >= 70, (sid, res)

@@ -1,0 +1,70 @@
+"""A non-editable install finds the built-in scenarios and rules from any directory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_wheel_ships_data_and_runs_from_anywhere(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            "-q",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(wheels.glob("mot_sim-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "mot_sim/_data/scenarios/pickle_request.yaml" in names
+    assert "mot_sim/_data/scoring/rubric.yaml" in names
+    assert any(n.startswith("mot_sim/_data/scoring/rules/") for n in names)
+
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    py = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(py),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    where = subprocess.run(
+        [str(py), "-c", "import mot_sim; print(mot_sim.__file__)"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert str(env_dir) in where.stdout
+    out = subprocess.run(
+        [str(env_dir / "bin" / "mot-sim"), "check"], cwd=elsewhere, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1].endswith("passed, 0 failed")

@@ -1,0 +1,119 @@
+"""Scorer: explainable, deterministic, hard to game."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from mot_sim.catalog import Catalog
+from mot_sim.scoring import ReplyResult, Scorer
+
+
+def score(
+    catalog: Catalog,
+    scorer: Scorer,
+    text: str,
+    stage: str = "solve",
+    scenario: str = "pickle_request",
+) -> ReplyResult:
+    return scorer.score(catalog.get(scenario).scenario, stage, text, "Sam")
+
+
+def test_every_point_traces_to_a_rule(catalog: Catalog, scorer: Scorer) -> None:
+    text = "Of course! I'll add it on the house. Sorry, company policy says 5 cents extra."
+    r = score(catalog, scorer, text)
+    by_id = catalog.library.by_id
+    for h in r.hits:
+        assert text[h.span[0] : h.span[1]] == h.text
+        assert h.reason
+        assert h.points != 0
+        if h.polarity == "bad":
+            assert h.better and h.points < 0
+            assert any(h.better in s for s in r.suggestions)
+        assert h.rule in by_id or h.rule in {
+            x.id for x in catalog.get("pickle_request").scenario.stage("solve").rules
+        }
+
+
+def test_null_dimension_without_evidence(catalog: Catalog, scorer: Scorer) -> None:
+    r = score(catalog, scorer, "Of course, I'll add it for you.")
+    assert r.dimensions["language"] is not None
+    assert r.dimensions["empathy"] is None
+
+
+def test_gaming_keyword_lists_and_gibberish_score_low(catalog: Catalog, scorer: Scorer) -> None:
+    real = score(
+        catalog,
+        scorer,
+        "Of course! I'll add an extra slice for you, no charge, ready in two minutes.",
+    )
+    for text in [
+        "sorry thank you understand patience",
+        "sorry of course no charge on the house two minutes",
+        "sorry sorry sorry sorry sorry sorry sorry",
+        "thank you thank you thank you thank you",
+        "xkcd qwrt zzzz plof",
+        "!!!! ????",
+    ]:
+        r = score(catalog, scorer, text)
+        assert r.score < 50, (text, r.score)
+        assert r.score < real.score - 20
+    assert any(
+        "list of key words" in n
+        for n in score(catalog, scorer, "sorry thank you understand patience").notes
+    )
+
+
+def test_short_replies_keep_only_part(catalog: Catalog, scorer: Scorer) -> None:
+    r = score(catalog, scorer, "Of course!", stage="set_tone")
+    assert r.factor == 0.5 and any("Very short" in n for n in r.notes)
+
+
+def test_bad_phrasing_costs_overall(catalog: Catalog, scorer: Scorer) -> None:
+    clean = score(catalog, scorer, "Of course, I'll add it for you.")
+    dirty = score(catalog, scorer, "Of course, I'll add it for you, but calm down.")
+    assert dirty.score <= clean.score - 15  # half its weight off overall, plus its dimension
+
+
+def test_deterministic_across_processes(catalog: Catalog, scorer: Scorer) -> None:
+    text = "Sorry Mrs Ellis, I'll add it within 2 minutes, no charge. Does that work for you?"
+    here = score(catalog, scorer, text).to_dict()
+    code = (
+        "import json\nfrom mot_sim.catalog import load_catalog\nfrom mot_sim.scoring import Scorer\n"
+        "c = load_catalog(); s = Scorer(c.library.rules, c.library.rubric)\n"
+        f"print(json.dumps(s.score(c.get('pickle_request').scenario, 'solve', {text!r}, 'Sam')"
+        ".to_dict()))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "123", "PATH": ""},
+    )
+    assert json.loads(out.stdout) == json.loads(json.dumps(here))
+    assert score(catalog, scorer, text).to_dict() == here
+
+
+def test_long_paste_is_truncated_with_notice(catalog: Catalog, scorer: Scorer) -> None:
+    r = score(catalog, scorer, "I'm sorry. " * 5000)
+    assert any("first 20,000 characters" in n for n in r.notes)
+    assert 0 <= r.score <= 100
+
+
+def test_roundtrip_dict(catalog: Catalog, scorer: Scorer) -> None:
+    r = score(catalog, scorer, "Sorry, it's not possible.")
+    assert ReplyResult.from_dict(json.loads(json.dumps(r.to_dict()))) == r
+
+
+def test_chinese_scenario_scores(zh_catalog: Catalog) -> None:
+    sc = zh_catalog.get("zh_bill_call").scenario
+    s = Scorer(zh_catalog.library.rules, zh_catalog.library.rubric)
+    good = s.score(sc, "set_tone", "王女士您好，我是小李。非常抱歉，我理解您的心情，我马上帮您查。")
+    bad = s.score(sc, "set_tone", "你冷静一点，这是公司规定，不归我管。")
+    assert good.score >= 70 and not good.bad_hits
+    assert {h.rule for h in bad.bad_hits} == {"zh_calm_down", "zh_policy", "zh_not_my_job"}
+    assert bad.score < 20
+    # English library rules never fire on a Chinese scenario, and vice versa.
+    assert all(h.rule.startswith("zh_") for h in good.hits + bad.hits)

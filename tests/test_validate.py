@@ -1,0 +1,140 @@
+"""`mot-sim validate`: every kind of bad scenario is one PATH:LINE:COL line, exit 2."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mot_sim.cli.main import main
+from tests.conftest import ROOT
+
+PICKLE = (ROOT / "scenarios" / "pickle_request.yaml").read_text(encoding="utf-8")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return code, [line for line in (out.out + out.err).splitlines() if line.strip()]
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_builtin_files_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run(capsys, "validate")
+    assert code == 0, lines
+    code, lines = run(capsys, "validate", str(ROOT / "scoring"))
+    assert code == 0, lines
+
+
+CASES = [
+    (
+        "unknown key",
+        ("difficulty: easy", "difficulty: easy\nflavour: sour"),
+        "flavour",
+        "unknown key 'flavour'",
+    ),
+    (
+        "wrong type",
+        ("mood_start: 60", "mood_start: lots"),
+        "mood_start: lots",
+        "customer.mood_start",
+    ),
+    (
+        "unknown rule id",
+        ("charge_courtesy: -40", "no_such_rule: -40"),
+        "no_such_rule",
+        "unknown rule id 'no_such_rule'",
+    ),
+    (
+        "bad example rule",
+        ("hits: [new_here, i_dont_know]", "hits: [new_here, nope_rule]"),
+        "hits: [new_here, nope_rule]",
+        "unknown rule id 'nope_rule'",
+    ),
+    (
+        "template error",
+        ("\"Thanks! I'll probably", "\"{{ nobody }} Thanks! I'll probably"),
+        "{{ nobody }}",
+        "template error",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "anchor", "message"), CASES)
+def test_bad_scenarios_are_located(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    edit: tuple[str, str],
+    anchor: str,
+    message: str,
+) -> None:
+    text = PICKLE.replace(*edit, 1)
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, lines = run(capsys, "validate", str(path))
+    assert code == 2
+    assert any(message in line for line in lines), lines
+    hit = next(line for line in lines if message in line)
+    m = re.match(rf"{re.escape(str(path))}:(\d+):(\d+): ", hit)
+    assert m, hit
+    assert int(m.group(1)) == line_of(text, anchor)
+
+
+def test_missing_stage_and_syntax_and_alias(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = PICKLE.index("  follow_up:\n")
+    end = PICKLE.index("\nexamples:")
+    no_stage = tmp_path / "nostage.yaml"
+    no_stage.write_text(PICKLE[:start] + PICKLE[end:], encoding="utf-8")
+    syntax = tmp_path / "syntax.yaml"
+    syntax.write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
+    alias = tmp_path / "alias.yaml"
+    alias.write_text(
+        PICKLE.replace("mood_start: 60", "mood_start: &m 60\n  extra: *m"), encoding="utf-8"
+    )
+    big = tmp_path / "big.yaml"
+    big.write_text("# " + "x" * (1024 * 1024 + 10), encoding="utf-8")
+    code, lines = run(capsys, "validate", str(no_stage), str(syntax), str(alias), str(big))
+    assert code == 2
+    text = "\n".join(lines)
+    assert re.search(
+        rf"{re.escape(str(no_stage))}:\d+:\d+: missing required key "
+        r"'stages.follow_up'",
+        text,
+    )
+    assert re.search(rf"{re.escape(str(syntax))}:3:1: YAML syntax", text)
+    assert re.search(rf"{re.escape(str(alias))}:\d+:\d+: YAML syntax: anchors", text)
+    assert f"{big}:1:1: file is" in text
+
+
+def test_bad_regex_and_duplicate_rule_in_rule_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - id: broken\n    polarity: good\n    dimension: language\n    weight: 5\n"
+        "    patterns:\n      - regex: '(unclosed'\n    reason: r\n"
+        "  - id: no_better\n    polarity: bad\n    dimension: language\n    weight: 5\n"
+        "    patterns: [x]\n    reason: r\n",
+        encoding="utf-8",
+    )
+    code, lines = run(capsys, "validate", str(rules))
+    assert code == 2
+    assert any(":7:" in line and "invalid regular expression" in line for line in lines), lines
+    assert any(":9:" in line and "needs 'better'" in line for line in lines), lines
+
+
+def test_validate_reports_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").write_text("id: [\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("- just a list\n", encoding="utf-8")
+    code, lines = run(capsys, "validate", str(tmp_path))
+    assert code == 2
+    assert {Path(line.split(":")[0]).name for line in lines} == {"a.yaml", "b.yaml"}

@@ -1,0 +1,56 @@
+"""The safe loader: refuses what trainers' files must never do, and says where."""
+
+from pathlib import Path
+
+import pytest
+
+from mot_sim.errors import InputError
+from mot_sim.yamlsrc import MAX_BYTES, load_file, load_text
+
+
+def problem(text: str) -> str:
+    with pytest.raises(InputError) as exc:
+        load_text(text, "f.yaml")
+    assert len(exc.value.problems) == 1
+    return str(exc.value.problems[0])
+
+
+def test_positions_point_at_keys_and_items() -> None:
+    doc = load_text("a: 1\nb:\n  - x\n  - {c: 2}\n", "f.yaml")
+    assert doc.data == {"a": 1, "b": ["x", {"c": 2}]}
+    assert doc.where(("b", 1, "c")) == (4, 6)
+    assert doc.where(("b", 1, "missing")) == (4, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: &x 1\nb: *x\n", "f.yaml:1:4: YAML syntax: anchors"),
+        ("a: [1]\nb: *x\n", "f.yaml:2:4: YAML syntax:"),
+        ("a: 1\na: 2\n", "f.yaml:2:1: duplicate key 'a'"),
+        ("a: [1,\n", "f.yaml:2:1: YAML syntax:"),
+        ("a: !!python/object:os.system x\n", "f.yaml:1:4: YAML syntax: could not determine"),
+        ("x: \x07\n", "f.yaml:1:4: YAML:"),
+        ("[" * 200 + "]" * 200, "f.yaml:1:"),
+    ],
+)
+def test_refused_input_is_located(text: str, expected: str) -> None:
+    assert problem(text).startswith(expected)
+
+
+def test_billion_laughs_is_refused_before_expansion() -> None:
+    text = 'a: &a ["lol","lol"]\nb: &b [*a,*a]\nc: [*b,*b]\n'
+    assert "anchors" in problem(text)
+
+
+def test_size_limit_and_encoding(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * (MAX_BYTES + 1))
+    with pytest.raises(InputError, match="limit is 1 MiB"):
+        load_file(big)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"a: caf\xe9\n")
+    with pytest.raises(InputError, match=r"latin.yaml:1:\d+: file is not UTF-8"):
+        load_file(latin)
+    with pytest.raises(InputError, match="cannot read file"):
+        load_file(tmp_path / "missing.yaml")
