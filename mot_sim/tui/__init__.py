@@ -1,0 +1,1 @@
+"""The Textual trainer: a thin layer over the engine, through :mod:`mot_sim.tui.service`."""

@@ -1,0 +1,128 @@
+"""The App: screens, global keys and the command palette. Nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+
+from mot_sim.engine import Encounter, Mode
+from mot_sim.tui.commands import MotSimCommands
+from mot_sim.tui.messages import StartRequested
+from mot_sim.tui.screens.confirm import Choice, LeaveScreen
+from mot_sim.tui.screens.encounter import EncounterScreen
+from mot_sim.tui.screens.help import HelpScreen
+from mot_sim.tui.screens.home import HomeScreen
+from mot_sim.tui.screens.result import ResultScreen
+from mot_sim.tui.service import TrainerService
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """Open straight into an encounter (``mot-sim play SCENARIO --trainee NAME``)."""
+
+    scenario_id: str
+    trainee: str
+    mode: Mode = "practice"
+
+
+class MotSimApp(App[None]):
+    """Rehearse moments of truth."""
+
+    CSS_PATH = "mot_sim.tcss"
+    TITLE = "mot-sim"
+    COMMANDS = App.COMMANDS | {MotSimCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "request_quit", "Quit", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+    ]
+
+    def __init__(self, service: TrainerService, start: StartRequest | None = None,
+                 cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.service = service
+        self.start = start
+        self.cursor_blink = cursor_blink
+
+    def on_mount(self) -> None:
+        selected = self.start.scenario_id if self.start else None
+        self.push_screen(HomeScreen(self.service, selected))
+        if self.start and self.start.trainee:
+            self.begin(self.start.scenario_id, self.start.trainee, self.start.mode)
+
+    # -- flow ----------------------------------------------------------------------------
+    @on(StartRequested)
+    def _start_requested(self, message: StartRequested) -> None:
+        self.begin(message.scenario_id, message.trainee, message.mode)
+
+    def begin(self, scenario_id: str, trainee: str, mode: Mode) -> None:
+        self.service.remember(trainee, mode)
+        encounter = self.service.new_encounter(scenario_id, trainee, mode)
+        self.push_screen(EncounterScreen(encounter))
+
+    def show_result(self, encounter: Encounter) -> None:
+        self.switch_screen(ResultScreen(encounter))
+
+    def retry(self, encounter: Encounter) -> None:
+        again = self.service.new_encounter(encounter.scenario.id, encounter.trainee,
+                                           encounter.mode)
+        self.switch_screen(EncounterScreen(again))
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_cards()
+
+    def start_from_palette(self, scenario_id: str) -> None:
+        if isinstance(self.screen, EncounterScreen) and self.screen.in_progress:
+            self.notify("Leave the current encounter first (Esc).", severity="warning")
+            return
+        self.go_home()
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.selected = scenario_id
+            home.refresh_cards()
+            home.action_start()
+
+    # -- actions -------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_mode(self) -> None:
+        mode: Mode = "exam" if self.service.settings.mode == "practice" else "practice"
+        self.service.settings.mode = mode
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.set_mode(mode)
+        self.notify(f"Mode for the next encounter: {mode}")
+
+    def action_request_quit(self) -> None:
+        if isinstance(self.screen, EncounterScreen) and self.screen.in_progress:
+            self.ask_to_leave(home=False)
+        else:
+            self.exit()
+
+    def ask_to_leave(self, home: bool) -> None:
+        screen = self.screen
+        if not isinstance(screen, EncounterScreen) or not screen.in_progress:
+            self.go_home() if home else self.exit()
+            return
+
+        def chosen(choice: Choice | None) -> None:
+            if choice in (None, "cancel"):
+                return
+            if choice == "abandon":
+                screen.encounter.abandon()
+            if home:
+                self.go_home()
+            else:
+                self.exit()
+
+        self.push_screen(LeaveScreen("Leave" if home else "Quit"), chosen)

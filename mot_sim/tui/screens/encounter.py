@@ -1,0 +1,186 @@
+"""The encounter: the customer, the stages, the conversation, and the reply box."""
+
+from __future__ import annotations
+
+from time import monotonic
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from mot_sim.engine import Encounter, Turn
+from mot_sim.models import STAGE_IDS, STAGE_TITLES
+from mot_sim.scoring import MAX_REPLY_CHARS
+from mot_sim.tui.messages import ReplyScored
+from mot_sim.tui.widgets.annotate import highlight
+from mot_sim.tui.widgets.conversation import Conversation
+from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
+from mot_sim.tui.widgets.mood_gauge import MoodGauge
+from mot_sim.tui.widgets.reply_box import ReplyBox
+from mot_sim.tui.widgets.stage_strip import StageStrip
+
+NARROW = 100  # below this width the feedback panel goes under the conversation
+HINT = "Enter sends · Ctrl+J new line"
+
+
+def now() -> float:
+    """The reply timer's clock (a seam for tests; Textual keeps its own)."""
+    return monotonic()
+
+
+class EncounterScreen(Screen[None]):
+    """One encounter, stage by stage. Scoring runs off the UI thread."""
+
+    AUTO_FOCUS = "ReplyBox"
+
+    BINDINGS = [
+        Binding("escape", "leave", "Leave"),
+        Binding("f1", "app.help", "Help"),
+    ]
+
+    def __init__(self, encounter: Encounter) -> None:
+        super().__init__()
+        self.encounter = encounter
+        self.stage_started = now()
+        self._ticker: Timer | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        return not self.encounter.is_over
+
+    def compose(self) -> ComposeResult:
+        sc = self.encounter.scenario
+        yield Header(show_clock=False)
+        with Vertical(id="top"):
+            with Horizontal(id="customer-bar"):
+                yield Static(Content.assemble((sc.customer.name, "bold"),
+                                              (f" · {sc.customer.style}", "dim")), id="who")
+                yield MoodGauge(sc.customer.walk_out_below, id="mood")
+                yield Static("", id="timer")
+            yield StageStrip(id="strip")
+            yield Static("", id="purpose")
+        with Horizontal(id="main"):
+            yield Conversation(id="conversation")
+            yield FeedbackPanel(self.encounter.mode == "exam", id="feedback")
+        yield ReplyBox(id="reply")
+        yield Static(HINT, id="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        enc = self.encounter
+        sc = enc.scenario
+        self.title = sc.title
+        self.sub_title = f"{enc.trainee} · {enc.mode}"
+        self.query_one("#mood", MoodGauge).mood = enc.mood
+        conv = self.query_one(Conversation)
+        conv.say("scene", Content.assemble(("You are the ", "italic"), (sc.role, "bold italic"),
+                                           (". ", "italic"), (sc.setting.strip(), "italic")))
+        for turn in enc.turns:  # a resumed encounter shows what was already said
+            self._show_turn(turn, resumed=True)
+        enc.start()
+        reply = self.query_one(ReplyBox)
+        reply.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        self._open_stage()
+        reply.focus()
+        self._on_resize_class()
+        if enc.time_limit:
+            self._ticker = self.set_interval(1, self._tick)
+
+    # -- layout --------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._on_resize_class()
+
+    def _on_resize_class(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+
+    # -- stages --------------------------------------------------------------------------
+    def _open_stage(self) -> None:
+        enc = self.encounter
+        self.query_one(StageStrip).current = enc.stage_index
+        self.query_one("#purpose", Static).update(Content.assemble(
+            (f"Stage {enc.stage_index + 1}/{len(STAGE_IDS)} · {enc.stage_title}: ", "bold"),
+            enc.purpose))
+        conv = self.query_one(Conversation)
+        conv.say("stage", Content.assemble((f"── {enc.stage_title} ──", "bold dim")))
+        for line in enc.customer_lines():
+            conv.say("customer", line, enc.scenario.customer.name)
+        self.stage_started = now()
+        self._tick()
+
+    def _tick(self) -> None:
+        limit = self.encounter.time_limit
+        if not limit or self.encounter.is_over:
+            return
+        left = limit - int(now() - self.stage_started)
+        text = (Content.assemble((f"⏱ {left}s", "bold")) if left > 0
+                else Content.assemble(("⏱ time's up", "bold $error")))
+        self.query_one("#timer", Static).update(text)
+
+    # -- replies -------------------------------------------------------------------------
+    @on(ReplyBox.Submitted)
+    def _submitted(self, event: ReplyBox.Submitted) -> None:
+        if self.encounter.is_over or event.reply_box.read_only:
+            return
+        text = event.text
+        if not text.strip():
+            self.notify("Type a reply first: an empty reply can't be scored.",
+                        severity="warning")
+            return
+        if len(text) > MAX_REPLY_CHARS:
+            text = text[:MAX_REPLY_CHARS]
+            self.notify(f"Your reply was cut to its first {MAX_REPLY_CHARS:,} characters.",
+                        severity="warning")
+        event.reply_box.read_only = True
+        self.query_one("#hint", Static).update(Content.assemble(("Scoring…", "italic")))
+        self._score(text, now() - self.stage_started)
+
+    @work(thread=True, exclusive=True, group="score")
+    def _score(self, text: str, seconds: float) -> None:
+        result = self.encounter.preview(text)
+        self.post_message(ReplyScored(text, seconds, result))
+
+    @on(ReplyScored)
+    def _scored(self, message: ReplyScored) -> None:
+        # State changes (and the store's write) happen here, on the UI thread.
+        turn = self.encounter.answer(message.text, message.seconds, message.result)
+        self._show_turn(turn)
+        reply = self.query_one(ReplyBox)
+        if self.encounter.is_over:
+            if self._ticker:
+                self._ticker.stop()
+            self.app.show_result(self.encounter)  # type: ignore[attr-defined]
+            return
+        reply.clear()
+        reply.read_only = False
+        self.query_one("#hint", Static).update(HINT)
+        self._open_stage()
+        reply.focus()
+
+    def _show_turn(self, turn: Turn, resumed: bool = False) -> None:
+        enc = self.encounter
+        conv = self.query_one(Conversation)
+        name = enc.trainee or "You"
+        practice = enc.mode == "practice"
+        if resumed:
+            conv.say("stage", Content.assemble((f"── {STAGE_TITLES[turn.stage]} ──", "bold dim")))
+            for line in turn.customer_lines:
+                conv.say("customer", line, enc.scenario.customer.name)
+        body = highlight(turn.reply, turn.result.hits) if practice else Content(turn.reply)
+        conv.say("trainee", body, name)
+        if turn.overtime:
+            conv.say("banner", Content.assemble(("You took longer than the time allowed.",
+                                                 "bold $warning")))
+        if turn.mood_after < enc.scenario.customer.walk_out_below:
+            conv.say("banner", Content.assemble(
+                (f"{enc.scenario.customer.name} walked out.", "bold $error")))
+        conv.say("reaction", turn.reaction, enc.scenario.customer.name)
+        self.query_one("#mood", MoodGauge).mood = turn.mood_after
+        self.query_one(FeedbackPanel).show(turn.result, enc.model_answers(turn.stage)[0])
+
+    def action_leave(self) -> None:
+        self.app.ask_to_leave(home=True)  # type: ignore[attr-defined]

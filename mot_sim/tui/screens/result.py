@@ -1,0 +1,99 @@
+"""The result: overall, bars per dimension and stage, and the annotated transcript."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from mot_sim.engine import Encounter
+from mot_sim.models import DIMENSIONS, STAGE_IDS, STAGE_TITLES
+from mot_sim.tui.widgets.annotate import feedback, highlight
+from mot_sim.tui.widgets.score_bars import ScoreBars
+
+
+class ResultScreen(Screen[None]):
+    """How it went, and why, reply by reply."""
+
+    AUTO_FOCUS = "#retry"
+
+    BINDINGS = [
+        Binding("r", "retry", "Retry"),
+        Binding("n", "another", "Another scenario"),
+        Binding("f1", "app.help", "Help"),
+    ]
+
+    def __init__(self, encounter: Encounter) -> None:
+        super().__init__()
+        self.encounter = encounter
+
+    def compose(self) -> ComposeResult:
+        enc = self.encounter
+        res = enc.result()
+        customer = enc.scenario.customer.name
+        yield Header(show_clock=False)
+        with VerticalScroll(id="result"):
+            verdict = ("PASS", "bold $success") if res.passed else ("FAIL", "bold $error")
+            if res.walked_out:
+                last = STAGE_TITLES[enc.turns[-1].stage] if enc.turns else ""
+                yield Static(Content.assemble(
+                    (f"{customer} walked out during {last}.", "bold $error")), id="walkout")
+            yield Static(Content.assemble(
+                (f"{res.overall}/100", "bold"), "  ", (res.band, "italic"), "  ", verdict,
+                (f"   pass mark {res.pass_mark:g}", "dim")), id="headline")
+            with Horizontal(id="bars"):
+                yield ScoreBars("Dimensions", [(d.capitalize(), res.dimensions[d])
+                                               for d in DIMENSIONS], classes="bars")
+                yield ScoreBars("Stages", [(STAGE_TITLES[s], res.stages[s]) for s in STAGE_IDS],
+                                classes="bars")
+            with Horizontal(id="actions"):
+                yield Button("Retry", id="retry", variant="primary")
+                yield Button("Another scenario", id="another")
+                yield Button("Quit", id="quit", variant="error")
+            yield Static(Content.assemble(("Transcript", "bold underline"),
+                                          ("  each reply with its hits, beside a model answer",
+                                           "dim")), id="transcript-title")
+            for turn in enc.turns:
+                with Vertical(classes="turn"):
+                    lines = [Content.assemble((f"{STAGE_TITLES[turn.stage]}", "bold $accent"),
+                                              (f"   mood {turn.mood_before} → {turn.mood_after}",
+                                               "dim"))]
+                    lines += [Content.assemble((f"{customer}: ", "bold"), x)
+                              for x in turn.customer_lines]
+                    yield Static(Content("\n").join(lines), classes="turn-head")
+                    with Horizontal(classes="turn-body"):
+                        yield Static(Content("\n").join([
+                            Content.assemble((f"{enc.trainee or 'You'}: ", "bold $primary"),
+                                             highlight(turn.reply, turn.result.hits)),
+                            feedback(turn.result),
+                        ]), classes="turn-reply")
+                        yield Static(Content.assemble(("Model answer\n", "bold"),
+                                                      (enc.model_answers(turn.stage)[0], "italic")),
+                                     classes="turn-model")
+                    yield Static(Content.assemble((f"{customer}: ", "bold $accent"), turn.reaction),
+                                 classes="turn-reaction")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Result · {self.encounter.scenario.title}"
+        self.query_one("#result").scroll_home(animate=False)
+        self.set_class(self.size.width < 100, "-narrow")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
+    @on(Button.Pressed, "#retry")
+    def action_retry(self) -> None:
+        self.app.retry(self.encounter)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#another")
+    def action_another(self) -> None:
+        self.app.go_home()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#quit")
+    def _quit(self) -> None:
+        self.app.exit()

@@ -1,0 +1,73 @@
+"""Plain text plus scoring results, turned into styled Content (never markup)."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from mot_sim.matching.text import clean_text
+from mot_sim.models import DIMENSIONS
+from mot_sim.scoring import ReplyResult, ScoredHit
+
+GOOD_STYLE = "bold $success underline"
+BAD_STYLE = "bold $error reverse"
+
+
+def highlight(text: str, hits: list[ScoredHit]) -> Content:
+    """The reply exactly as typed, with the words that earned or cost points marked."""
+    content = Content(text)
+    # Longer spans first, so a short hit inside a long one keeps its own colour on top.
+    for h in sorted(hits, key=lambda h: h.span[0] - h.span[1]):
+        start, end = h.span
+        if 0 <= start < end <= len(text):
+            content = content.stylize(GOOD_STYLE if h.polarity == "good" else BAD_STYLE,
+                                      start, end)
+    return content
+
+
+def _pts(points: float) -> str:
+    return f"+{points:g}" if points >= 0 else f"{points:g}"
+
+
+def feedback(result: ReplyResult, model_answer: str | None = None) -> Content:
+    """What earned points, what cost points, what to say instead."""
+    dims = "  ".join(
+        f"{d} {'—' if v is None else v}" for d, v in result.dimensions.items() if d in DIMENSIONS
+    )
+    colour = {"good": "$success", "mixed": "$warning", "poor": "$error"}[result.outcome]
+    lines: list[Content] = [
+        Content.assemble((f"Score {result.score}/100", f"bold {colour}"),
+                         (f"  {result.outcome}", colour)),
+        Content.assemble((dims, "dim")),
+    ]
+    good = [h for h in result.hits if h.polarity == "good"]
+    bad = [h for h in result.hits if h.polarity == "bad"]
+    if good:
+        lines.append(Content.assemble(("Earned", "bold $success")))
+        for h in good:
+            lines.append(Content.assemble((f" {_pts(h.points):>5} ", "$success"),
+                                          (f"“{clean_text(h.text)}”", "bold"),
+                                          f" {h.reason}"))
+    if bad:
+        lines.append(Content.assemble(("Cost", "bold $error")))
+        for h in bad:
+            lines.append(Content.assemble((f" {_pts(h.points):>5} ", "$error"),
+                                          (f"“{clean_text(h.text)}”", "bold"),
+                                          f" {h.reason}"))
+            if h.better:
+                lines.append(Content.assemble(("       instead: ", "italic"), h.better))
+    for h in result.set_aside:
+        lines.append(Content.assemble(("     0 ", "dim"), (f"“{clean_text(h.text)}”", "dim"),
+                                      (f" not counted ({h.ignored})", "dim")))
+    if not result.hits:
+        lines.append(Content.assemble(("Nothing in this reply matched what the stage asks for.",
+                                       "italic")))
+    for note in result.notes:
+        lines.append(Content.assemble(("Note: ", "bold $warning"), note))
+    tips = [s for s in result.suggestions if s.startswith("Try:")]
+    if tips:
+        lines.append(Content.assemble(("Next time", "bold")))
+        lines += [Content.assemble(" • ", s.removeprefix("Try: ")) for s in tips]
+    if model_answer:
+        lines.append(Content.assemble(("A model answer", "bold")))
+        lines.append(Content.assemble(("“", "dim"), (model_answer, "italic"), ("”", "dim")))
+    return Content("\n").join(lines)

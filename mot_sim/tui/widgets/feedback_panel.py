@@ -1,0 +1,30 @@
+"""Practice-mode feedback after every reply; in exam mode it says when feedback comes."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from mot_sim.scoring import ReplyResult
+from mot_sim.tui.widgets.annotate import feedback
+
+
+class FeedbackPanel(VerticalScroll):
+    """Shows the last reply's score explained."""
+
+    def __init__(self, exam: bool, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.exam = exam
+        self.border_title = "Feedback"
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        hint = ("Exam mode: your replies are scored, and you see how at the end."
+                if self.exam else "Feedback on each reply appears here.")
+        yield Static(Content.assemble((hint, "italic dim")), id="feedback-body")
+
+    def show(self, result: ReplyResult, model_answer: str | None) -> None:
+        if self.exam:
+            return
+        self.query_one("#feedback-body", Static).update(feedback(result, model_answer))
+        self.scroll_home(animate=False)

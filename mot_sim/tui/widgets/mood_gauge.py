@@ -1,0 +1,48 @@
+"""The customer's mood as a live gauge, with the walk-out line marked."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+WIDTH = 20
+
+
+def mood_word(mood: int, walk_out: int) -> str:
+    if mood < walk_out + 10:
+        return "about to leave"
+    if mood < 40:
+        return "upset"
+    if mood < 60:
+        return "uneasy"
+    if mood < 80:
+        return "calm"
+    return "happy"
+
+
+class MoodGauge(Widget):
+    """``Mood ███████░░░░ 55 uneasy``."""
+
+    mood: reactive[int] = reactive(50)
+
+    def __init__(self, walk_out_below: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.walk_out_below = walk_out_below
+
+    def render(self) -> Content:
+        word = mood_word(self.mood, self.walk_out_below)
+        # The bar shrinks to fit narrow terminals; the number and word always show.
+        width = max(4, min(WIDTH, self.size.width - 10 - len(word))) if self.size.width else WIDTH
+        filled = round(self.mood / 100 * width)
+        mark = min(width - 1, round(self.walk_out_below / 100 * width))
+        colour = ("$error" if self.mood < self.walk_out_below + 10
+                  else "$warning" if self.mood < 60 else "$success")
+        cells: list[str | tuple[str, str]] = ["Mood "]
+        for i in range(width):
+            if i == mark and i >= filled:
+                cells.append(("┊", "$error"))
+            else:
+                cells.append(("█", colour) if i < filled else ("░", "dim"))
+        cells.append((f" {self.mood:>3} {word}", colour))
+        return Content.assemble(*cells)

@@ -1,0 +1,46 @@
+"""Helpers for Pilot tests: play replies and wait for the scoring worker."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from mot_sim.tui.app import MotSimApp
+from mot_sim.tui.screens.encounter import EncounterScreen
+from mot_sim.tui.widgets.reply_box import ReplyBox
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def reply(pilot: Pilot[None], text: str, *, type_it: bool = False) -> None:
+    """Answer the current stage: typed key by key, or placed in the box and sent."""
+    screen = pilot.app.screen
+    assert isinstance(screen, EncounterScreen), type(screen)
+    box = screen.query_one(ReplyBox)
+    if type_it:
+        for ch in text:
+            await pilot.press(ch if len(ch.encode()) == 1 and ch.isalnum() else _key(ch))
+    else:
+        box.load_text(text)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+_KEYS = {" ": "space", "[": "left_square_bracket", "]": "right_square_bracket",
+         "/": "slash", "=": "equals_sign", "@": "at", ".": "full_stop", ",": "comma",
+         ":": "colon", "'": "apostrophe", "!": "exclamation_mark", "?": "question_mark",
+         "-": "minus", "_": "underscore"}
+
+
+def _key(ch: str) -> str:
+    return _KEYS.get(ch, ch)
+
+
+def encounter_of(app: MotSimApp) -> EncounterScreen:
+    screen = app.screen
+    assert isinstance(screen, EncounterScreen)
+    return screen
