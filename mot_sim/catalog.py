@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from mot_sim import locations, templating
 from mot_sim.errors import InputError, Problem, UnknownIdError
-from mot_sim.models import STAGE_IDS, Rubric, Rule, RuleFile, Scenario
+from mot_sim.models import Rubric, Rule, RuleFile, Scenario
+from mot_sim.stages import STAGE_IDS
 from mot_sim.yamlsrc import Located, iter_yaml_files, load_file
 
 M = TypeVar("M", bound=BaseModel)

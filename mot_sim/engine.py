@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from mot_sim import templating
 from mot_sim.matching.text import clean_text
-from mot_sim.models import DIMENSIONS, STAGE_IDS, STAGE_TITLES, Scenario
+from mot_sim.models import Scenario
 from mot_sim.scoring import ReplyResult, Scorer
+from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES, Mode
 
-Mode = Literal["practice", "exam"]
 Status = Literal["in_progress", "completed", "walked_out", "abandoned"]
 OVERTIME_MOOD = -10
 

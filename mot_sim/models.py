@@ -11,18 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-StageId = Literal["set_tone", "diagnose", "solve", "summarise", "follow_up"]
-STAGE_IDS: tuple[StageId, ...] = ("set_tone", "diagnose", "solve", "summarise", "follow_up")
-STAGE_TITLES: dict[str, str] = {
-    "set_tone": "Set the tone",
-    "diagnose": "Diagnose",
-    "solve": "Solve",
-    "summarise": "Summarise",
-    "follow_up": "Follow up",
-}
-Dimension = Literal["empathy", "language", "expectations"]
-DIMENSIONS: tuple[Dimension, ...] = ("empathy", "language", "expectations")
-Outcome = Literal["good", "mixed", "poor"]
+from mot_sim.stages import STAGE_IDS, Dimension, Outcome, StageId
+
 Style = Literal["dominant", "sociable", "steady", "analytical"]
 RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]

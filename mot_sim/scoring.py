@@ -16,17 +16,8 @@ from typing import Any, NamedTuple
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.matcher import CompiledRule, Hit, Matcher, RuleIndex
 from mot_sim.matching.text import has_cjk
-from mot_sim.models import (
-    DIMENSIONS,
-    STAGE_IDS,
-    Outcome,
-    PhrasePattern,
-    Rubric,
-    Rule,
-    Scenario,
-)
-
-MAX_REPLY_CHARS = 20_000
+from mot_sim.models import PhrasePattern, Rubric, Rule, Scenario
+from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Outcome
 
 _FUNCTION_EN = frozenset(
     "i me my we us our you your it its this that these those there here he she they them "

@@ -27,3 +27,13 @@ def test_core_imports_without_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_first_screen_does_not_wait_for_the_core() -> None:
+    # The TUI paints before pydantic, YAML, rapidfuzz and Jinja load (in a worker).
+    code = (
+        "import sys\nfrom mot_sim.tui.factory import make_app\nmake_app()\n"
+        "print(','.join(m for m in ('pydantic', 'yaml', 'rapidfuzz', 'jinja2') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mot_sim.catalog import Catalog
 from mot_sim.engine import Encounter, Ended, Event, Started, TurnScored
-from mot_sim.models import STAGE_IDS
 from mot_sim.scoring import Scorer
+from mot_sim.stages import STAGE_IDS
 
 GOOD = {
     "set_tone": "Good afternoon Mrs Ellis, lovely to see you again! Of course, I'd be happy to add that.",

@@ -14,8 +14,8 @@ from collections import Counter
 import pytest
 
 from mot_sim.catalog import Catalog
-from mot_sim.models import STAGE_IDS
 from mot_sim.scoring import ReplyResult, Scorer
+from mot_sim.stages import STAGE_IDS
 from tests.conftest import DATA
 
 ROWS = [json.loads(line) for line in (DATA / "replies.jsonl").read_text("utf-8").splitlines()]

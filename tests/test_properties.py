@@ -11,8 +11,9 @@ from mot_sim.catalog import Catalog, validate_model
 from mot_sim.errors import InputError
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.text import clean_text
-from mot_sim.models import DIMENSIONS, STAGE_IDS, Scenario
+from mot_sim.models import Scenario
 from mot_sim.scoring import Scorer
+from mot_sim.stages import DIMENSIONS, STAGE_IDS
 from mot_sim.yamlsrc import load_text
 
 yamlish = st.text(alphabet=string.printable + "&*!|>-:[]{}#'\"\u00e9\u4e2d\x00\x1b", max_size=300)

@@ -8,23 +8,25 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from mot_sim.models import STAGE_IDS
 from mot_sim.settings import Settings
+from mot_sim.stages import STAGE_IDS
 from mot_sim.tui.factory import make_app
 from tests.tui_helpers import encounter_of, reply, settle
 
 
 def test_home_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
     Settings("Sam", "practice").save()
-    assert snap_compare(make_app(cursor_blink=False), terminal_size=(80, 24),
-                        run_before=settle)
+    assert snap_compare(make_app(cursor_blink=False), terminal_size=(80, 24), run_before=settle)
 
 
 def test_encounter_with_practice_feedback(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def answer(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await reply(pilot, "Hello Ms Li, my name is Sam. I'm sorry, that sounds frustrating. "
-                           "Don't worry, it's company policy to check.")
+        await reply(
+            pilot,
+            "Hello Ms Li, my name is Sam. I'm sorry, that sounds frustrating. "
+            "Don't worry, it's company policy to check.",
+        )
 
     app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
     assert snap_compare(app, terminal_size=(120, 36), run_before=answer)

@@ -6,8 +6,8 @@ import pytest
 from textual.widgets import Input, OptionList, Static
 
 from mot_sim.catalog import Catalog
-from mot_sim.models import STAGE_IDS
 from mot_sim.settings import Settings
+from mot_sim.stages import STAGE_IDS
 from mot_sim.tui.factory import make_app
 from mot_sim.tui.screens.confirm import LeaveScreen
 from mot_sim.tui.screens.encounter import EncounterScreen
@@ -36,7 +36,9 @@ async def test_play_whole_encounter(catalog: Catalog, sid: str, mode: str) -> No
         screen = encounter_of(app)
         for i, stage in enumerate(STAGE_IDS):
             assert screen.encounter.stage_id == stage
-            await reply(pilot, scenario.stage(stage).model_answers[0].replace("{{ trainee }}", "Sam"))
+            await reply(
+                pilot, scenario.stage(stage).model_answers[0].replace("{{ trainee }}", "Sam")
+            )
             if i == 0:
                 panel = text_of(screen.query_one("#feedback-body", Static))
                 if mode == "practice":
@@ -97,8 +99,11 @@ async def test_markup_and_escapes_are_shown_literally() -> None:
         lines = [text_of(w) for w in app.screen.query(Line)]
         assert f"[red]Sam[/]: {MARKUP}" in lines
         box = app.screen.query_one(ReplyBox)
-        box.post_message(__import__("textual.events", fromlist=["Paste"]).Paste(
-            "so\x1b[31mrry\x1b[0m \x1b]8;;http://evil\x07here\x1b]8;;\x07\x07"))
+        box.post_message(
+            __import__("textual.events", fromlist=["Paste"]).Paste(
+                "so\x1b[31mrry\x1b[0m \x1b]8;;http://evil\x07here\x1b]8;;\x07\x07"
+            )
+        )
         await pilot.pause()
         assert box.text == "sorry here"
         turn = encounter_of(app).encounter.turns[0]

@@ -30,10 +30,22 @@ async def reply(pilot: Pilot[None], text: str, *, type_it: bool = False) -> None
     await settle(pilot)
 
 
-_KEYS = {" ": "space", "[": "left_square_bracket", "]": "right_square_bracket",
-         "/": "slash", "=": "equals_sign", "@": "at", ".": "full_stop", ",": "comma",
-         ":": "colon", "'": "apostrophe", "!": "exclamation_mark", "?": "question_mark",
-         "-": "minus", "_": "underscore"}
+_KEYS = {
+    " ": "space",
+    "[": "left_square_bracket",
+    "]": "right_square_bracket",
+    "/": "slash",
+    "=": "equals_sign",
+    "@": "at",
+    ".": "full_stop",
+    ",": "comma",
+    ":": "colon",
+    "'": "apostrophe",
+    "!": "exclamation_mark",
+    "?": "question_mark",
+    "-": "minus",
+    "_": "underscore",
+}
 
 
 def _key(ch: str) -> str:

@@ -12,8 +12,9 @@ from typing import IO, Any
 from mot_sim import catalog
 from mot_sim.cli.format import reply_feedback
 from mot_sim.errors import InputError, Problem, UnknownIdError
-from mot_sim.models import STAGE_IDS, Rubric, RuleFile, scenario_json_schema
+from mot_sim.models import Rubric, RuleFile, scenario_json_schema
 from mot_sim.scoring import Scorer
+from mot_sim.stages import STAGE_IDS
 from mot_sim.yamlsrc import iter_yaml_files, load_file
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mot_sim.engine import FinalResult, Turn
 from mot_sim.matching.text import clean_text
-from mot_sim.models import DIMENSIONS, STAGE_TITLES
 from mot_sim.scoring import ReplyResult
+from mot_sim.stages import DIMENSIONS, STAGE_TITLES
 
 
 def _dim(v: int | None) -> str:

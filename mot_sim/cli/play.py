@@ -10,11 +10,11 @@ from pathlib import Path
 from mot_sim import catalog
 from mot_sim.cli.commands import scenario_dirs
 from mot_sim.cli.format import final_summary, reply_feedback
-from mot_sim.engine import Encounter, Mode
+from mot_sim.engine import Encounter
 from mot_sim.errors import InputError, Problem, UnknownIdError
 from mot_sim.matching.text import clean_text
-from mot_sim.models import STAGE_IDS
 from mot_sim.scoring import Scorer
+from mot_sim.stages import STAGE_IDS, Mode
 from mot_sim.yamlsrc import MAX_BYTES, load_file
 
 
@@ -109,4 +109,11 @@ def cmd_play(args: argparse.Namespace) -> int:
         return run_headless(args, enc)
     from mot_sim.cli.tui import run_tui
 
-    return run_tui(args, start=(loaded.scenario.id, args.trainee or "", mode, args.timer))
+    return run_tui(
+        args,
+        catalog=cat,
+        scenario=loaded.scenario.id,
+        trainee=args.trainee or "",
+        mode=mode,
+        timer=args.timer,
+    )

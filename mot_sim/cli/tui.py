@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from mot_sim.engine import Mode
+from mot_sim.stages import Mode
+
+if TYPE_CHECKING:
+    from mot_sim.catalog import Catalog
 
 
-def run_tui(args: argparse.Namespace, start: tuple[str, str, Mode, int | None] | None = None) -> int:
+def run_tui(
+    args: argparse.Namespace,
+    *,
+    catalog: Catalog | None = None,
+    scenario: str | None = None,
+    trainee: str = "",
+    mode: Mode = "practice",
+    timer: int | None = None,
+) -> int:
+    """Run the trainer; its exit status is the command's."""
     from mot_sim.cli.commands import scenario_dirs
     from mot_sim.tui.factory import make_app
 
-    if start:
-        scenario, trainee, mode, timer = start
-        app = make_app(scenario_dirs=scenario_dirs(args), scenario=scenario, trainee=trainee,
-                       mode=mode, timer=timer)
-    else:
-        app = make_app(scenario_dirs=scenario_dirs(args))
+    app = make_app(
+        catalog=catalog,
+        scenario_dirs=scenario_dirs(args),
+        scenario=scenario,
+        trainee=trainee,
+        mode=mode,
+        timer=timer,
+    )
     app.run()
-    return 0
+    return app.return_code or 0

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
-from mot_sim.engine import Encounter, Mode
+from mot_sim.errors import MotSimError
+from mot_sim.stages import Mode
 from mot_sim.tui.commands import MotSimCommands
-from mot_sim.tui.messages import StartRequested
+from mot_sim.tui.messages import CoreLoaded, StartRequested
 from mot_sim.tui.screens.confirm import Choice, LeaveScreen
 from mot_sim.tui.screens.encounter import EncounterScreen
-from mot_sim.tui.screens.help import HelpScreen
 from mot_sim.tui.screens.home import HomeScreen
 from mot_sim.tui.screens.result import ResultScreen
 from mot_sim.tui.service import TrainerService
+
+if TYPE_CHECKING:
+    from mot_sim.engine import Encounter
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,9 @@ class MotSimApp(App[None]):
         Binding("question_mark", "help", "Help", show=False),
     ]
 
-    def __init__(self, service: TrainerService, start: StartRequest | None = None,
-                 cursor_blink: bool = True) -> None:
+    def __init__(
+        self, service: TrainerService, start: StartRequest | None = None, cursor_blink: bool = True
+    ) -> None:
         super().__init__()
         self.service = service
         self.start = start
@@ -50,6 +55,24 @@ class MotSimApp(App[None]):
     def on_mount(self) -> None:
         selected = self.start.scenario_id if self.start else None
         self.push_screen(HomeScreen(self.service, selected))
+        # Start loading once the first frame is out, so the two do not fight for the GIL.
+        self.call_after_refresh(self._load_core)
+
+    @work(thread=True, exit_on_error=False)
+    def _load_core(self) -> None:
+        # The first screen is already painted; scenarios and rules load meanwhile.
+        try:
+            self.service.load()
+        except MotSimError as exc:
+            self.call_from_thread(self.exit, None, 2, str(exc))
+            return
+        self.post_message(CoreLoaded())
+
+    @on(CoreLoaded)
+    def _core_loaded(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_cards()
         if self.start and self.start.trainee:
             self.begin(self.start.scenario_id, self.start.trainee, self.start.mode)
 
@@ -67,8 +90,7 @@ class MotSimApp(App[None]):
         self.switch_screen(ResultScreen(encounter))
 
     def retry(self, encounter: Encounter) -> None:
-        again = self.service.new_encounter(encounter.scenario.id, encounter.trainee,
-                                           encounter.mode)
+        again = self.service.new_encounter(encounter.scenario.id, encounter.trainee, encounter.mode)
         self.switch_screen(EncounterScreen(again))
 
     def go_home(self) -> None:
@@ -92,6 +114,8 @@ class MotSimApp(App[None]):
 
     # -- actions -------------------------------------------------------------------------
     def action_help(self) -> None:
+        from mot_sim.tui.screens.help import HelpScreen  # Markdown loads only when asked
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

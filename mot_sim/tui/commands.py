@@ -18,13 +18,19 @@ class MotSimCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = cast("MotSimApp", self.app)
         commands: list[tuple[str, Callable[[], object], str]] = [
-            (f"Start scenario: {card.title}", partial(app.start_from_palette, card.id),
-             card.summary)
+            (
+                f"Start scenario: {card.title}",
+                partial(app.start_from_palette, card.id),
+                card.summary,
+            )
             for card in app.service.cards()
         ]
         commands += [
-            ("Switch mode (practice / exam)", app.action_toggle_mode,
-             "Practice shows feedback after each reply; exam only at the end"),
+            (
+                "Switch mode (practice / exam)",
+                app.action_toggle_mode,
+                "Practice shows feedback after each reply; exam only at the end",
+            ),
             ("Help: the five stages and scoring", app.action_help, "How a reply is scored"),
             ("Quit", app.action_request_quit, "Leave mot-sim"),
         ]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from mot_sim.catalog import load_catalog
-from mot_sim.engine import Mode
+from typing import TYPE_CHECKING
+
 from mot_sim.settings import Settings
+from mot_sim.stages import Mode
 from mot_sim.tui.app import MotSimApp, StartRequest
 from mot_sim.tui.service import TrainerService
+
+if TYPE_CHECKING:
+    from mot_sim.catalog import Catalog
 
 
 def make_app(
     *,
+    catalog: Catalog | None = None,
     scenario_dirs: list[str] | None = None,
     scenario: str | None = None,
     trainee: str = "",
@@ -18,12 +23,9 @@ def make_app(
     timer: int | None = None,
     cursor_blink: bool = True,
 ) -> MotSimApp:
-    """Build the app over the catalogue (and, when given, open straight into a scenario)."""
-    catalog = load_catalog(scenario_dirs)
+    """Build the app; the catalogue loads in the background unless one is given."""
     settings = Settings.load()
-    service = TrainerService(catalog, settings, timer=timer)
+    service = TrainerService(settings, scenario_dirs=scenario_dirs, timer=timer, catalog=catalog)
     trainee = trainee or settings.trainee
-    if scenario is not None:
-        catalog.get(scenario)  # unknown ids fail here, before the terminal is taken over
     start = StartRequest(scenario, trainee, mode) if scenario else None
     return MotSimApp(service, start=start, cursor_blink=cursor_blink)

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from mot_sim.engine import Mode
-from mot_sim.scoring import ReplyResult
+from mot_sim.stages import Mode
+
+if TYPE_CHECKING:
+    from mot_sim.scoring import ReplyResult
+
+
+@dataclass
+class CoreLoaded(Message):
+    """Scenarios and rules are loaded; the trainer can start encounters."""
 
 
 @dataclass

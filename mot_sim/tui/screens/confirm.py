@@ -25,8 +25,11 @@ class LeaveScreen(ModalScreen[Choice]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="leave"):
-            yield Label(f"{self.verb} now? Your answers so far are saved, and you can resume "
-                        "this encounter later, or abandon it for good.", id="leave-text")
+            yield Label(
+                f"{self.verb} now? Your answers so far are saved, and you can resume "
+                "this encounter later, or abandon it for good.",
+                id="leave-text",
+            )
             with Horizontal(id="leave-buttons"):
                 yield Button(f"{self.verb}, resume later", id="keep", variant="primary")
                 yield Button("Abandon it", id="abandon", variant="error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -13,9 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from mot_sim.engine import Encounter, Turn
-from mot_sim.models import STAGE_IDS, STAGE_TITLES
-from mot_sim.scoring import MAX_REPLY_CHARS
+from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS, STAGE_TITLES
 from mot_sim.tui.messages import ReplyScored
 from mot_sim.tui.widgets.annotate import highlight
 from mot_sim.tui.widgets.conversation import Conversation
@@ -23,6 +22,9 @@ from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
 from mot_sim.tui.widgets.mood_gauge import MoodGauge
 from mot_sim.tui.widgets.reply_box import ReplyBox
 from mot_sim.tui.widgets.stage_strip import StageStrip
+
+if TYPE_CHECKING:
+    from mot_sim.engine import Encounter, Turn
 
 NARROW = 100  # below this width the feedback panel goes under the conversation
 HINT = "Enter sends · Ctrl+J new line"
@@ -58,8 +60,12 @@ class EncounterScreen(Screen[None]):
         yield Header(show_clock=False)
         with Vertical(id="top"):
             with Horizontal(id="customer-bar"):
-                yield Static(Content.assemble((sc.customer.name, "bold"),
-                                              (f" · {sc.customer.style}", "dim")), id="who")
+                yield Static(
+                    Content.assemble(
+                        (sc.customer.name, "bold"), (f" · {sc.customer.style}", "dim")
+                    ),
+                    id="who",
+                )
                 yield MoodGauge(sc.customer.walk_out_below, id="mood")
                 yield Static("", id="timer")
             yield StageStrip(id="strip")
@@ -78,8 +84,15 @@ class EncounterScreen(Screen[None]):
         self.sub_title = f"{enc.trainee} · {enc.mode}"
         self.query_one("#mood", MoodGauge).mood = enc.mood
         conv = self.query_one(Conversation)
-        conv.say("scene", Content.assemble(("You are the ", "italic"), (sc.role, "bold italic"),
-                                           (". ", "italic"), (sc.setting.strip(), "italic")))
+        conv.say(
+            "scene",
+            Content.assemble(
+                ("You are the ", "italic"),
+                (sc.role, "bold italic"),
+                (". ", "italic"),
+                (sc.setting.strip(), "italic"),
+            ),
+        )
         for turn in enc.turns:  # a resumed encounter shows what was already said
             self._show_turn(turn, resumed=True)
         enc.start()
@@ -102,9 +115,12 @@ class EncounterScreen(Screen[None]):
     def _open_stage(self) -> None:
         enc = self.encounter
         self.query_one(StageStrip).current = enc.stage_index
-        self.query_one("#purpose", Static).update(Content.assemble(
-            (f"Stage {enc.stage_index + 1}/{len(STAGE_IDS)} · {enc.stage_title}: ", "bold"),
-            enc.purpose))
+        self.query_one("#purpose", Static).update(
+            Content.assemble(
+                (f"Stage {enc.stage_index + 1}/{len(STAGE_IDS)} · {enc.stage_title}: ", "bold"),
+                enc.purpose,
+            )
+        )
         conv = self.query_one(Conversation)
         conv.say("stage", Content.assemble((f"── {enc.stage_title} ──", "bold dim")))
         for line in enc.customer_lines():
@@ -117,8 +133,11 @@ class EncounterScreen(Screen[None]):
         if not limit or self.encounter.is_over:
             return
         left = limit - int(now() - self.stage_started)
-        text = (Content.assemble((f"⏱ {left}s", "bold")) if left > 0
-                else Content.assemble(("⏱ time's up", "bold $error")))
+        text = (
+            Content.assemble((f"⏱ {left}s", "bold"))
+            if left > 0
+            else Content.assemble(("⏱ time's up", "bold $error"))
+        )
         self.query_one("#timer", Static).update(text)
 
     # -- replies -------------------------------------------------------------------------
@@ -128,13 +147,14 @@ class EncounterScreen(Screen[None]):
             return
         text = event.text
         if not text.strip():
-            self.notify("Type a reply first: an empty reply can't be scored.",
-                        severity="warning")
+            self.notify("Type a reply first: an empty reply can't be scored.", severity="warning")
             return
         if len(text) > MAX_REPLY_CHARS:
             text = text[:MAX_REPLY_CHARS]
-            self.notify(f"Your reply was cut to its first {MAX_REPLY_CHARS:,} characters.",
-                        severity="warning")
+            self.notify(
+                f"Your reply was cut to its first {MAX_REPLY_CHARS:,} characters.",
+                severity="warning",
+            )
         event.reply_box.read_only = True
         self.query_one("#hint", Static).update(Content.assemble(("Scoring…", "italic")))
         self._score(text, now() - self.stage_started)
@@ -173,11 +193,15 @@ class EncounterScreen(Screen[None]):
         body = highlight(turn.reply, turn.result.hits) if practice else Content(turn.reply)
         conv.say("trainee", body, name)
         if turn.overtime:
-            conv.say("banner", Content.assemble(("You took longer than the time allowed.",
-                                                 "bold $warning")))
+            conv.say(
+                "banner",
+                Content.assemble(("You took longer than the time allowed.", "bold $warning")),
+            )
         if turn.mood_after < enc.scenario.customer.walk_out_below:
-            conv.say("banner", Content.assemble(
-                (f"{enc.scenario.customer.name} walked out.", "bold $error")))
+            conv.say(
+                "banner",
+                Content.assemble((f"{enc.scenario.customer.name} walked out.", "bold $error")),
+            )
         conv.say("reaction", turn.reaction, enc.scenario.customer.name)
         self.query_one("#mood", MoodGauge).mood = turn.mood_after
         self.query_one(FeedbackPanel).show(turn.result, enc.model_answers(turn.stage)[0])

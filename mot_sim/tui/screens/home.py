@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
-from mot_sim.engine import Mode
+from mot_sim.stages import Mode
 from mot_sim.tui.messages import StartRequested
 from mot_sim.tui.service import ScenarioCard, TrainerService
 
@@ -24,7 +24,8 @@ INTRO = (
 def card_content(card: ScenarioCard) -> Content:
     best = "not played yet" if card.best is None else f"your best {card.best}"
     return Content.assemble(
-        (card.title, "bold"), "\n",
+        (card.title, "bold"),
+        "\n",
         (f"{card.difficulty} · {card.customer}, {card.style} · {best}", "italic $accent"),
     )
 
@@ -50,20 +51,30 @@ class HomeScreen(Screen[None]):
             yield Label(Content(INTRO), id="intro")
             with Horizontal(id="name-row"):
                 yield Label("Your name", classes="row-label")
-                yield Input(self.service.settings.trainee, placeholder="Type your name",
-                            max_length=80, id="trainee")
+                yield Input(
+                    self.service.settings.trainee,
+                    placeholder="Type your name",
+                    max_length=80,
+                    id="trainee",
+                )
             yield Label("Encounter", classes="field")
             yield OptionList(id="scenarios")
             yield Label("", id="summary")
             with Horizontal(id="mode-row"):
                 yield Label("Mode", classes="row-label")
                 with RadioSet(id="mode"):
-                    yield RadioButton("Practice", id="practice",
-                                      value=self.service.settings.mode != "exam",
-                                      tooltip="Feedback after every reply")
-                    yield RadioButton("Exam", id="exam",
-                                      value=self.service.settings.mode == "exam",
-                                      tooltip="No feedback until the end")
+                    yield RadioButton(
+                        "Practice",
+                        id="practice",
+                        value=self.service.settings.mode != "exam",
+                        tooltip="Feedback after every reply",
+                    )
+                    yield RadioButton(
+                        "Exam",
+                        id="exam",
+                        value=self.service.settings.mode == "exam",
+                        tooltip="No feedback until the end",
+                    )
                 yield Button("Start", variant="primary", id="start")
         yield Footer()
 
@@ -81,6 +92,11 @@ class HomeScreen(Screen[None]):
         options = self.query_one("#scenarios", OptionList)
         keep = options.highlighted_option.id if options.highlighted_option else self.selected
         cards = self._cards = self.service.cards(self.trainee)
+        if not self.service.ready:
+            self.query_one("#summary", Label).update(
+                Content.assemble(("Loading encounters…", "italic"))
+            )
+            return
         options.clear_options()
         options.add_options([Option(card_content(c), id=c.id) for c in cards])
         ids = [c.id for c in cards]
@@ -90,8 +106,9 @@ class HomeScreen(Screen[None]):
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         card = next((c for c in self._cards if c.id == event.option.id), None)
         mode_hint = "Practice: feedback after every reply. Exam: only at the end."
-        self.query_one("#summary", Label).update(Content.assemble(
-            card.summary if card else "", "\n", (mode_hint, "italic")))
+        self.query_one("#summary", Label).update(
+            Content.assemble(card.summary if card else "", "\n", (mode_hint, "italic"))
+        )
 
     @property
     def trainee(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,10 +12,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from mot_sim.engine import Encounter
-from mot_sim.models import DIMENSIONS, STAGE_IDS, STAGE_TITLES
+from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES
 from mot_sim.tui.widgets.annotate import feedback, highlight
 from mot_sim.tui.widgets.score_bars import ScoreBars
+
+if TYPE_CHECKING:
+    from mot_sim.engine import Encounter
 
 
 class ResultScreen(Screen[None]):
@@ -40,42 +44,77 @@ class ResultScreen(Screen[None]):
             verdict = ("PASS", "bold $success") if res.passed else ("FAIL", "bold $error")
             if res.walked_out:
                 last = STAGE_TITLES[enc.turns[-1].stage] if enc.turns else ""
-                yield Static(Content.assemble(
-                    (f"{customer} walked out during {last}.", "bold $error")), id="walkout")
-            yield Static(Content.assemble(
-                (f"{res.overall}/100", "bold"), "  ", (res.band, "italic"), "  ", verdict,
-                (f"   pass mark {res.pass_mark:g}", "dim")), id="headline")
+                yield Static(
+                    Content.assemble((f"{customer} walked out during {last}.", "bold $error")),
+                    id="walkout",
+                )
+            yield Static(
+                Content.assemble(
+                    (f"{res.overall}/100", "bold"),
+                    "  ",
+                    (res.band, "italic"),
+                    "  ",
+                    verdict,
+                    (f"   pass mark {res.pass_mark:g}", "dim"),
+                ),
+                id="headline",
+            )
             with Horizontal(id="bars"):
-                yield ScoreBars("Dimensions", [(d.capitalize(), res.dimensions[d])
-                                               for d in DIMENSIONS], classes="bars")
-                yield ScoreBars("Stages", [(STAGE_TITLES[s], res.stages[s]) for s in STAGE_IDS],
-                                classes="bars")
+                yield ScoreBars(
+                    "Dimensions",
+                    [(d.capitalize(), res.dimensions[d]) for d in DIMENSIONS],
+                    classes="bars",
+                )
+                yield ScoreBars(
+                    "Stages", [(STAGE_TITLES[s], res.stages[s]) for s in STAGE_IDS], classes="bars"
+                )
             with Horizontal(id="actions"):
                 yield Button("Retry", id="retry", variant="primary")
                 yield Button("Another scenario", id="another")
                 yield Button("Quit", id="quit", variant="error")
-            yield Static(Content.assemble(("Transcript", "bold underline"),
-                                          ("  each reply with its hits, beside a model answer",
-                                           "dim")), id="transcript-title")
+            yield Static(
+                Content.assemble(
+                    ("Transcript", "bold underline"),
+                    ("  each reply with its hits, beside a model answer", "dim"),
+                ),
+                id="transcript-title",
+            )
             for turn in enc.turns:
                 with Vertical(classes="turn"):
-                    lines = [Content.assemble((f"{STAGE_TITLES[turn.stage]}", "bold $accent"),
-                                              (f"   mood {turn.mood_before} → {turn.mood_after}",
-                                               "dim"))]
-                    lines += [Content.assemble((f"{customer}: ", "bold"), x)
-                              for x in turn.customer_lines]
+                    lines = [
+                        Content.assemble(
+                            (f"{STAGE_TITLES[turn.stage]}", "bold $accent"),
+                            (f"   mood {turn.mood_before} → {turn.mood_after}", "dim"),
+                        )
+                    ]
+                    lines += [
+                        Content.assemble((f"{customer}: ", "bold"), x) for x in turn.customer_lines
+                    ]
                     yield Static(Content("\n").join(lines), classes="turn-head")
                     with Horizontal(classes="turn-body"):
-                        yield Static(Content("\n").join([
-                            Content.assemble((f"{enc.trainee or 'You'}: ", "bold $primary"),
-                                             highlight(turn.reply, turn.result.hits)),
-                            feedback(turn.result),
-                        ]), classes="turn-reply")
-                        yield Static(Content.assemble(("Model answer\n", "bold"),
-                                                      (enc.model_answers(turn.stage)[0], "italic")),
-                                     classes="turn-model")
-                    yield Static(Content.assemble((f"{customer}: ", "bold $accent"), turn.reaction),
-                                 classes="turn-reaction")
+                        yield Static(
+                            Content("\n").join(
+                                [
+                                    Content.assemble(
+                                        (f"{enc.trainee or 'You'}: ", "bold $primary"),
+                                        highlight(turn.reply, turn.result.hits),
+                                    ),
+                                    feedback(turn.result),
+                                ]
+                            ),
+                            classes="turn-reply",
+                        )
+                        yield Static(
+                            Content.assemble(
+                                ("Model answer\n", "bold"),
+                                (enc.model_answers(turn.stage)[0], "italic"),
+                            ),
+                            classes="turn-model",
+                        )
+                    yield Static(
+                        Content.assemble((f"{customer}: ", "bold $accent"), turn.reaction),
+                        classes="turn-reaction",
+                    )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
 from mot_sim.matching.text import clean_text
-from mot_sim.models import DIMENSIONS
-from mot_sim.scoring import ReplyResult, ScoredHit
+from mot_sim.stages import DIMENSIONS
+
+if TYPE_CHECKING:
+    from mot_sim.scoring import ReplyResult, ScoredHit
 
 GOOD_STYLE = "bold $success underline"
 BAD_STYLE = "bold $error reverse"
@@ -19,8 +23,7 @@ def highlight(text: str, hits: list[ScoredHit]) -> Content:
     for h in sorted(hits, key=lambda h: h.span[0] - h.span[1]):
         start, end = h.span
         if 0 <= start < end <= len(text):
-            content = content.stylize(GOOD_STYLE if h.polarity == "good" else BAD_STYLE,
-                                      start, end)
+            content = content.stylize(GOOD_STYLE if h.polarity == "good" else BAD_STYLE, start, end)
     return content
 
 
@@ -35,8 +38,9 @@ def feedback(result: ReplyResult, model_answer: str | None = None) -> Content:
     )
     colour = {"good": "$success", "mixed": "$warning", "poor": "$error"}[result.outcome]
     lines: list[Content] = [
-        Content.assemble((f"Score {result.score}/100", f"bold {colour}"),
-                         (f"  {result.outcome}", colour)),
+        Content.assemble(
+            (f"Score {result.score}/100", f"bold {colour}"), (f"  {result.outcome}", colour)
+        ),
         Content.assemble((dims, "dim")),
     ]
     good = [h for h in result.hits if h.polarity == "good"]
@@ -44,23 +48,37 @@ def feedback(result: ReplyResult, model_answer: str | None = None) -> Content:
     if good:
         lines.append(Content.assemble(("Earned", "bold $success")))
         for h in good:
-            lines.append(Content.assemble((f" {_pts(h.points):>5} ", "$success"),
-                                          (f"“{clean_text(h.text)}”", "bold"),
-                                          f" {h.reason}"))
+            lines.append(
+                Content.assemble(
+                    (f" {_pts(h.points):>5} ", "$success"),
+                    (f"“{clean_text(h.text)}”", "bold"),
+                    f" {h.reason}",
+                )
+            )
     if bad:
         lines.append(Content.assemble(("Cost", "bold $error")))
         for h in bad:
-            lines.append(Content.assemble((f" {_pts(h.points):>5} ", "$error"),
-                                          (f"“{clean_text(h.text)}”", "bold"),
-                                          f" {h.reason}"))
+            lines.append(
+                Content.assemble(
+                    (f" {_pts(h.points):>5} ", "$error"),
+                    (f"“{clean_text(h.text)}”", "bold"),
+                    f" {h.reason}",
+                )
+            )
             if h.better:
                 lines.append(Content.assemble(("       instead: ", "italic"), h.better))
     for h in result.set_aside:
-        lines.append(Content.assemble(("     0 ", "dim"), (f"“{clean_text(h.text)}”", "dim"),
-                                      (f" not counted ({h.ignored})", "dim")))
+        lines.append(
+            Content.assemble(
+                ("     0 ", "dim"),
+                (f"“{clean_text(h.text)}”", "dim"),
+                (f" not counted ({h.ignored})", "dim"),
+            )
+        )
     if not result.hits:
-        lines.append(Content.assemble(("Nothing in this reply matched what the stage asks for.",
-                                       "italic")))
+        lines.append(
+            Content.assemble(("Nothing in this reply matched what the stage asks for.", "italic"))
+        )
     for note in result.notes:
         lines.append(Content.assemble(("Note: ", "bold $warning"), note))
     tips = [s for s in result.suggestions if s.startswith("Try:")]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from mot_sim.scoring import ReplyResult
 from mot_sim.tui.widgets.annotate import feedback
+
+if TYPE_CHECKING:
+    from mot_sim.scoring import ReplyResult
 
 
 class FeedbackPanel(VerticalScroll):
@@ -19,8 +23,11 @@ class FeedbackPanel(VerticalScroll):
         self.border_title = "Feedback"
 
     def compose(self):  # type: ignore[no-untyped-def]
-        hint = ("Exam mode: your replies are scored, and you see how at the end."
-                if self.exam else "Feedback on each reply appears here.")
+        hint = (
+            "Exam mode: your replies are scored, and you see how at the end."
+            if self.exam
+            else "Feedback on each reply appears here."
+        )
         yield Static(Content.assemble((hint, "italic dim")), id="feedback-body")
 
     def show(self, result: ReplyResult, model_answer: str | None) -> None:

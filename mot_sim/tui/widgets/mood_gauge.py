@@ -36,8 +36,13 @@ class MoodGauge(Widget):
         width = max(4, min(WIDTH, self.size.width - 10 - len(word))) if self.size.width else WIDTH
         filled = round(self.mood / 100 * width)
         mark = min(width - 1, round(self.walk_out_below / 100 * width))
-        colour = ("$error" if self.mood < self.walk_out_below + 10
-                  else "$warning" if self.mood < 60 else "$success")
+        colour = (
+            "$error"
+            if self.mood < self.walk_out_below + 10
+            else "$warning"
+            if self.mood < 60
+            else "$success"
+        )
         cells: list[str | tuple[str, str]] = ["Mood "]
         for i in range(width):
             if i == mark and i >= filled:

@@ -28,8 +28,7 @@ class ReplyBox(TextArea):
         text: str
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
-                         **kwargs)  # type: ignore[arg-type]
+        super().__init__(soft_wrap=True, show_line_numbers=False, tab_behavior="focus", **kwargs)  # type: ignore[arg-type]
 
     async def _on_key(self, event: events.Key) -> None:
         # TextArea inserts "\n" on Enter before bindings run, so intercept it here.

@@ -14,8 +14,12 @@ def bar_line(label: str, value: int | None, width: int = 14, bar: int = BAR) -> 
         return Content.assemble((f"{label:<{width}}", "bold"), ("░" * bar, "dim"), "   —")
     filled = round(value / 100 * bar)
     colour = "$success" if value >= 60 else "$warning" if value >= 45 else "$error"
-    return Content.assemble((f"{label:<{width}}", "bold"), ("█" * filled, colour),
-                            ("░" * (bar - filled), "dim"), f" {value:>3}")
+    return Content.assemble(
+        (f"{label:<{width}}", "bold"),
+        ("█" * filled, colour),
+        ("░" * (bar - filled), "dim"),
+        f" {value:>3}",
+    )
 
 
 class ScoreBars(Widget):

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mot_sim.models import STAGE_IDS, STAGE_TITLES
+from mot_sim.stages import STAGE_IDS, STAGE_TITLES
 
 
 class StageStrip(Widget):

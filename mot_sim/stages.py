@@ -1,0 +1,21 @@
+"""The vocabulary every layer shares: stage ids, dimensions, modes. Deliberately light
+(no pydantic, no YAML) so the TUI can paint its first screen before the core loads."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+StageId = Literal["set_tone", "diagnose", "solve", "summarise", "follow_up"]
+STAGE_IDS: tuple[StageId, ...] = ("set_tone", "diagnose", "solve", "summarise", "follow_up")
+STAGE_TITLES: dict[str, str] = {
+    "set_tone": "Set the tone",
+    "diagnose": "Diagnose",
+    "solve": "Solve",
+    "summarise": "Summarise",
+    "follow_up": "Follow up",
+}
+Dimension = Literal["empathy", "language", "expectations"]
+DIMENSIONS: tuple[Dimension, ...] = ("empathy", "language", "expectations")
+Outcome = Literal["good", "mixed", "poor"]
+Mode = Literal["practice", "exam"]
+MAX_REPLY_CHARS = 20_000
