@@ -12,8 +12,10 @@ from mot_sim.tui.factory import make_app
 from mot_sim.tui.screens.confirm import LeaveScreen
 from mot_sim.tui.screens.encounter import EncounterScreen
 from mot_sim.tui.screens.help import HelpScreen
+from mot_sim.tui.screens.history import HistoryScreen
 from mot_sim.tui.screens.home import HomeScreen
 from mot_sim.tui.screens.result import ResultScreen
+from mot_sim.tui.screens.resume import ResumeScreen
 from mot_sim.tui.widgets.conversation import Line
 from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
 from mot_sim.tui.widgets.reply_box import ReplyBox
@@ -84,6 +86,9 @@ async def test_home_remembers_name_and_mode_and_starts() -> None:
     again = make_app(cursor_blink=False)
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        # Kim left that encounter unfinished: the next start offers to resume it.
+        assert isinstance(again.screen, ResumeScreen)
+        await pilot.press("escape")
         assert again.screen.query_one("#trainee", Input).value == "Kim"
 
 
@@ -208,3 +213,38 @@ async def test_timer_marks_overtime(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_feedback_panel_is_hidden_in_exam() -> None:
     assert FeedbackPanel(exam=True).exam
+
+
+async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) -> None:
+    app = make_app(scenario="complaint_call", trainee="Ana", cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await reply(pilot, "Hello Ms Li, my name is Ana. I'm sorry, that sounds frustrating.")
+        await reply(pilot, "Could you tell me how you used your phone this month?")
+        await pilot.press("ctrl+q")
+        await pilot.click("#keep")
+    again = make_app(cursor_blink=False)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, ResumeScreen)
+        await pilot.click("#resume-go")
+        await settle(pilot)
+        enc = encounter_of(again).encounter
+        assert enc.stage_id == "solve" and len(enc.turns) == 2
+        said = [text_of(w) for w in again.screen.query(Line)]
+        assert any("Could you tell me how you used your phone" in x for x in said)
+        scenario = catalog.get("complaint_call").scenario
+        for stage in STAGE_IDS[2:]:
+            await reply(pilot, scenario.stage(stage).model_answers[0])
+        assert isinstance(again.screen, ResultScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(again.screen, HistoryScreen)
+        table = again.screen.query_one("DataTable")
+        assert table.row_count == 1  # one session: resumed, not duplicated
+        assert "completed" in str(table.get_row_at(0))
+        await pilot.press("escape")
+        assert isinstance(again.screen, HomeScreen)
+        assert "your best" in str(again.screen.query_one(OptionList).get_option_at_index(0).prompt)

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trainee", metavar="NAME")
     p.add_argument("--mode", choices=["practice", "exam"], default="practice")
     p.add_argument("--timer", type=int, metavar="SECONDS", help="seconds allowed per reply")
+    p.add_argument("--employee-id", metavar="ID", help="recorded with the trainee, for HR")
+    p.add_argument("--cohort", metavar="NAME", help="the trainee's group or class")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     return parser

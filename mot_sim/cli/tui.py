@@ -31,6 +31,7 @@ def run_tui(
         trainee=trainee,
         mode=mode,
         timer=timer,
+        db=getattr(args, "db", None),
     )
-    app.run()
+    app.run()  # on a fatal error the app prints its message after restoring the terminal
     return app.return_code or 0

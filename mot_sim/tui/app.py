@@ -41,6 +41,7 @@ class MotSimApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "request_quit", "Quit", priority=True),
         Binding("f1", "help", "Help"),
+        Binding("f2", "history", "History"),
         Binding("question_mark", "help", "Help", show=False),
     ]
 
@@ -118,6 +119,27 @@ class MotSimApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_history(self) -> None:
+        from mot_sim.tui.screens.history import HistoryScreen
+
+        trainee = self.service.settings.trainee
+        if isinstance(self.screen, HomeScreen):
+            trainee = self.screen.trainee or trainee
+        if not self.service.ready or not trainee:
+            self.notify("Type your name first to see your history.", severity="warning")
+            return
+        if isinstance(self.screen, EncounterScreen) and self.screen.in_progress:
+            self.notify("Leave the current encounter first (Esc).", severity="warning")
+            return
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.service, trainee))
+
+    def on_unmount(self) -> None:
+        self.service.close()
+
+    def resume(self, session_id: str) -> None:
+        self.push_screen(EncounterScreen(self.service.resume(session_id)))
 
     def action_toggle_mode(self) -> None:
         mode: Mode = "exam" if self.service.settings.mode == "practice" else "practice"

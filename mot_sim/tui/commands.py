@@ -32,6 +32,7 @@ class MotSimCommands(Provider):
                 "Practice shows feedback after each reply; exam only at the end",
             ),
             ("Help: the five stages and scoring", app.action_help, "How a reply is scored"),
+            ("History: my sessions and scores", app.action_history, "Every session recorded"),
             ("Quit", app.action_request_quit, "Leave mot-sim"),
         ]
         return commands

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mot_sim import locations
 from mot_sim.settings import Settings
 from mot_sim.stages import Mode
 from mot_sim.tui.app import MotSimApp, StartRequest
@@ -21,11 +22,18 @@ def make_app(
     trainee: str = "",
     mode: Mode = "practice",
     timer: int | None = None,
+    db: str | None = None,
     cursor_blink: bool = True,
 ) -> MotSimApp:
-    """Build the app; the catalogue loads in the background unless one is given."""
+    """Build the app; the catalogue and score log load in the background unless given."""
     settings = Settings.load()
-    service = TrainerService(settings, scenario_dirs=scenario_dirs, timer=timer, catalog=catalog)
+    service = TrainerService(
+        settings,
+        scenario_dirs=scenario_dirs,
+        timer=timer,
+        catalog=catalog,
+        db_path=locations.default_db_path(db),
+    )
     trainee = trainee or settings.trainee
     start = StartRequest(scenario, trainee, mode) if scenario else None
     return MotSimApp(service, start=start, cursor_blink=cursor_blink)

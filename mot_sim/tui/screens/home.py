@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from mot_sim.stages import Mode
 from mot_sim.tui.messages import StartRequested
+from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
 
 INTRO = (
@@ -37,6 +38,7 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+s", "start", "Start"),
         Binding("ctrl+t", "toggle_mode", "Practice/exam"),
         Binding("f1", "app.help", "Help"),
+        Binding("f2", "app.history", "History"),
     ]
 
     def __init__(self, service: TrainerService, selected: str | None = None) -> None:
@@ -44,6 +46,7 @@ class HomeScreen(Screen[None]):
         self.service = service
         self.selected = selected
         self._cards: list[ScenarioCard] = []
+        self._offered: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -100,7 +103,30 @@ class HomeScreen(Screen[None]):
         options.clear_options()
         options.add_options([Option(card_content(c), id=c.id) for c in cards])
         ids = [c.id for c in cards]
+        self._offer_resume()
         options.highlighted = ids.index(keep) if keep in ids else 0
+
+    def _offer_resume(self) -> None:
+        """Once per trainee name: offer the latest unfinished encounter."""
+        trainee = self.trainee
+        if trainee in self._offered or not self.service.ready or not self.is_current:
+            return
+        self._offered.add(trainee)
+        waiting = self.service.unfinished(trainee)
+        if not waiting:
+            return
+        session = waiting[0]
+        title = self.service.catalog.get(session.scenario_id).scenario.title
+
+        def chosen(choice: ResumeChoice | None) -> None:
+            if choice == "resume":
+                self.app.resume(session.id)  # type: ignore[attr-defined]
+            elif choice == "abandon":
+                self.service.abandon(session.id)
+                self.notify("Abandoned; it stays in your history.")
+                self.refresh_cards()
+
+        self.app.push_screen(ResumeScreen(session, title), chosen)
 
     @on(OptionList.OptionHighlighted, "#scenarios")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

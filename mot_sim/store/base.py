@@ -1,0 +1,47 @@
+"""The store interface every backend implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from mot_sim.engine import FinalResult, Turn
+from mot_sim.stages import Mode
+from mot_sim.store.records import SessionRecord, SessionSummary, Trainee
+
+
+class Store(Protocol):
+    """Durable record of trainees, sessions and turns."""
+
+    path: str
+
+    def upsert_trainee(self, trainee: Trainee) -> None:
+        """Create the trainee, or update the employee id and cohort given (not None)."""
+
+    def start_session(
+        self, session_id: str, trainee: str, scenario_id: str, content_hash: str, mode: Mode
+    ) -> None:
+        """Record that an encounter began."""
+
+    def add_turn(self, session_id: str, turn: Turn) -> None:
+        """Record one scored turn; durable when this returns."""
+
+    def finish_session(self, session_id: str, status: str, result: FinalResult) -> None:
+        """Record how the encounter ended."""
+
+    def sessions(
+        self,
+        trainee: str | None = None,
+        cohort: str | None = None,
+        since: str | None = None,
+        status: str | None = None,
+    ) -> list[SessionSummary]:
+        """Sessions, oldest first, filtered by what is given."""
+
+    def session(self, session_id: str) -> SessionRecord:
+        """One session with its turns; ``session_id`` may be a unique prefix."""
+
+    def best_score(self, trainee: str, scenario_id: str) -> int | None:
+        """The trainee's best finished score on a scenario."""
+
+    def close(self) -> None:
+        """Release the database."""

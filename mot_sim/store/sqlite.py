@@ -1,0 +1,362 @@
+"""SQLite backend: the only module with SQL in it.
+
+WAL mode with ``BEGIN IMMEDIATE`` write transactions and a busy timeout lets a classroom
+of trainees write to one file at once; every turn is committed (synchronous=FULL) the
+moment it is scored. The schema is versioned with ``PRAGMA user_version`` and migrated
+step by step; a file of another program, a newer schema or an unwritable disk is refused
+with a clear :class:`~mot_sim.errors.StoreError`, and nothing in it is changed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mot_sim.engine import FinalResult, Turn
+from mot_sim.errors import StoreError
+from mot_sim.stages import Mode
+from mot_sim.store.records import SessionRecord, SessionSummary, Trainee
+
+APPLICATION_ID = 0x4D4F5453  # "MOTS": marks a file as a mot-sim score log
+BUSY_TIMEOUT_MS = 30_000
+HEADER = b"SQLite format 3\x00"
+
+# Each entry moves the schema from version i to i + 1. Never edit a released entry.
+MIGRATIONS: list[str] = [
+    # v1: trainees, sessions and turns
+    """
+    CREATE TABLE trainees (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        trainee_id INTEGER NOT NULL REFERENCES trainees(id),
+        scenario_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('practice', 'exam')),
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL
+            CHECK (status IN ('in_progress', 'completed', 'walked_out', 'abandoned')),
+        result_json TEXT
+    );
+    CREATE TABLE turns (
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        idx INTEGER NOT NULL,
+        stage TEXT NOT NULL,
+        customer_lines_json TEXT NOT NULL,
+        reply TEXT NOT NULL,
+        result_json TEXT NOT NULL,
+        mood_before INTEGER NOT NULL,
+        mood_after INTEGER NOT NULL,
+        reaction TEXT NOT NULL,
+        seconds REAL,
+        overtime INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, idx)
+    );
+    """,
+    # v2: HR fields on trainees; the overall score kept in a column for fast listing
+    """
+    ALTER TABLE trainees ADD COLUMN employee_id TEXT;
+    ALTER TABLE trainees ADD COLUMN cohort TEXT;
+    ALTER TABLE sessions ADD COLUMN overall INTEGER;
+    UPDATE sessions SET overall = json_extract(result_json, '$.overall')
+        WHERE result_json IS NOT NULL;
+    CREATE INDEX sessions_by_trainee ON sessions(trainee_id, started_at);
+    CREATE INDEX trainees_by_cohort ON trainees(cohort);
+    """,
+]
+LATEST = len(MIGRATIONS)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
+    msg = str(exc).lower()
+    if "readonly" in msg or "read-only" in msg:
+        why = "the file or its folder is read-only"
+    elif "disk is full" in msg or "disk i/o" in msg:
+        why = "the disk is full or failing"
+    elif "not a database" in msg or "malformed" in msg or "file is encrypted" in msg:
+        why = "the file is not a mot-sim score log or is damaged"
+    elif "unable to open" in msg:
+        why = "the file cannot be opened (missing folder or no permission)"
+    elif "locked" in msg or "busy" in msg:
+        why = "another program kept the database locked too long"
+    else:
+        why = str(exc)
+    return StoreError(f"score log {path}: {why}")
+
+
+class SqliteStore:
+    """A score log in one SQLite file, safe for several writers at once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self._path = Path(path)
+        self._lock = threading.Lock()
+        self._check_header()
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"score log {path}: cannot create folder: {exc.strerror}") from None
+        try:
+            self._db = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._migrate()
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # e.g. a network file system without shared memory
+                raise StoreError(f"score log {path}: WAL journal mode is unavailable here")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise _explain(self._path, exc) from None
+
+    def _check_header(self) -> None:
+        # Refuse a foreign file before SQLite touches it, so nothing is overwritten.
+        try:
+            with self._path.open("rb") as f:
+                head = f.read(len(HEADER))
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StoreError(f"score log {self.path}: cannot read: {exc.strerror}") from None
+        if head and head != HEADER:
+            raise StoreError(
+                f"score log {self.path}: this file is not a mot-sim score log "
+                "(not an SQLite database); nothing was changed"
+            )
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with the write lock up front (no deadlock upgrade)."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise _explain(self._path, exc) from None
+
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                cur = self._db.execute(sql, args)
+                cur.row_factory = sqlite3.Row
+                return list(cur.fetchall())
+            except sqlite3.Error as exc:
+                raise _explain(self._path, exc) from None
+
+    def _migrate(self) -> None:
+        db = self._db
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if (
+            app_id not in (0, APPLICATION_ID)
+            or (version == 0 and tables)
+            or (version and app_id != APPLICATION_ID)
+        ):
+            raise StoreError(
+                f"score log {self.path}: this database belongs to another program; "
+                "nothing was changed"
+            )
+        if version > LATEST:
+            raise StoreError(
+                f"score log {self.path}: written by a newer mot-sim (schema v{version};"
+                f" this version reads up to v{LATEST}); please upgrade mot-sim"
+            )
+        while version < LATEST:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process may have migrated while we waited for the lock.
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version < LATEST:
+                    for statement in MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    db.execute(f"PRAGMA user_version = {version + 1}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._read("PRAGMA user_version")[0][0])
+
+    # -- writing -------------------------------------------------------------------------
+    def upsert_trainee(self, trainee: Trainee) -> None:
+        with self._write() as db:
+            self._trainee_id(db, trainee.name)
+            if trainee.employee_id is not None:
+                db.execute(
+                    "UPDATE trainees SET employee_id = ? WHERE name = ?",
+                    (trainee.employee_id, trainee.name),
+                )
+            if trainee.cohort is not None:
+                db.execute(
+                    "UPDATE trainees SET cohort = ? WHERE name = ?", (trainee.cohort, trainee.name)
+                )
+
+    @staticmethod
+    def _trainee_id(db: sqlite3.Connection, name: str) -> int:
+        db.execute("INSERT OR IGNORE INTO trainees (name, created_at) VALUES (?, ?)", (name, now()))
+        return int(db.execute("SELECT id FROM trainees WHERE name = ?", (name,)).fetchone()[0])
+
+    def start_session(
+        self, session_id: str, trainee: str, scenario_id: str, content_hash: str, mode: Mode
+    ) -> None:
+        with self._write() as db:
+            tid = self._trainee_id(db, trainee)
+            db.execute(
+                "INSERT INTO sessions (id, trainee_id, scenario_id, content_hash, mode, "
+                "started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'in_progress')",
+                (session_id, tid, scenario_id, content_hash, mode, now()),
+            )
+
+    def add_turn(self, session_id: str, turn: Turn) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO turns (session_id, idx, stage, customer_lines_json, reply, "
+                "result_json, mood_before, mood_after, reaction, seconds, overtime, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    turn.index,
+                    turn.stage,
+                    json.dumps(list(turn.customer_lines)),
+                    turn.reply,
+                    json.dumps(turn.result.to_dict()),
+                    turn.mood_before,
+                    turn.mood_after,
+                    turn.reaction,
+                    turn.seconds,
+                    int(turn.overtime),
+                    now(),
+                ),
+            )
+
+    def finish_session(self, session_id: str, status: str, result: FinalResult) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET status = ?, ended_at = ?, result_json = ?, overall = ? "
+                "WHERE id = ?",
+                (status, now(), json.dumps(result.to_dict()), result.overall, session_id),
+            )
+
+    # -- reading -------------------------------------------------------------------------
+    _SUMMARY = (
+        "SELECT s.id, t.name, t.employee_id, t.cohort, s.scenario_id, s.content_hash, s.mode, "
+        "s.started_at, s.ended_at, s.status, s.result_json, "
+        "(SELECT count(*) FROM turns u WHERE u.session_id = s.id) AS turn_count "
+        "FROM sessions s JOIN trainees t ON t.id = s.trainee_id"
+    )
+
+    @staticmethod
+    def _summary(row: sqlite3.Row) -> SessionSummary:
+        result = (
+            FinalResult.from_dict(json.loads(row["result_json"])) if row["result_json"] else None
+        )
+        return SessionSummary(
+            id=row["id"],
+            trainee=Trainee(row["name"], row["employee_id"], row["cohort"]),
+            scenario_id=row["scenario_id"],
+            content_hash=row["content_hash"],
+            mode=row["mode"],
+            started_at=row["started_at"],
+            ended_at=row["ended_at"],
+            status=row["status"],
+            result=result,
+            turn_count=int(row["turn_count"]),
+        )
+
+    def sessions(
+        self,
+        trainee: str | None = None,
+        cohort: str | None = None,
+        since: str | None = None,
+        status: str | None = None,
+    ) -> list[SessionSummary]:
+        where, args = [], []
+        for clause, value in (
+            ("t.name = ?", trainee),
+            ("t.cohort = ?", cohort),
+            ("s.started_at >= ?", since),
+            ("s.status = ?", status),
+        ):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        sql = self._SUMMARY + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self._read(sql + " ORDER BY s.started_at, s.rowid", tuple(args))
+        return [self._summary(r) for r in rows]
+
+    def session(self, session_id: str) -> SessionRecord:
+        rows = self._read(
+            self._SUMMARY + " WHERE s.id LIKE ? ESCAPE '\\' ORDER BY s.id",
+            (session_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        )
+        if not rows:
+            raise StoreError(f"no session {session_id!r} in {self.path}")
+        if len(rows) > 1:
+            raise StoreError(f"session id {session_id!r} is ambiguous: give more characters")
+        summary = self._summary(rows[0])
+        turns = [
+            Turn.from_dict(
+                {
+                    "index": r["idx"],
+                    "stage": r["stage"],
+                    "customer_lines": json.loads(r["customer_lines_json"]),
+                    "reply": r["reply"],
+                    "result": json.loads(r["result_json"]),
+                    "mood_before": r["mood_before"],
+                    "mood_after": r["mood_after"],
+                    "reaction": r["reaction"],
+                    "seconds": r["seconds"],
+                    "overtime": bool(r["overtime"]),
+                }
+            )
+            for r in self._read(
+                "SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (summary.id,)
+            )
+        ]
+        return SessionRecord(summary, turns)
+
+    def best_score(self, trainee: str, scenario_id: str) -> int | None:
+        rows = self._read(
+            "SELECT max(s.overall) FROM sessions s JOIN trainees t ON t.id = s.trainee_id "
+            "WHERE t.name = ? AND s.scenario_id = ? AND s.status IN ('completed', 'walked_out')",
+            (trainee, scenario_id),
+        )
+        value = rows[0][0] if rows else None
+        return None if value is None else int(value)
+
+    def integrity_check(self) -> str:
+        return str(self._read("PRAGMA integrity_check")[0][0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
