@@ -9,9 +9,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 # Output is plain text shown through Textual's Content (never markup), so no HTML escaping.
-_ENV = SandboxedEnvironment(
-    autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False
-)
+_ENV = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 SAMPLE = {"trainee": "Sam", "customer": "Ms Example", "customer_first": "Example"}
 
 

@@ -32,7 +32,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from mot_sim.cli import commands, play
+    from mot_sim.cli import commands, play, records
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cohort", metavar="NAME", help="the trainee's group or class")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
+    records.register(add)
     return parser
 
 

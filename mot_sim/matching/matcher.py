@@ -393,7 +393,7 @@ class Matcher:
         best: dict[str, Hit] = {}
         for hit in _most_specific(found):
             held = best.get(hit.rule.id)
-            if held is None or (hit.start, hit.end) < (held.start, held.end):
+            if held is None or (hit.start, -hit.end) < (held.start, -held.end):
                 best[hit.rule.id] = hit
         counted = sorted(best.values(), key=lambda h: (h.start, h.rule.id))
         aside: dict[str, Hit] = {}
