@@ -7,7 +7,7 @@ editors use for autocompletion (``mot-sim schema``).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -19,7 +19,7 @@ Locale = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 # Names of the built-in detectors (implemented in mot_sim.matching.detectors).
-DETECTOR_NAMES = (
+DetectorName = Literal[
     "time_concrete",
     "time_vague",
     "question_open",
@@ -27,7 +27,8 @@ DETECTOR_NAMES = (
     "customer_name",
     "self_intro",
     "restate",
-)
+]
+DETECTOR_NAMES: tuple[str, ...] = get_args(DetectorName)
 
 
 class _Strict(BaseModel):
@@ -62,15 +63,7 @@ class RegexPattern(_Strict):
 class DetectorPattern(_Strict):
     """A built-in detector for what phrases express badly (time commitments, questions...)."""
 
-    detector: Literal[
-        "time_concrete",
-        "time_vague",
-        "question_open",
-        "question_closed",
-        "customer_name",
-        "self_intro",
-        "restate",
-    ]
+    detector: DetectorName
 
 
 Pattern = Annotated[

@@ -193,3 +193,9 @@ def test_library_rules_fire_where_the_brief_says(catalog: Catalog, scorer: Score
     for text, rid in cases.items():
         hits = {h.rule for h in scorer.score(sc, "set_tone", text).hits}
         assert rid in hits, (text, hits)
+
+
+def test_every_detector_named_in_the_schema_exists() -> None:
+    from mot_sim.models import DETECTOR_NAMES
+
+    assert set(DETECTOR_NAMES) == set(DETECTORS)

@@ -231,3 +231,20 @@ def test_eight_writers_at_once(tmp_path: Path) -> None:
     assert all(s.status == "completed" and s.turn_count == 5 for s in sessions)
     assert store._db.execute("SELECT count(*) FROM turns").fetchone()[0] == 2000
     assert store.integrity_check() == "ok"
+
+
+def test_full_disk_gives_clear_message(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "log.db")
+    real = store._db
+
+    class FullDisk:
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith("INSERT"):
+                raise sqlite3.OperationalError("database or disk is full")
+            return real.execute(sql, *args)
+
+    store._db = FullDisk()  # type: ignore[assignment]
+    with pytest.raises(StoreError, match="disk is full"):
+        store.start_session("a", "Sam", "pickle_request", "h", "practice")
+    store._db = real
+    assert store.sessions() == []  # the failed transaction was rolled back

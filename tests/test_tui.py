@@ -248,3 +248,13 @@ async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) 
         await pilot.press("escape")
         assert isinstance(again.screen, HomeScreen)
         assert "your best" in str(again.screen.query_one(OptionList).get_option_at_index(0).prompt)
+
+
+async def test_unusable_score_log_exits_with_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    app = make_app(db=str(bad), cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert bad.read_text() == "not a database"

@@ -43,24 +43,14 @@ def feedback(result: ReplyResult, model_answer: str | None = None) -> Content:
         ),
         Content.assemble((dims, "dim")),
     ]
-    good = [h for h in result.hits if h.polarity == "good"]
-    bad = [h for h in result.hits if h.polarity == "bad"]
-    if good:
-        lines.append(Content.assemble(("Earned", "bold $success")))
-        for h in good:
+    for label, polarity, style in (("Earned", "good", "$success"), ("Cost", "bad", "$error")):
+        hits = [h for h in result.hits if h.polarity == polarity]
+        if hits:
+            lines.append(Content.assemble((label, f"bold {style}")))
+        for h in hits:
             lines.append(
                 Content.assemble(
-                    (f" {_pts(h.points):>5} ", "$success"),
-                    (f"“{clean_text(h.text)}”", "bold"),
-                    f" {h.reason}",
-                )
-            )
-    if bad:
-        lines.append(Content.assemble(("Cost", "bold $error")))
-        for h in bad:
-            lines.append(
-                Content.assemble(
-                    (f" {_pts(h.points):>5} ", "$error"),
+                    (f" {_pts(h.points):>5} ", style),
                     (f"“{clean_text(h.text)}”", "bold"),
                     f" {h.reason}",
                 )
