@@ -34,7 +34,7 @@ def test_wheel_ships_data_and_runs_from_anywhere(tmp_path: Path) -> None:
     assert "mot_sim/_data/scenarios/pickle_request.yaml" in names
     assert "mot_sim/_data/scoring/rubric.yaml" in names
     assert any(n.startswith("mot_sim/_data/scoring/rules/") for n in names)
-    assert "mot_sim/tui/mot_sim.tcss" in names
+    assert "mot_sim/tui/css/encounter.tcss" in names
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)

@@ -35,7 +35,6 @@ class StartRequest:
 class MotSimApp(App[None]):
     """Rehearse moments of truth."""
 
-    CSS_PATH = "mot_sim.tcss"
     TITLE = "mot-sim"
     COMMANDS = App.COMMANDS | {MotSimCommands}
     BINDINGS = [

@@ -17,6 +17,8 @@ Choice = Literal["keep", "abandon", "cancel"]
 class LeaveScreen(ModalScreen[Choice]):
     """Keep the encounter for later, abandon it, or carry on."""
 
+    CSS_PATH = "../css/dialogs.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "Keep playing")]
 
     def __init__(self, verb: str) -> None:

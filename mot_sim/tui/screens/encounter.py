@@ -38,6 +38,8 @@ def now() -> float:
 class EncounterScreen(Screen[None]):
     """One encounter, stage by stage. Scoring runs off the UI thread."""
 
+    CSS_PATH = "../css/encounter.tcss"
+
     AUTO_FOCUS = "ReplyBox"
 
     BINDINGS = [

@@ -39,6 +39,8 @@ palette, Ctrl+Q quits.
 class HelpScreen(ModalScreen[None]):
     """A short guide, closed with Escape."""
 
+    CSS_PATH = "../css/dialogs.tcss"
+
     BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("f1", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:

@@ -16,6 +16,8 @@ from mot_sim.tui.service import TrainerService
 class HistoryScreen(Screen[None]):
     """Every recorded session of one trainee, newest first."""
 
+    CSS_PATH = "../css/history.tcss"
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f1", "app.help", "Help")]
     AUTO_FOCUS = "DataTable"
 

@@ -34,6 +34,8 @@ def card_content(card: ScenarioCard) -> Content:
 class HomeScreen(Screen[None]):
     """Pick who you are, what to play, and how."""
 
+    CSS_PATH = "../css/home.tcss"
+
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),
         Binding("ctrl+t", "toggle_mode", "Practice/exam"),

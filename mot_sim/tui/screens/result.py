@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 class ResultScreen(Screen[None]):
     """How it went, and why, reply by reply."""
 
+    CSS_PATH = "../css/result.tcss"
+
     AUTO_FOCUS = "#retry"
 
     BINDINGS = [

@@ -23,6 +23,8 @@ ResumeChoice = Literal["resume", "abandon", "later"]
 class ResumeScreen(ModalScreen[ResumeChoice]):
     """Resume at the stage where it stopped, abandon it, or decide later."""
 
+    CSS_PATH = "../css/dialogs.tcss"
+
     BINDINGS = [Binding("escape", "later", "Later")]
 
     def __init__(self, session: SessionSummary, title: str) -> None:
