@@ -19,6 +19,7 @@ from mot_sim.tui.screens.resume import ResumeScreen
 from mot_sim.tui.widgets.conversation import Line
 from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
 from mot_sim.tui.widgets.reply_box import ReplyBox
+from tests.conftest import DATA as DATA_DIR
 from tests.tui_helpers import encounter_of, reply, settle
 
 SCENARIOS = ["pickle_request", "lamborghini_repair", "complaint_call"]
@@ -258,3 +259,27 @@ async def test_unusable_score_log_exits_with_message(tmp_path) -> None:  # type:
         await settle(pilot)
     assert app.return_code == 2
     assert bad.read_text() == "not a database"
+
+
+async def test_palette_and_history_show_scenario_titles_literally(
+    tmp_path,
+    catalog: Catalog,  # type: ignore[no-untyped-def]
+) -> None:
+    src = (DATA_DIR / "zh" / "zh_bill_call.yaml").read_text(encoding="utf-8")
+    (tmp_path / "odd.yaml").write_text(
+        src.replace("id: zh_bill_call", "id: odd_title").replace(
+            "title: 话费账单投诉", "title: '[bold]Odd[/ [@click=app.quit]x[/]'"
+        ),
+        encoding="utf-8",
+    )
+    app = make_app(scenario_dirs=[str(tmp_path)], trainee="Sam", cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"odd")
+        await pilot.pause(0.5)
+        assert app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running

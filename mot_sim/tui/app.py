@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
@@ -64,7 +65,8 @@ class MotSimApp(App[None]):
         try:
             self.service.load()
         except MotSimError as exc:
-            self.call_from_thread(self.exit, None, 2, str(exc))
+            # Plain Text: a path in the message must not be read as markup.
+            self.call_from_thread(self.exit, None, 2, Text(f"mot-sim: {exc}"))
             return
         self.post_message(CoreLoaded())
 

@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 if TYPE_CHECKING:
     from mot_sim.tui.app import MotSimApp
@@ -39,11 +40,13 @@ class MotSimCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, callback, help_text in self._commands():
-            yield DiscoveryHit(text, callback, help=help_text)
+            yield DiscoveryHit(Content(text), callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, callback, help_text in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+                # Titles come from scenario files: shown as plain Content, never as markup
+                # (the matcher's highlight() would parse them as markup).
+                yield Hit(score, Content(text), callback, help=help_text)

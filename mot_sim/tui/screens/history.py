@@ -41,12 +41,17 @@ class HistoryScreen(Screen[None]):
         for s in self.sessions:
             r = s.result
             table.add_row(
-                s.started_at.replace("T", " ")[:16],
-                Content(titles.get(s.scenario_id, s.scenario_id)),
-                s.mode,
-                "—" if r is None else str(r.overall),
-                "—" if r is None else r.band,
-                s.status.replace("_", " "),
+                *(
+                    Content(str(cell))
+                    for cell in (
+                        s.started_at.replace("T", " ")[:16],
+                        titles.get(s.scenario_id, s.scenario_id),
+                        s.mode,
+                        "—" if r is None else r.overall,
+                        "—" if r is None else r.band,
+                        s.status.replace("_", " "),
+                    )
+                ),
                 key=s.id,
             )
         if not self.sessions:
