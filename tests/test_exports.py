@@ -200,3 +200,19 @@ def test_history_and_show(log: Path, capsys: pytest.CaptureFixture[str]) -> None
     code, out = run(capsys, "show", row["session_id"][:8], "--db", str(log))
     assert code == 0 and "Result:" in out and "model answer:" in out and "Ms Li:" in out
     assert main(["show", "nope", "--db", str(log)]) == 2
+
+
+def test_terminal_output_has_no_escape_sequences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "t.db")
+    assert main(["trainee", "Eve\x1b]0;pwned\x07\x1b[2J", "--cohort", "X", "--db", db]) == 0
+    capsys.readouterr()
+    store = SqliteStore(Path(db))
+    assert [s for s in store.sessions()] == []
+    store.start_session("s-1", "Mal\x1b[31mory", "pickle_request", "h", "practice")
+    store.close()
+    for argv in (["history", "--db", db], ["show", "s-1", "--db", db]):
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "Malory" in out

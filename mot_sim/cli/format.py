@@ -55,7 +55,7 @@ def transcript(
     for t in turns:
         out.append(f"── {STAGE_TITLES[t.stage]} ──")
         out += [f"{customer}: {clean_text(x)}" for x in t.customer_lines]
-        out.append(f"{trainee or 'You'}: {clean_text(t.reply)}")
+        out.append(f"{clean_text(trainee) or 'You'}: {clean_text(t.reply)}")
         out += reply_feedback(t.result, indent="    ")
         if model_answers and t.stage in model_answers:
             out.append(f"    model answer: {model_answers[t.stage]}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from mot_sim import locations
 from mot_sim.cli.format import final_summary, transcript
 from mot_sim.errors import MotSimError
+from mot_sim.matching.text import clean_text
 from mot_sim.stages import STAGE_IDS
 from mot_sim.store import Store, open_store
 from mot_sim.store.records import SessionRecord, Trainee
@@ -58,10 +59,13 @@ def _write(text: str, out: str | None) -> None:
 def cmd_trainee(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
-        store.upsert_trainee(Trainee(args.name, args.employee_id, args.cohort))
+        name = " ".join(clean_text(args.name).split())
+        if not name:
+            raise MotSimError("the trainee's name is empty")
+        store.upsert_trainee(Trainee(name, args.employee_id, args.cohort))
     finally:
         store.close()
-    print(f"recorded trainee {args.name!r}")
+    print(f"recorded trainee {name!r}")
     return 0
 
 
@@ -96,7 +100,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         )
         return 0
     if not sessions:
-        print("no sessions recorded" + (f" for {args.trainee}" if args.trainee else ""))
+        print("no sessions recorded" + (f" for {clean_text(args.trainee)}" if args.trainee else ""))
         return 0
     print(
         f"{'date (UTC)':<17} {'session':<8} {'trainee':<16} {'scenario':<20} {'mode':<8} "
@@ -105,8 +109,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     for s in sessions:
         r = s.result
         print(
-            f"{s.started_at.replace('T', ' ')[:16]:<17} {s.id[:8]:<8} {s.trainee.name[:16]:<16} "
-            f"{s.scenario_id[:20]:<20} {s.mode:<8} {'' if r is None else r.overall:>5}  "
+            f"{s.started_at.replace('T', ' ')[:16]:<17} {s.id[:8]:<8} {clean_text(s.trainee.name)[:16]:<16} "
+            f"{clean_text(s.scenario_id)[:20]:<20} {s.mode:<8} {'' if r is None else r.overall:>5}  "
             f"{'' if r is None else r.band:<15} {s.status.replace('_', ' ')}"
         )
     return 0
@@ -130,7 +134,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     except MotSimError:
         customer = "Customer"
     print(
-        f"session {s.id}  {s.trainee.name}  {s.scenario_id}  {s.mode}  "
+        f"session {clean_text(s.id)}  {clean_text(s.trainee.name)}  {clean_text(s.scenario_id)}  "
+        f"{s.mode}  "
         f"started {s.started_at}  {s.status.replace('_', ' ')}"
     )
     print("\n".join(transcript(rec.turns, customer, s.trainee.name, models)))
