@@ -9,14 +9,33 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from mot_sim.matching.text import clean_text
 from mot_sim.stages import STAGE_IDS, Dimension, Outcome, StageId
 
 Style = Literal["dominant", "sociable", "steady", "analytical"]
 RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+def _printable(value: str) -> str:
+    # YAML escapes ("\e[2J", "\x07") can smuggle terminal control sequences into text that
+    # the CLI prints and the TUI shows; refuse them here, where the file position is known.
+    if clean_text(value) != value:
+        raise ValueError("control characters and escape sequences are not allowed in text")
+    return value
+
+
+Plain = Annotated[str, Field(max_length=4000), AfterValidator(_printable)]
+Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_printable)]
 
 # Names of the built-in detectors (implemented in mot_sim.matching.detectors).
 DetectorName = Literal[
@@ -67,7 +86,7 @@ class DetectorPattern(_Strict):
 
 
 Pattern = Annotated[
-    str | PhrasePattern | RegexPattern | DetectorPattern,
+    Text | PhrasePattern | RegexPattern | DetectorPattern,
     Field(description="A phrase (plain string or {phrase}), {regex} or {detector}."),
 ]
 
@@ -89,7 +108,7 @@ class Rule(_Strict):
         default=True, description="A negation just before the match ('not', 'never') cancels it."
     )
     reason: Text = Field(description="One line the trainee reads: why this matters.")
-    better: str | None = Field(default=None, description="For bad rules: what to say instead.")
+    better: Text | None = Field(default=None, description="For bad rules: what to say instead.")
     locale: Locale | None = None
 
     @model_validator(mode="after")
@@ -111,8 +130,8 @@ class RuleFile(_Strict):
 
 class Band(_Strict):
     min: float = Field(ge=0, le=100)
-    name: Annotated[str, Field(min_length=1, max_length=40)]
-    description: str = ""
+    name: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_printable)]
+    description: Plain = ""
 
 
 class StructureRule(_Strict):
@@ -191,7 +210,7 @@ class MoodChange(_Strict):
 class Customer(_Strict):
     name: Text
     style: Style
-    description: str = ""
+    description: Plain = ""
     mood_start: int = Field(ge=0, le=100, description="0 furious, 50 neutral, 100 delighted.")
     walk_out_below: int = Field(ge=0, le=100, description="The customer leaves below this mood.")
     mood_change: MoodChange = MoodChange()
@@ -251,7 +270,7 @@ class Example(_Strict):
     stage: StageId
     reply: Text
     expect: Expect
-    note: str = ""
+    note: Plain = ""
 
 
 class Scenario(_Strict):

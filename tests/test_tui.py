@@ -17,7 +17,6 @@ from mot_sim.tui.screens.home import HomeScreen
 from mot_sim.tui.screens.result import ResultScreen
 from mot_sim.tui.screens.resume import ResumeScreen
 from mot_sim.tui.widgets.conversation import Line
-from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
 from mot_sim.tui.widgets.reply_box import ReplyBox
 from tests.conftest import DATA as DATA_DIR
 from tests.tui_helpers import encounter_of, reply, settle
@@ -210,10 +209,6 @@ async def test_timer_marks_overtime(monkeypatch: pytest.MonkeyPatch) -> None:
         turn = encounter_of(app).encounter.turns[0]
         assert turn.overtime and turn.seconds == 30
         assert any("longer than the time" in text_of(w) for w in app.screen.query(Line))
-
-
-def test_feedback_panel_is_hidden_in_exam() -> None:
-    assert FeedbackPanel(exam=True).exam
 
 
 async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) -> None:

@@ -33,6 +33,12 @@ def test_builtin_files_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
 
 CASES = [
     (
+        "escape sequence",
+        ("title: One more slice of pickle", 'title: "One more \\e]0;pwned\\x07slice"'),
+        'title: "One more',
+        "control characters and escape sequences are not allowed",
+    ),
+    (
         "unknown key",
         ("difficulty: easy", "difficulty: easy\nflavour: sour"),
         "flavour",

@@ -68,10 +68,3 @@ class Analysis:
         first = bisect_right(self.jend, start)
         last = bisect_left(self.jstart, end) - 1
         return (first, last) if first <= last else None
-
-    def sentence_tokens(self, sentence: int) -> list[int]:
-        return [i for i, s in enumerate(self.sentence_of) if s == sentence]
-
-    @property
-    def sentence_count(self) -> int:
-        return (self.sentence_of[-1] + 1) if self.sentence_of else 0
