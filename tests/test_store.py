@@ -48,6 +48,9 @@ def test_round_trip(tmp_path: Path, catalog: Catalog, scorer: Scorer) -> None:
     assert mode == "wal" and store.integrity_check() == "ok"
     with pytest.raises(StoreError, match="no session"):
         store.session("zzz")
+    play(catalog, scorer, store, trainee="Kim", stages=2)
+    assert store.records() == [store.session(s.id) for s in store.sessions()]
+    assert [r.summary.trainee.name for r in store.records(trainee="Kim")] == ["Kim"]
 
 
 def test_migrates_from_empty_and_from_each_earlier_version(tmp_path: Path) -> None:

@@ -145,10 +145,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _records(args: argparse.Namespace, store: Store) -> list[SessionRecord]:
-    found = store.sessions(
-        trainee=args.trainee, cohort=args.cohort, since=_since(getattr(args, "since", None))
-    )
-    return [store.session(s.id) for s in found]
+    return store.records(args.trainee, args.cohort, _since(getattr(args, "since", None)))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -37,6 +37,11 @@ class Store(Protocol):
     ) -> list[SessionSummary]:
         """Sessions, oldest first, filtered by what is given."""
 
+    def records(
+        self, trainee: str | None = None, cohort: str | None = None, since: str | None = None
+    ) -> list[SessionRecord]:
+        """Sessions with their turns, oldest first, filtered by what is given."""
+
     def session(self, session_id: str) -> SessionRecord:
         """One session with its turns; ``session_id`` may be a unique prefix."""
 

@@ -293,13 +293,10 @@ class SqliteStore:
             turn_count=int(row["turn_count"]),
         )
 
-    def sessions(
-        self,
-        trainee: str | None = None,
-        cohort: str | None = None,
-        since: str | None = None,
-        status: str | None = None,
-    ) -> list[SessionSummary]:
+    @staticmethod
+    def _where(
+        trainee: str | None, cohort: str | None, since: str | None, status: str | None
+    ) -> tuple[str, tuple[str, ...]]:
         where, args = [], []
         for clause, value in (
             ("t.name = ?", trainee),
@@ -310,9 +307,50 @@ class SqliteStore:
             if value is not None:
                 where.append(clause)
                 args.append(value)
-        sql = self._SUMMARY + (" WHERE " + " AND ".join(where) if where else "")
-        rows = self._read(sql + " ORDER BY s.started_at, s.rowid", tuple(args))
+        return (" WHERE " + " AND ".join(where) if where else ""), tuple(args)
+
+    @staticmethod
+    def _turn(r: sqlite3.Row) -> Turn:
+        return Turn.from_dict(
+            {
+                "index": r["idx"],
+                "stage": r["stage"],
+                "customer_lines": json.loads(r["customer_lines_json"]),
+                "reply": r["reply"],
+                "result": json.loads(r["result_json"]),
+                "mood_before": r["mood_before"],
+                "mood_after": r["mood_after"],
+                "reaction": r["reaction"],
+                "seconds": r["seconds"],
+                "overtime": bool(r["overtime"]),
+            }
+        )
+
+    def sessions(
+        self,
+        trainee: str | None = None,
+        cohort: str | None = None,
+        since: str | None = None,
+        status: str | None = None,
+    ) -> list[SessionSummary]:
+        where, args = self._where(trainee, cohort, since, status)
+        rows = self._read(self._SUMMARY + where + " ORDER BY s.started_at, s.rowid", args)
         return [self._summary(r) for r in rows]
+
+    def records(
+        self, trainee: str | None = None, cohort: str | None = None, since: str | None = None
+    ) -> list[SessionRecord]:
+        # Two reads in all (sessions, then every turn of them), not one per session.
+        summaries = self.sessions(trainee, cohort, since)
+        where, args = self._where(trainee, cohort, since, None)
+        turns: dict[str, list[Turn]] = {s.id: [] for s in summaries}
+        for r in self._read(
+            "SELECT u.* FROM turns u JOIN sessions s ON s.id = u.session_id "
+            "JOIN trainees t ON t.id = s.trainee_id" + where + " ORDER BY u.session_id, u.idx",
+            args,
+        ):
+            turns.setdefault(r["session_id"], []).append(self._turn(r))
+        return [SessionRecord(s, turns[s.id]) for s in summaries]
 
     def session(self, session_id: str) -> SessionRecord:
         rows = self._read(
@@ -324,26 +362,8 @@ class SqliteStore:
         if len(rows) > 1:
             raise StoreError(f"session id {session_id!r} is ambiguous: give more characters")
         summary = self._summary(rows[0])
-        turns = [
-            Turn.from_dict(
-                {
-                    "index": r["idx"],
-                    "stage": r["stage"],
-                    "customer_lines": json.loads(r["customer_lines_json"]),
-                    "reply": r["reply"],
-                    "result": json.loads(r["result_json"]),
-                    "mood_before": r["mood_before"],
-                    "mood_after": r["mood_after"],
-                    "reaction": r["reaction"],
-                    "seconds": r["seconds"],
-                    "overtime": bool(r["overtime"]),
-                }
-            )
-            for r in self._read(
-                "SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (summary.id,)
-            )
-        ]
-        return SessionRecord(summary, turns)
+        found = self._read("SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (summary.id,))
+        return SessionRecord(summary, [self._turn(r) for r in found])
 
     def best_score(self, trainee: str, scenario_id: str) -> int | None:
         rows = self._read(
