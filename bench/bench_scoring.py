@@ -49,7 +49,7 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
     cat = load_catalog()
-    scorer = Scorer(cat.library.rules, cat.library.rubric)
+    scorer = Scorer(cat.library)
     scen = {sid: ls.scenario for sid, ls in cat.scenarios.items()}
     for sc in scen.values():  # compile each scenario's matcher once, as a long run would
         scorer.score(sc, "set_tone", "hello")
@@ -63,7 +63,7 @@ def main() -> int:
     batch = time.perf_counter() - start
 
     # Single-reply latency, measured one call at a time on a fresh scorer (cold caches).
-    fresh = Scorer(cat.library.rules, cat.library.rubric)
+    fresh = Scorer(cat.library)
     for sc in scen.values():
         fresh.score(sc, "set_tone", "hello")
     lat = []

@@ -16,7 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from mot_sim import locations, templating
 from mot_sim.errors import InputError, Problem, UnknownIdError
-from mot_sim.models import Rubric, Rule, RuleFile, Scenario
+from mot_sim.lexicon import locale_words, unknown_concepts
+from mot_sim.matching.matcher import LocaleWords
+from mot_sim.models import LexiconFile, LocaleLexicon, Rubric, Rule, RuleFile, Scenario
 from mot_sim.stages import STAGE_IDS
 from mot_sim.yamlsrc import Located, iter_yaml_files, load_file
 
@@ -62,15 +64,52 @@ def _fingerprint(paths: Iterable[Path]) -> str:
 
 @dataclass
 class Library:
-    """The shared phrase rules and the rubric, as loaded."""
+    """The shared phrase rules, the lexicon and the rubric, as loaded."""
 
     rules: list[Rule]
     rubric: Rubric
     fingerprint: str
+    lexicon: dict[str, LocaleLexicon] = field(default_factory=dict)
+    words: dict[str, LocaleWords] = field(default_factory=dict)
     by_id: dict[str, Rule] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.rules}
+
+    def concepts(self, locale: str | None) -> frozenset[str]:
+        lx = self.lexicon.get(locale or "en")
+        return frozenset(lx.concepts) if lx else frozenset()
+
+
+def _rule_problems(
+    doc: Located, where: tuple[Any, ...], rule: Rule, known_ids: set[str], concepts: frozenset[str]
+) -> list[Problem]:
+    """Checks of one rule that need the lexicon or the other rules."""
+    problems: list[Problem] = []
+    for key in ("patterns", "unless"):
+        for k, pattern in enumerate(getattr(rule, key)):
+            for name in unknown_concepts(pattern, concepts):
+                problems.append(
+                    doc.problem((*where, key, k), f"unknown concept @{name} in {pattern!r}")
+                )
+    for k, other in enumerate(rule.overrides):
+        if other not in known_ids:
+            problems.append(doc.problem((*where, "overrides", k), f"unknown rule id {other!r}"))
+    return problems
+
+
+def load_lexicon(path: Path) -> tuple[dict[str, LocaleLexicon], dict[str, LocaleWords]]:
+    """Load and check ``lexicon.yaml``."""
+    doc = load_file(path)
+    lf = validate_model(LexiconFile, doc)
+    words: dict[str, LocaleWords] = {}
+    problems: list[Problem] = []
+    for locale, lx in lf.locales.items():
+        words[locale], found = locale_words(locale, lx)
+        problems += [doc.problem(where, msg) for where, msg in found]
+    if problems:
+        raise InputError(problems)
+    return dict(lf.locales), words
 
 
 def load_library(directory: Path | None = None) -> Library:
@@ -78,6 +117,7 @@ def load_library(directory: Path | None = None) -> Library:
     directory = directory or locations.scoring_dir()
     problems: list[Problem] = []
     rules: list[Rule] = []
+    placed: list[tuple[Located, tuple[Any, ...], Rule]] = []
     seen: dict[str, str] = {}
     rule_files = (
         list(iter_yaml_files(directory / "rules")) if (directory / "rules").is_dir() else []
@@ -102,17 +142,32 @@ def load_library(directory: Path | None = None) -> Library:
             if rf.locale and rule.locale is None:
                 rule = rule.model_copy(update={"locale": rf.locale})
             rules.append(rule)
+            placed.append((doc, ("rules", i), rule))
     rubric: Rubric | None = None
     rubric_path = directory / "rubric.yaml"
+    lexicon_path = directory / "lexicon.yaml"
     try:
         rubric = validate_model(Rubric, load_file(rubric_path))
+    except InputError as exc:
+        problems += exc.problems
+    lexicon: dict[str, LocaleLexicon] = {}
+    words: dict[str, LocaleWords] = {}
+    try:
+        lexicon, words = load_lexicon(lexicon_path)
     except InputError as exc:
         problems += exc.problems
     if not rule_files:
         problems.append(Problem(str(directory / "rules"), 1, 1, "no rule files found"))
     if problems or rubric is None:
         raise InputError(problems)
-    return Library(rules, rubric, _fingerprint([rubric_path, *rule_files]))
+    lib = Library(
+        rules, rubric, _fingerprint([rubric_path, lexicon_path, *rule_files]), lexicon, words
+    )
+    for doc, where, rule in placed:
+        problems += _rule_problems(doc, where, rule, set(seen), lib.concepts(rule.locale))
+    if problems:
+        raise InputError(problems)
+    return lib
 
 
 @dataclass(frozen=True)
@@ -127,6 +182,10 @@ def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
     problems: list[Problem] = []
     known = set(library.by_id)
     own: set[str] = set()
+    for i, rule in enumerate(sc.rules):
+        if rule.id in known or rule.id in own:
+            problems.append(doc.problem(("rules", i, "id"), f"rule id {rule.id!r} is already defined"))
+        own.add(rule.id)
     for sid in STAGE_IDS:
         stage = sc.stage(sid)
         for i, rule in enumerate(stage.rules):
@@ -138,6 +197,15 @@ def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
                 )
             own.add(rule.id)
     all_ids = known | own
+    if sc.locale not in library.lexicon:
+        problems.append(doc.problem(("locale",), f"no lexicon for locale {sc.locale!r}"))
+    placed = [(("rules", i), r) for i, r in enumerate(sc.rules)] + [
+        (("stages", sid, "rules", i), r)
+        for sid in STAGE_IDS
+        for i, r in enumerate(sc.stage(sid).rules)
+    ]
+    for where, rule in placed:
+        problems += _rule_problems(doc, where, rule, all_ids, library.concepts(sc.locale))
 
     def unknown(loc: tuple[Any, ...], rule_id: str) -> None:
         if rule_id not in all_ids:
@@ -149,6 +217,9 @@ def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
         stage = sc.stage(sid)
         for i, rid in enumerate(stage.exclude_rules):
             unknown(("stages", sid, "exclude_rules", i), rid)
+        for i, goal in enumerate(stage.goals):
+            for j, rid in enumerate(goal.rules):
+                unknown(("stages", sid, "goals", i, "rules", j), rid)
         lines: list[tuple[tuple[Any, ...], str]] = [
             (("stages", sid, "customer", i), t) for i, t in enumerate(stage.customer)
         ]

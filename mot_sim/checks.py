@@ -1,11 +1,14 @@
-"""Run a scenario's own examples like tests (``mot-sim check``)."""
+"""Run examples like tests (``mot-sim check``): each scenario's sample replies with the
+result the author expects, and each rule's own ``examples: {hit, miss}``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mot_sim.models import Example, Scenario
+from mot_sim.catalog import Library
+from mot_sim.models import Customer, Example, Rule, Scenario
 from mot_sim.scoring import ReplyResult, Scorer
+from mot_sim.stages import STAGE_IDS
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,22 @@ class ExampleOutcome:
     @property
     def passed(self) -> bool:
         return not self.failures
+
+
+@dataclass(frozen=True)
+class RuleExampleOutcome:
+    """One of a rule's own examples: should it fire, and did it?"""
+
+    rule: str
+    where: str  # "library" or the scenario id whose own rule it is
+    text: str
+    should_fire: bool
+    fired: bool
+    why: str  # set-aside reason, or the rules that overrode it
+
+    @property
+    def passed(self) -> bool:
+        return self.should_fire == self.fired
 
 
 def evaluate(example: Example, result: ReplyResult) -> list[str]:
@@ -47,4 +66,69 @@ def run_examples(scenario: Scenario, scorer: Scorer) -> list[ExampleOutcome]:
     for i, ex in enumerate(scenario.examples):
         result = scorer.score(scenario, ex.stage, ex.reply, "Sam")
         out.append(ExampleOutcome(scenario.id, i, ex, result, tuple(evaluate(ex, result))))
+    return out
+
+
+def _probe(library: Library, locale: str) -> Scenario:
+    """A bare scenario of one locale, so library rules can be tried outside any scenario."""
+    ctx = library.lexicon[locale].example_context
+    stage = {
+        "purpose": "probe",
+        "goals": [{"id": "probe", "say": "probe", "rules": [library.rules[0].id]}],
+        "customer": ["probe"],
+        "reactions": {"good": ["ok"], "mixed": ["ok"], "poor": ["ok"]},
+        "model_answers": ["probe"],
+    }
+    return Scenario.model_validate(
+        {
+            "id": f"rule_examples_{locale}",
+            "title": "rule examples",
+            "summary": "rule examples",
+            "locale": locale,
+            "difficulty": "easy",
+            "role": "probe",
+            "setting": "probe",
+            "customer": Customer(
+                name=ctx.customer,
+                style="steady",
+                mood_start=50,
+                walk_out_below=10,
+                walk_out_line="probe",
+            ).model_dump(),
+            "stages": {sid: stage for sid in STAGE_IDS},
+        }
+    )
+
+
+def _try(
+    scorer: Scorer, scenario: Scenario, rule: Rule, where: str, trainee: str
+) -> list[RuleExampleOutcome]:
+    out: list[RuleExampleOutcome] = []
+    for should, texts in ((True, rule.examples.hit), (False, rule.examples.miss)):
+        for text in texts:
+            hits = [h for h in scorer.matches(scenario, text, trainee) if h.rule.id == rule.id]
+            fired = any(not h.ignored for h in hits)
+            why = next((h.ignored for h in hits if h.ignored), "")
+            out.append(RuleExampleOutcome(rule.id, where, text, should, fired, why))
+    return out
+
+
+def run_rule_examples(
+    scorer: Scorer, library: Library, scenarios: list[Scenario]
+) -> list[RuleExampleOutcome]:
+    """Every rule's own examples: library rules against the whole library of their locale,
+    a scenario's own rules inside that scenario (with its customer's name)."""
+    out: list[RuleExampleOutcome] = []
+    for locale in sorted(library.lexicon):
+        rules = [r for r in library.rules if (r.locale or "en") == locale]
+        if not rules:
+            continue
+        probe = _probe(library, locale)
+        trainee = library.lexicon[locale].example_context.trainee
+        for rule in rules:
+            out += _try(scorer, probe, rule, "library", trainee)
+    for sc in scenarios:
+        own = [*sc.rules, *(r for sid in STAGE_IDS for r in sc.stage(sid).rules)]
+        for rule in own:
+            out += _try(scorer, sc, rule, sc.id, "Sam")
     return out

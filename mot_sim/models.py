@@ -6,7 +6,6 @@ editors use for autocompletion (``mot-sim schema``).
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -18,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from mot_sim.matching.pattern import PatternError, parse
 from mot_sim.matching.text import clean_text
 from mot_sim.stages import STAGE_IDS, Dimension, Outcome, StageId
 
@@ -46,6 +46,7 @@ DetectorName = Literal[
     "customer_name",
     "self_intro",
     "restate",
+    "money",
 ]
 DETECTOR_NAMES: tuple[str, ...] = get_args(DetectorName)
 
@@ -54,67 +55,80 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class PhrasePattern(_Strict):
-    """A fuzzy phrase: typos, inflections and British/American spellings tolerated.
-
-    ``...`` inside the phrase stands for up to four words of any kind.
-    """
-
-    phrase: Text
-
-
-class RegexPattern(_Strict):
-    """A regular expression, applied to the normalised reply (lower case, contractions
-    expanded, one space between words, punctuation kept)."""
-
-    regex: Text
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression: {exc}") from None
-        return value
+def _pattern_syntax(value: str) -> str:
+    # Concepts are checked against the lexicon later, where the locale is known.
+    try:
+        parse(value, frozenset(DETECTOR_NAMES))
+    except PatternError as exc:
+        raise ValueError(f"pattern {value!r}, {exc}") from None
+    return value
 
 
-class DetectorPattern(_Strict):
-    """A built-in detector for what phrases express badly (time commitments, questions...)."""
-
-    detector: DetectorName
-
-
-Pattern = Annotated[
-    Text | PhrasePattern | RegexPattern | DetectorPattern,
-    Field(description="A phrase (plain string or {phrase}), {regex} or {detector}."),
+PatternText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=400,
+        description="A pattern in the rule language (docs/rules.md): words, @concepts, "
+        "(a|b) alternatives, ? optional, ... or ~N gaps, <detector> slots.",
+    ),
+    AfterValidator(_printable),
+    AfterValidator(_pattern_syntax),
 ]
 
 
+class RuleExamples(_Strict):
+    """Replies a rule must fire on and near misses it must not: its tests."""
+
+    hit: list[Text] = Field(min_length=3, max_length=40, description="At least 3 wordings.")
+    miss: list[Text] = Field(min_length=2, max_length=40, description="At least 2 near misses.")
+
+
 class Rule(_Strict):
-    """One phrasing rule: what it looks for, what it is worth, and why."""
+    """One phrasing rule: what it looks for, what it is worth, why, and its own tests."""
 
     id: RuleId
     polarity: Literal["good", "bad"]
     dimension: Dimension
     weight: int = Field(ge=1, le=50, description="Points earned (good) or lost (bad).")
     stages: list[StageId] | Literal["all"] = "all"
-    patterns: list[Pattern] = Field(min_length=1)
-    unless: list[Pattern] = Field(
+    patterns: list[PatternText] = Field(min_length=1, max_length=100)
+    unless: list[PatternText] = Field(
         default_factory=list,
+        max_length=40,
         description="If any of these also occurs in the same sentence, the rule does not fire.",
     )
     negatable: bool = Field(
-        default=True, description="A negation just before the match ('not', 'never') cancels it."
+        default=True,
+        description="A negation that governs the match in its clause ('nobody will tell you "
+        "to ...') cancels it.",
+    )
+    overrides: list[RuleId] = Field(
+        default_factory=list,
+        description="Rules whose hits inside this rule's hit do not count "
+        "('sorry to keep you waiting' overrides the apology).",
+    )
+    on_topic: bool = Field(
+        default=False,
+        description="Counts only in a sentence that shares a word with the stage (what the "
+        "customer said, its purpose and model answers): an off-topic question is not diagnosis.",
+    )
+    courtesy: bool = Field(
+        default=False,
+        description="Courtesy words (hello, thanks, sorry): they make a reply pleasant but "
+        "do not do the stage's job; a reply made only of them reads as a list.",
     )
     reason: Text = Field(description="One line the trainee reads: why this matters.")
     better: Text | None = Field(default=None, description="For bad rules: what to say instead.")
     locale: Locale | None = None
+    examples: RuleExamples
 
     @model_validator(mode="after")
     def _bad_rules_need_better(self) -> Rule:
         if self.polarity == "bad" and not self.better:
             raise ValueError("a bad rule needs 'better': what to say instead")
+        if self.id in self.overrides:
+            raise ValueError("a rule cannot override itself")
         return self
 
     def applies_to(self, stage: str) -> bool:
@@ -128,6 +142,66 @@ class RuleFile(_Strict):
     rules: list[Rule] = Field(min_length=1)
 
 
+ConceptName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+LexWord = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_printable)]
+
+
+class ExampleContext(_Strict):
+    """Who is talking in rule examples (for name detectors)."""
+
+    customer: Text = "Mrs Ellis"
+    trainee: Text = "Sam"
+
+
+class LocaleLexicon(_Strict):
+    """One locale's named concepts and the word classes the matcher itself uses."""
+
+    concepts: dict[ConceptName, list[PatternText]] = Field(
+        description="@name in a pattern matches any of these entries."
+    )
+    negators: list[LexWord] = Field(description="Words that negate what they govern.")
+    transparent: list[LexWord] = Field(
+        description="Words that may stand between a negator and what it negates "
+        "(auxiliaries, pronouns, verbs that pass an action on: tell, ask, going)."
+    )
+    clause_breaks: list[LexWord] = Field(
+        default_factory=list, description="Words that open a new clause (but, because)."
+    )
+    courtesy: list[LexWord] = Field(
+        default_factory=list, description="Courtesy words: a reply of only these is a list."
+    )
+    fillers: list[LexWord] = Field(
+        default_factory=list,
+        description="Intensifiers that may stand between the words of a pattern "
+        "('fix absolutely everything' matches 'fix everything').",
+    )
+    function_words: list[LexWord] = Field(
+        default_factory=list,
+        description="Little words every sentence has (the, to, I, is); a string of words "
+        "without any is a keyword list.",
+    )
+    predicate_markers: list[LexWord] = Field(
+        default_factory=list,
+        description="Subjects and auxiliaries (I, we, is, will): a clause with none of them "
+        "and four stock phrases is a string of stock phrases.",
+    )
+    topic_words: list[LexWord] = Field(
+        default_factory=list,
+        description="Words that keep a question on topic in any stage (happen, need, problem).",
+    )
+    example_context: ExampleContext = Field(
+        default_factory=ExampleContext,
+        description="Customer and trainee names assumed by the library rules' examples.",
+    )
+
+
+class LexiconFile(_Strict):
+    """``scoring/lexicon.yaml``: concepts per locale."""
+
+    version: Literal[1] = 1
+    locales: dict[Locale, LocaleLexicon] = Field(min_length=1)
+
+
 class Band(_Strict):
     min: float = Field(ge=0, le=100)
     name: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_printable)]
@@ -135,18 +209,27 @@ class Band(_Strict):
 
 
 class StructureRule(_Strict):
-    """Thresholds that stop word-salad and keyword lists from scoring well."""
+    """What stops word salad, keyword strings and lists of stock phrases from scoring."""
 
-    min_words: int = 3
+    min_words: int = Field(3, ge=1, le=20)
     short_factor: float = Field(0.5, ge=0, le=1)
-    min_function_ratio: float = Field(0.18, ge=0, le=1)
-    min_words_for_structure: int = 4
-    stuffing_rules: int = Field(3, ge=1, description="Distinct good rules that make a list.")
-    min_free_glue: float = Field(
-        0.12, ge=0, le=1, description="Glue needed outside stock phrases when there are many."
+    keyword_run: int = Field(
+        5, ge=3, le=20, description="A clause this long without a single function word..."
     )
-    stuffing_factor: float = Field(0.3, ge=0, le=1)
+    keyword_glue: float = Field(
+        0.15, ge=0, le=1, description="...with a smaller share of function words than this."
+    )
+    fragment_words: int = Field(
+        5, ge=1, le=20, description="A clause of at most this many courtesy words is stock."
+    )
+    list_share: float = Field(
+        0.7, ge=0, le=1, description="...this share of stock clauses (of 3 or more) is a list."
+    )
+    list_kinds: int = Field(
+        3, ge=1, le=20, description="...made of at least this many kinds of courtesy."
+    )
     max_repeat_ratio: float = Field(0.5, ge=0, le=1)
+    list_cap: float = Field(35, ge=0, le=100, description="Most a list of stock phrases scores.")
 
 
 def _default_outcomes() -> dict[Outcome, float]:
@@ -178,6 +261,12 @@ class Rubric(_Strict):
     stage_importance: dict[StageId, float]
     bands: list[Band] = Field(min_length=1)
     structure: StructureRule = StructureRule()
+    no_goal_cap: float = Field(
+        50, ge=0, le=100, description="Most a reply scores that meets none of the stage's goals."
+    )
+    goal_bonus: float = Field(
+        10, ge=0, le=50, description="Points for meeting all of a stage's goals (pro rata)."
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Rubric:
@@ -233,8 +322,17 @@ class Reactions(_Strict):
     poor: list[Text] = Field(min_length=1)
 
 
+class Goal(_Strict):
+    """Something the stage needs done; met when any of its rules fires."""
+
+    id: RuleId
+    say: Text = Field(description="What to do, in this scenario's terms (shown when missed).")
+    rules: list[RuleId] = Field(min_length=1, max_length=40)
+
+
 class Stage(_Strict):
     purpose: Text = Field(description="Shown to the trainee: what this stage is for.")
+    goals: list[Goal] = Field(min_length=1, max_length=10)
     customer: list[Text] = Field(min_length=1, description="The customer's opening line(s).")
     reactions: Reactions
     rules: list[Rule] = Field(default_factory=list, description="Extra rules for this stage.")
@@ -287,6 +385,11 @@ class Scenario(_Strict):
         default=None, ge=5, le=600, description="Optional seconds per reply."
     )
     customer: Customer
+    rules: list[Rule] = Field(
+        default_factory=list,
+        max_length=100,
+        description="This scenario's own rules, for the stages each names.",
+    )
     stages: Stages
     examples: list[Example] = Field(default_factory=list)
 

@@ -2,8 +2,9 @@
 
 See docs/scoring.md for the model. In short: per dimension, good hits earn points with
 diminishing returns and bad hits cost their full weight; dimensions combine by the stage's
-weights; a reply that is not a sentence to a person (too short, a keyword list, repeated
-words) keeps only a fraction of what it earned.
+weights, plus a bonus for the stage's goals met; a reply that meets none of its stage's
+goals is capped below "good", and one that is not said to a person (a list of stock
+phrases, a keyword string, repetition) is capped below "mixed", whatever its words.
 """
 
 from __future__ import annotations
@@ -13,20 +14,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from mot_sim.catalog import Library
 from mot_sim.matching.analysis import Analysis, Context
-from mot_sim.matching.matcher import CompiledRule, Hit, Matcher, RuleIndex
-from mot_sim.matching.text import has_cjk
-from mot_sim.models import PhrasePattern, Rubric, Rule, Scenario
+from mot_sim.matching.matcher import CompiledRule, Hit, LocaleWords, Matcher, RuleIndex
+from mot_sim.matching.lexical import lex
+from mot_sim.matching.text import has_cjk, tokenize
+from mot_sim.models import Goal, LocaleLexicon, Rule, Scenario
 from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Outcome
 
-_FUNCTION_EN = frozenset(
-    "i me my we us our you your it its this that these those there here he she they them "
-    "the a an to of for in on at by with from about as and or but so if then than because "
-    "is are was were be been am do does did have has had will would can could shall should "
-    "may might must let please not no what how when where why which who all any some just "
-    "sure very really".split()
-)
-_FUNCTION_ZH = frozenset("我你您他她它们的了是在有会能要把给和就也都很这那吗呢吧请让对")
 
 
 class ScoredHit(NamedTuple):
@@ -62,6 +57,9 @@ class ReplyResult:
     suggestions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     factor: float = 1.0
+    goals_met: list[str] = field(default_factory=list)
+    goals_missed: list[str] = field(default_factory=list)
+    is_list: bool = False
 
     @property
     def bad_hits(self) -> list[ScoredHit]:
@@ -77,12 +75,16 @@ class ReplyResult:
             "suggestions": list(self.suggestions),
             "notes": list(self.notes),
             "factor": self.factor,
+            "goals_met": list(self.goals_met),
+            "goals_missed": list(self.goals_missed),
+            "is_list": self.is_list,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ReplyResult:
         def hit(h: dict[str, Any]) -> ScoredHit:
-            return ScoredHit(**{**h, "span": tuple(h["span"])})
+            known = ScoredHit._fields
+            return ScoredHit(**{k: v for k, v in h.items() if k in known}, span=tuple(h["span"]))
 
         return cls(
             score=int(d["score"]),
@@ -93,6 +95,9 @@ class ReplyResult:
             suggestions=list(d.get("suggestions", [])),
             notes=list(d.get("notes", [])),
             factor=float(d.get("factor", 1.0)),
+            goals_met=[str(g) for g in d.get("goals_met", [])],
+            goals_missed=[str(g) for g in d.get("goals_missed", [])],
+            is_list=bool(d.get("is_list", False)),
         )
 
 
@@ -102,7 +107,12 @@ class _Compiled:
     matcher: Matcher
     per_stage: dict[str, list[CompiledRule]]
     indexes: dict[str, RuleIndex]
-    goals: dict[str, list[Rule]]
+    lexicon: LocaleLexicon
+    words: LocaleWords
+    courtesy: frozenset[str]
+    function_words: frozenset[str]
+    predicate: frozenset[str]
+    topics: dict[str, frozenset[str]]
 
 
 @lru_cache(maxsize=1024)
@@ -118,20 +128,27 @@ def _round(x: float) -> int:
 class Scorer:
     """Scores replies for the stages of scenarios against the rule library and rubric."""
 
-    def __init__(self, rules: list[Rule], rubric: Rubric) -> None:
-        self.library = rules
-        self.rubric = rubric
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.rubric = library.rubric
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, scenario: Scenario) -> _Compiled:
         cached = self._compiled.get(scenario.id)
         if cached is not None and cached.scenario is scenario:
             return cached
-        own = {sid: [r for r in scenario.stage(sid).rules] for sid in STAGE_IDS}
+        own = {
+            sid: [*scenario.stage(sid).rules, *(r for r in scenario.rules if r.applies_to(sid))]
+            for sid in STAGE_IDS
+        }
         own_ids = {sid: {r.id for r in rules} for sid, rules in own.items()}
         all_own = set().union(*own_ids.values())
-        lib = [r for r in self.library if r.locale in (None, scenario.locale)]
-        matcher = Matcher([*lib, *(r for rules in own.values() for r in rules)])
+        locale = scenario.locale
+        lib = [r for r in self.library.rules if (r.locale or "en") == locale]
+        lexicon = self.library.lexicon[locale]
+        words = self.library.words[locale]
+        mine = {r.id: r for rules in own.values() for r in rules}
+        matcher = Matcher([*lib, *mine.values()], words)
         per_stage: dict[str, list[CompiledRule]] = {}
         for sid in STAGE_IDS:
             excluded = set(scenario.stage(sid).exclude_rules)
@@ -144,21 +161,44 @@ class Scorer:
                     cr.rule.id in own_ids[sid] if cr.rule.id in all_own else cr.rule.applies_to(sid)
                 )
             ]
-        indexes = {sid: Matcher.index(rules) for sid, rules in per_stage.items()}
-        # What to suggest when a reply misses it: the stage's own goals, heaviest first.
-        goals = {
-            sid: sorted(
-                (cr.rule for cr in rules if cr.rule.polarity == "good" and cr.rule.stages != "all"),
-                key=lambda r: (-r.weight, r.id),
-            )
-            for sid, rules in per_stage.items()
+        indexes = {sid: matcher.index(rules) for sid, rules in per_stage.items()}
+        function_words = frozenset(lexicon.function_words)
+        topics = {
+            sid: _topic(scenario, sid, function_words) | frozenset(lexicon.topic_words)
+            for sid in STAGE_IDS
         }
-        compiled = _Compiled(scenario, matcher, per_stage, indexes, goals)
+        compiled = _Compiled(
+            scenario,
+            matcher,
+            per_stage,
+            indexes,
+            lexicon,
+            words,
+            frozenset(lexicon.courtesy),
+            function_words,
+            frozenset(lexicon.predicate_markers),
+            topics,
+        )
         self._compiled[scenario.id] = compiled
         return compiled
 
     def stage_rules(self, scenario: Scenario, stage: str) -> list[Rule]:
         return [cr.rule for cr in self._for(scenario).per_stage[stage]]
+
+    def matches(
+        self, scenario: Scenario, text: str, trainee: str = "", stage: str | None = None
+    ) -> list[Hit]:
+        """Every rule of the scenario that fires on ``text`` (counted first, then the ones
+        set aside with the reason), in one stage or, without ``stage``, in any."""
+        compiled = self._for(scenario)
+        index = compiled.indexes[stage] if stage else compiled.matcher.all
+        return compiled.matcher.match(self.analyse(scenario, text, trainee), index)
+
+    def analyse(self, scenario: Scenario, text: str, trainee: str = "") -> Analysis:
+        """The reply as the matcher sees it (tokens, clauses), for explanations."""
+        compiled = self._for(scenario)
+        ctx = _context(scenario.customer.name, trainee, scenario.locale)
+        return Analysis.of(text, ctx, compiled.words.clause_breaks)
 
     def score(self, scenario: Scenario, stage: str, text: str, trainee: str = "") -> ReplyResult:
         """Score one reply. Deterministic: same input, same result, everywhere."""
@@ -167,28 +207,63 @@ class Scorer:
             text = text[:MAX_REPLY_CHARS]
             notes.append(f"Only the first {MAX_REPLY_CHARS:,} characters were scored.")
         compiled = self._for(scenario)
-        ctx = _context(scenario.customer.name, trainee, scenario.locale)
-        analysis = Analysis.of(text, ctx)
-        raw = compiled.matcher.match(analysis, compiled.indexes[stage])
+        analysis = self.analyse(scenario, text, trainee)
+        raw = self._on_topic(
+            compiled.matcher.match(analysis, compiled.indexes[stage]), analysis, compiled, stage
+        )
         counted = [h for h in raw if not h.ignored]
-        factor, structure_notes = self._structure(analysis, counted)
+        factor, is_list, structure_notes = self._structure(analysis, counted, compiled)
         notes += structure_notes
         chosen = scenario.stage(stage).weights or self.rubric.stage_weights[stage]  # type: ignore[index]
         weights: dict[str, float] = {str(k): v for k, v in chosen.items()}
         dims, scored = self._dimensions(counted)
-        score = self._combine(dims, weights, counted, factor)
+        fired = {h.rule.id for h in counted}
+        goals = scenario.stage(stage).goals
+        met = [g for g in goals if fired.intersection(g.rules)]
+        missed = [g for g in goals if g not in met]
+        score = self._combine(dims, weights, counted, factor, len(met) / len(goals))
+        rb = self.rubric
+        if is_list and score > rb.structure.list_cap:
+            score = _round(rb.structure.list_cap)
+        if not met and score > rb.no_goal_cap:
+            score = _round(rb.no_goal_cap)
+            notes.append("Does none of what this stage needs, however politely it is put.")
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
-        suggestions = self._suggest(scored, compiled.goals[stage])
         return ReplyResult(
             score=score,
             dimensions={d: (None if v is None else _round(v)) for d, v in dims.items()},
             outcome=self.rubric.outcome_for(score),
             hits=sorted(scored, key=lambda h: (h.span[0], h.rule)),
             set_aside=set_aside,
-            suggestions=suggestions,
+            suggestions=self._suggest(scored, missed),
             notes=notes,
             factor=factor,
+            goals_met=[g.id for g in met],
+            goals_missed=[g.id for g in missed],
+            is_list=is_list,
         )
+
+    @staticmethod
+    def _on_topic(hits: list[Hit], a: Analysis, c: _Compiled, stage: str) -> list[Hit]:
+        """Set aside on-topic-only hits (questions) whose sentence shares no word with the
+        stage: "what's the weather like?" asks something, but diagnoses nothing."""
+        if not any(h.rule.on_topic and not h.ignored for h in hits):
+            return hits
+        topic = c.topics[stage]
+        out: list[Hit] = []
+        for h in hits:
+            if h.rule.on_topic and not h.ignored:
+                said = [
+                    a.tokens[i].norm for i in a.words if h.start <= a.tokens[i].start < h.end
+                ]
+                if not any(
+                    has_cjk(w) or not lex(w).lemmas.isdisjoint(topic)
+                    for w in said
+                    if w not in c.function_words
+                ):
+                    h = h._replace(ignored="off topic: nothing in it about this customer's case")
+            out.append(h)
+        return out
 
     def _combine(
         self,
@@ -196,9 +271,10 @@ class Scorer:
         weights: dict[str, float],
         hits: list[Hit],
         factor: float,
+        goal_share: float,
     ) -> int:
-        """Overall score: dimensions weighted by the stage, minus the spill-over of bad
-        phrasing, with the structure factor applied above the empty floor."""
+        """Overall score: dimensions weighted by the stage plus the goal bonus, the short-
+        reply factor above the empty floor, minus the spill-over of bad phrasing."""
         rb = self.rubric
         any_good = any(h.rule.polarity == "good" for h in hits)
         silent = rb.silent if any_good else rb.empty
@@ -210,6 +286,7 @@ class Scorer:
             )
             / total_w
         )
+        raw += rb.goal_bonus * goal_share
         if raw > rb.empty:
             raw = rb.empty + (raw - rb.empty) * factor
         raw -= rb.bad_spill * sum(h.rule.weight for h in hits if h.rule.polarity == "bad")
@@ -243,70 +320,94 @@ class Scorer:
             dims[d] = max(0.0, min(100.0, value))
         return dims, scored
 
-    def _structure(self, a: Analysis, hits: list[Hit]) -> tuple[float, list[str]]:
-        """Discount for replies that are not a sentence to a person."""
+    def _structure(
+        self, a: Analysis, hits: list[Hit], c: _Compiled
+    ) -> tuple[float, bool, list[str]]:
+        """Is this said to a person? A short-reply factor, and whether it is a list."""
         st = self.rubric.structure
-        words = [a.tokens[i].norm for i in a.words]
+        words = a.norms
         cjk = has_cjk(a.text)
         n = len(words) / 2 if cjk else len(words)
         if n == 0:
-            return 0.0, ["No words to score."]
+            return 0.0, True, ["No words to score."]
         factor = 1.0
         notes: list[str] = []
         if n < st.min_words:
-            factor *= st.short_factor
+            factor = st.short_factor
             notes.append(
                 f"Very short: a whole sentence lands better than a fragment "
                 f"(only {st.short_factor:.0%} of what it earned counts)."
             )
-        if n >= st.min_words_for_structure:
-            function_words = _FUNCTION_ZH if cjk else _FUNCTION_EN
-            punct = sum(1 for t in a.tokens if t.kind == "punct")
-            good = [h for h in hits if h.rule.polarity == "good"]
-            # Question detectors span whole sentences; everything else counts as stock.
-            stock = [h for h in good if not h.pattern.startswith("<question")]
-            spans = [(h.start, h.end) for h in stock]
-            fn_all = fn_free = 0
-            for i, w in zip(a.words, words, strict=True):
-                if w in function_words:
-                    fn_all += 1
-                    at = a.tokens[i].start
-                    if not any(s <= at < e for s, e in spans):
-                        fn_free += 1
-            glue_all = (fn_all + punct) / len(words)
-            glue_free = (fn_free + punct) / len(words)
-            # A sentence to a person has glue (little words, punctuation) of its own; a
-            # keyword list has none, and a string of stock phrases has none outside them.
-            if glue_all < st.min_function_ratio or (
-                len({h.rule.id for h in stock}) >= st.stuffing_rules
-                and glue_free < st.min_free_glue
+        # Words inside courtesy phrases ("thank you so much", "happy to help").
+        starts = [a.tokens[i].start for i in a.words]
+        stock = [0] * len(words)
+        for h in hits:
+            if h.rule.courtesy and h.rule.polarity == "good":
+                for k, at in enumerate(starts):
+                    if h.start <= at < h.end:
+                        stock[k] = 1
+        clauses: dict[int, list[int]] = {}
+        for k, cl in enumerate(a.wclause):
+            clauses.setdefault(cl, []).append(k)
+        fn, courtesy = c.function_words, c.courtesy
+        list_note = ""
+        n_stock = 0
+        for members in clauses.values():
+            ws = [words[k] for k in members]
+            glue = sum(1 for w in ws if w in fn) / len(ws)
+            if not cjk and len(ws) >= st.keyword_run and glue < st.keyword_glue:
+                list_note = "Reads like a string of key words, not a sentence to a person."
+            if len(ws) <= st.fragment_words and all(
+                stock[k] or words[k] in courtesy or words[k] in fn for k in members
             ):
-                factor *= st.stuffing_factor
-                notes.append(
-                    "Reads like a list of key words, not something said to a person "
-                    f"(only {st.stuffing_factor:.0%} of what it earned counts)."
-                )
-            elif len(set(words)) / len(words) < st.max_repeat_ratio and len(words) >= 6:
-                factor *= st.stuffing_factor
-                notes.append(
-                    "Repeats the same words; say it once and mean it "
-                    f"(only {st.stuffing_factor:.0%} of what it earned counts)."
-                )
-        return factor, notes
+                n_stock += 1
+        # "sorry of course no charge on the house two minutes": four stock phrases run
+        # together with no subject or verb of the reply's own to hold them.
+        for members in clauses.values():
+            inside = {
+                h.rule.id
+                for h in hits
+                if h.rule.polarity == "good"
+                and any(h.start <= starts[k] < h.end for k in members)
+            }
+            if len(inside) >= st.list_kinds + 1 and not any(
+                words[k] in c.predicate for k in members
+            ):
+                list_note = "A string of stock phrases, not a sentence to a person."
+        n_clauses = len(clauses)
+        kinds = len({h.rule.id for h in hits if h.rule.courtesy and h.rule.polarity == "good"})
+        # "Hi, welcome back! Absolutely, happy to help." is a greeting and a yes; "hello,
+        # sorry, thanks, please, happy to help" is every courtesy at once: a list.
+        if (
+            n_clauses >= 3
+            and n_stock / n_clauses >= st.list_share
+            and (kinds >= st.list_kinds or n_stock >= 5)
+        ):
+            list_note = "A list of stock phrases: say one thing that helps, in a sentence."
+        if n >= 6 and len(set(words)) / len(words) < st.max_repeat_ratio:
+            list_note = "Repeats the same words; say it once and mean it."
+        if list_note:
+            notes.append(list_note)
+        return factor, bool(list_note), notes
 
     @staticmethod
-    def _suggest(scored: list[ScoredHit], goals: list[Rule]) -> list[str]:
+    def _suggest(scored: list[ScoredHit], missed: list[Goal]) -> list[str]:
         out = [f"Instead of “{h.text}”: {h.better}" for h in scored if h.polarity == "bad"]
-        hit_ids = {h.rule for h in scored}
-        for rule in [r for r in goals if r.id not in hit_ids][:2]:
-            example = next((p for p in rule.patterns if isinstance(p, str)), None)
-            if example is None:
-                example = next(
-                    (p.phrase for p in rule.patterns if isinstance(p, PhrasePattern)), None
-                )
-            tip = rule.reason + (f" (e.g. “{example.replace('...', '…')}”)" if example else "")
-            out.append(f"Try: {tip}")
+        out += [f"Try: {g.say}" for g in missed[:2]]
         return out
+
+
+def _topic(scenario: Scenario, stage: str, function_words: frozenset[str]) -> frozenset[str]:
+    """Lemmas of the content words of a stage: the customer's lines, purpose, goals and
+    model answers."""
+    st = scenario.stage(stage)
+    texts = [*st.customer, st.purpose, *st.model_answers, *(g.say for g in st.goals)]
+    out: set[str] = set()
+    for text in texts:
+        for t in tokenize(text):
+            if t.kind == "word" and len(t.norm) >= 3 and t.norm not in function_words:
+                out |= lex(t.norm).lemmas
+    return frozenset(out)
 
 
 def _scored(h: Hit, points: float) -> ScoredHit:

@@ -31,7 +31,7 @@ def catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def scorer(catalog: Catalog) -> Scorer:
-    return Scorer(catalog.library.rules, catalog.library.rubric)
+    return Scorer(catalog.library)
 
 
 @pytest.fixture(scope="session")

@@ -81,7 +81,7 @@ def test_deterministic_across_processes(catalog: Catalog, scorer: Scorer) -> Non
     here = score(catalog, scorer, text).to_dict()
     code = (
         "import json\nfrom mot_sim.catalog import load_catalog\nfrom mot_sim.scoring import Scorer\n"
-        "c = load_catalog(); s = Scorer(c.library.rules, c.library.rubric)\n"
+        "c = load_catalog(); s = Scorer(c.library)\n"
         f"print(json.dumps(s.score(c.get('pickle_request').scenario, 'solve', {text!r}, 'Sam')"
         ".to_dict()))\n"
     )
@@ -109,7 +109,7 @@ def test_roundtrip_dict(catalog: Catalog, scorer: Scorer) -> None:
 
 def test_chinese_scenario_scores(zh_catalog: Catalog) -> None:
     sc = zh_catalog.get("zh_bill_call").scenario
-    s = Scorer(zh_catalog.library.rules, zh_catalog.library.rubric)
+    s = Scorer(zh_catalog.library)
     good = s.score(sc, "set_tone", "王女士您好，我是小李。非常抱歉，我理解您的心情，我马上帮您查。")
     bad = s.score(sc, "set_tone", "你冷静一点，这是公司规定，不归我管。")
     assert good.score >= 70 and not good.bad_hits

@@ -201,7 +201,7 @@ from mot_sim.scoring import Scorer
 from mot_sim.stages import STAGE_IDS
 from mot_sim.store import open_store
 from mot_sim.store.recorder import Recorder
-cat = load_catalog(); scorer = Scorer(cat.library.rules, cat.library.rubric)
+cat = load_catalog(); scorer = Scorer(cat.library)
 store = open_store(sys.argv[1]); who = sys.argv[2]
 sc = cat.get("complaint_call").scenario
 answers = [sc.stage(s).model_answers[0] for s in STAGE_IDS]

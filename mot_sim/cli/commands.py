@@ -104,7 +104,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from mot_sim.checks import run_examples
 
     library = catalog.load_library()
-    scorer = Scorer(library.rules, library.rubric)
+    scorer = Scorer(library)
     if args.paths:
         loaded, problems = [], []
         for path in _expand(args.paths):
@@ -199,7 +199,7 @@ def _batch(args: argparse.Namespace, scorer: Scorer, cat: catalog.Catalog) -> in
 
 def cmd_score(args: argparse.Namespace) -> int:
     cat = catalog.load_catalog(scenario_dirs(args))
-    scorer = Scorer(cat.library.rules, cat.library.rubric)
+    scorer = Scorer(cat.library)
     if args.batch:
         return _batch(args, scorer, cat)
     if not args.scenario or not args.stage or args.text is None:

@@ -111,7 +111,7 @@ def run_headless(args: argparse.Namespace, enc: Encounter, recorder: Recorder | 
 def cmd_play(args: argparse.Namespace) -> int:
     cat = catalog.load_catalog(scenario_dirs(args))
     loaded = cat.get(args.scenario)
-    scorer = Scorer(cat.library.rules, cat.library.rubric)
+    scorer = Scorer(cat.library)
     mode: Mode = args.mode
     enc = Encounter(loaded.scenario, scorer, args.trainee or "", mode, args.timer)
     if args.answers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from mot_sim.matching.text import SENTENCE_END, Token, tokenize
+from mot_sim.matching.text import CLAUSE_BREAK, SENTENCE_END, Token, tokenize
 
 
 @dataclass(frozen=True)
@@ -30,23 +30,37 @@ class Analysis:
     jstart: list[int] = field(default_factory=list)  # each token's offset in ``joined``
     jend: list[int] = field(default_factory=list)
     detected: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    clause_of: list[int] = field(default_factory=list)  # clause number per token
+    norms: list[str] = field(default_factory=list)  # normalised form of each word
+    wsentence: list[int] = field(default_factory=list)  # sentence number of each word
+    wclause: list[int] = field(default_factory=list)  # clause number of each word
 
     @classmethod
-    def of(cls, text: str, context: Context) -> Analysis:
+    def of(cls, text: str, context: Context, breaks: frozenset[str] = frozenset()) -> Analysis:
+        """Analyse ``text``; ``breaks`` are words that open a new clause ("but", "because")."""
         tokens = tokenize(text)
         words: list[int] = []
         sentence_of: list[int] = []
+        clause_of: list[int] = []
+        clause = 0
         jstart: list[int] = []
         jend: list[int] = []
         parts: list[str] = []
         sentence = pos = 0
         prev_kind = ""
-        for i, (norm, _stem, _s, _e, kind) in enumerate(tokens):
-            sentence_of.append(sentence)
+        for i, (norm, _s, _e, kind) in enumerate(tokens):
             if kind == "punct":
+                sentence_of.append(sentence)
+                clause_of.append(clause)
                 if norm in SENTENCE_END:
                     sentence += 1
+                if norm in CLAUSE_BREAK:
+                    clause += 1
             else:
+                if norm in breaks and words and clause_of[words[-1]] == clause:
+                    clause += 1
+                sentence_of.append(sentence)
+                clause_of.append(clause)
                 words.append(i)
             # CJK runs join without spaces so regexes can be written as plain Chinese.
             if prev_kind and kind != "punct" and not (kind == "cjk" and prev_kind == "cjk"):
@@ -57,7 +71,20 @@ class Analysis:
             pos += len(norm)
             jend.append(pos)
             prev_kind = kind
-        return cls(text, context, tokens, words, sentence_of, "".join(parts), jstart, jend)
+        return cls(
+            text,
+            context,
+            tokens,
+            words,
+            sentence_of,
+            "".join(parts),
+            jstart,
+            jend,
+            clause_of=clause_of,
+            norms=[tokens[i].norm for i in words],
+            wsentence=[sentence_of[i] for i in words],
+            wclause=[clause_of[i] for i in words],
+        )
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Original-text span of tokens ``first..last`` inclusive."""

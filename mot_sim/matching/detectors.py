@@ -34,7 +34,7 @@ _CONCRETE = [
     r"\b(?:later )?(?:today|tonight|tomorrow)(?: morning| afternoon| evening)?",
     r"\bthis (?:morning|afternoon|evening)\b",
     rf"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty) {_UNIT}\b",
-    r"\d+\s*(?:分钟|小时|个小时|天|个工作日|工作日)(?:内|之内|以内)?",
+    r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:分钟|小时|个小时|个半小时|天|个工作日|工作日|周|个星期)(?:内|之内|以内)?",
     r"(?:今天|明天|后天|本周[一二三四五六日]?|周[一二三四五六日]|星期[一二三四五六日天])(?:上午|中午|下午|晚上)?",
     r"\d{1,2}\s*[点時时](?:半|\d+分)?(?:之前|以前|前)?",
 ]
@@ -43,20 +43,16 @@ _VAGUE = [
     r"\bsome ?time\b(?! (?:today|tomorrow|this))",
     r"\beventually\b",
     r"\bwhen (?:it is|its|they are|we are|i am) (?:done|ready|finished|free)\b",
-    r"\bas soon as (?:possible|we can|i can|we are able)\b",
-    r"\basap\b",
     r"\bin due course\b",
     r"\bsooner or later\b",
     r"\bone of these days\b",
-    r"(?<!as )\bsoon\b(?! as)",
-    r"\bshortly\b",
-    r"\blater\b(?! (?:today|this|tonight|on))",
     r"\bwe will see\b",
-    r"\bwhenever\b",
+    r"\bwait and see\b",
     r"\bat a later (?:date|time)\b",
-    r"\bin a (?:while|bit)\b",
-    r"\bwhen we (?:get|have) (?:a chance|time|round to it)\b",
-    r"\bno idea how long\b",
+    r"\bwhen (?:we|i) (?:get|have|find) (?:a chance|the time|time|round to it|a moment)\b",
+    r"\b(?:no idea|not sure|cannot say|can not say) (?:how long|when)\b",
+    r"\b(?:takes?|take) as long as it takes\b",
+    r"\bwhen(?:ever)? (?:we|i|they) can\b",
     r"迟早",
     r"以后再说",
     r"有空(?:的时候)?",
@@ -66,6 +62,8 @@ _VAGUE = [
 ]
 _RESTATE = [
     r"\b(?:so )?if i (?:understand|have understood|understood|heard|have got)\b",
+    r"\b(?:just )?so i (?:get|have|understand|got) (?:it|this|that|everything) (?:right|correct|straight)\b",
+    r"\blet me (?:just )?(?:confirm|check|make sure|double check|read (?:that|it) back)\b",
     r"\bso what (?:you are|i am hearing|i hear)\b",
     r"\bwhat i am hearing\b",
     r"\b(?:let me|just to|to) (?:make sure|check|confirm) (?:that )?i (?:understand|have|heard|got)\b",
@@ -194,14 +192,15 @@ _VAGUE_TRIGGERS = (
     "due course",
     "sooner",
     "one of these",
-    "soon",
-    "shortly",
-    "later",
     "we will see",
-    "whenever",
-    "a while",
-    "a bit",
+    "wait and see",
+    "later",
     "no idea",
+    "not sure",
+    "can not say",
+    "cannot say",
+    "as long as",
+    "can",
     "迟早",
     "以后",
     "有空",
@@ -225,6 +224,7 @@ _RESTATE_TRIGGERS = (
     "other words",
     "this right",
     "correct me",
+    "let me",
     "意思",
     "没理解",
     "没听",
@@ -375,7 +375,24 @@ def restate(a: Analysis) -> list[TokenRange]:
     return out
 
 
+_MONEY = [
+    r"(?:[$£€¥]|us\$|rmb|hk\$) ?\d+(?:[.,]\d+)?",
+    rf"\b(?:\d+(?:[.,]\d+)?|{_NUM[3:-1]}|a hundred|hundred|a thousand) (?:yuan|rmb|dollars?|bucks?"
+    r"|pounds?|quid|euros?|cents?|pence|p|kuai|renminbi)\b",
+    r"\d+(?:\.\d+)?\s*(?:元|块钱|块|毛|角)",
+]
+_C_MONEY = _alternation(_MONEY)
+_MONEY_TRIGGERS = ("$", "£", "€", "¥", "rmb", "yuan", "dollar", "buck", "pound", "quid", "euro",
+                   "cent", "pence", " p", "kuai", "renminbi", "元", "块", "毛", "角")
+
+
+def money(a: Analysis) -> list[TokenRange]:
+    """An amount of money ("25 cents", "130 yuan", "$5", "65元")."""
+    return _regex_ranges(a, _C_MONEY, _MONEY_TRIGGERS)
+
+
 DETECTORS: dict[str, Callable[[Analysis], list[TokenRange]]] = {
+    "money": money,
     "time_concrete": time_concrete,
     "time_vague": time_vague,
     "question_open": question_open,

@@ -1,16 +1,22 @@
-"""Compile phrase rules once; match each reply against them quickly and explainably.
+"""Compile rule patterns once; match each reply against them in time linear in its length.
 
-Phrases become sequences of stems over a shared vocabulary. Each distinct reply word is
-looked up once (exactly, then typo-tolerantly with rapidfuzz's OSA distance over a
-first-letter bucket), so the cost per reply grows with its length, not with the size of
-the rule library.
+A pattern (see :mod:`mot_sim.matching.pattern`) compiles to a tiny program over the
+reply's words: consume a word whose lemmas include one of a set, skip a word inside the
+clause, consume a detector's range, or branch. Programs run by backtracking with a memo of
+failed (instruction, position) pairs, so no pattern costs more than its size times the
+reply's length, whatever a trainer writes (no regex can backtrack catastrophically here).
+
+Each distinct reply word is looked up once: its dictionary lemmas, then, only for words
+the dictionary does not know, a typo-tolerant look-up (rapidfuzz OSA distance) among the
+forms the rules use. A dictionary word is never taken for a typo of another ("worry" is
+not "sorry", "calm" is not "call").
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rapidfuzz import process
@@ -18,66 +24,16 @@ from rapidfuzz.distance import OSA
 
 from mot_sim.matching.analysis import Analysis
 from mot_sim.matching.detectors import DETECTORS
-from mot_sim.matching.text import CLAUSE_BREAK, tokenize
-from mot_sim.models import DetectorPattern, Pattern, PhrasePattern, RegexPattern, Rule
+from mot_sim.matching.lexical import inflections, lex
+from mot_sim.matching.pattern import Concept, Detector, Gap, Group, Node, Seq, Word, parse
+from mot_sim.models import Rule
 
-GAP = -1  # "..." in a phrase: up to GAP_WORDS words of anything
-GAP_WORDS = 4
-NEGATORS = frozenset(
-    {
-        "not",
-        "no",
-        "never",
-        "nothing",
-        "without",
-        "hardly",
-        "neither",
-        "nor",
-        "不",
-        "没",
-        "没有",
-        "别",
-        "未",
-        "无",
-        "非",
-    }
-)
-NEGATION_WINDOW = 3
-_WIDE_NEGATORS = frozenset({"not", "never", "不", "没", "没有", "别", "未"})
-# Intensifiers a trainee may add inside a taught phrase ("that sounds *really* frustrating").
-FILLERS = frozenset(
-    {
-        "really",
-        "very",
-        "so",
-        "truly",
-        "just",
-        "quite",
-        "extremely",
-        "totally",
-        "completely",
-        "genuinely",
-        "terribly",
-        "awfully",
-        "much",
-        "deeply",
-        "incredibly",
-        "sincerely",
-        "all",
-        "personally",
-        "definitely",
-        "certainly",
-        "absolutely",
-        "now",
-        "also",
-        "actually",
-        "happily",
-        "gladly",
-        "gently",
-        "right",
-    }
-)
-MAX_FILLERS = 2
+# Instructions of a compiled pattern.
+_W, _ANY, _DET, _ALT, _JMP, _MATCH = range(6)
+Instr = tuple[int, object, object]
+
+# "no doubt you are upset", "not only ... but": a negator these follow negates nothing.
+_NOT_NEGATING_NEXT = frozenset({"only", "just", "doubt", "problem", "wonder", "worry", "matter"})
 
 
 def allowed_edits(word: str) -> int:
@@ -88,100 +44,234 @@ def allowed_edits(word: str) -> int:
     return 0 if n <= 3 else 1 if n <= 8 else 2
 
 
-def _close_enough(rule_word: str, reply_word: str, dist: int) -> bool:
-    # Four-letter words tolerate a dropped or added letter ("you" for "your") but not a
-    # changed one, or "call" would match "calm".
-    if len(rule_word) == 4 and len(reply_word) == len(rule_word):
+def _close_enough(form: str, word: str, dist: int) -> bool:
+    # Four-letter words tolerate a dropped or added letter but not a changed one.
+    if len(form) == 4 and len(word) == len(form):
         return False
-    return 0 < dist <= allowed_edits(rule_word) and abs(len(rule_word) - len(reply_word)) <= dist
+    return 0 < dist <= allowed_edits(form) and abs(len(form) - len(word)) <= dist
+
+
+class WordIds(NamedTuple):
+    ids: frozenset[int]  # every vocabulary entry this reply word matches
+    fuzzy: bool  # matched only as a typo
+
+
+_NONE = WordIds(frozenset(), False)
 
 
 class Vocabulary:
-    """Every stem used by a phrase, with a cached typo-tolerant reverse lookup."""
+    """Every lemma the rules use, and the inflected forms that typos are measured against."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
-        self.words: list[str] = []
-        self._buckets: dict[str, list[str]] = {}
-        self._cache: dict[str, dict[int, bool]] = {}
+        self._forms: dict[str, dict[str, set[int]]] = {}  # first letter -> form -> ids
+        self._cache: dict[str, WordIds] = {}
 
-    def add(self, stem: str) -> int:
-        if stem not in self.ids:
-            self.ids[stem] = len(self.ids)
-            self.words.append(stem)
-            if allowed_edits(stem):
-                self._buckets.setdefault(stem[0], []).append(stem)
-            self._cache.clear()
-        return self.ids[stem]
+    def add(self, key: str) -> int:
+        found = self.ids.get(key)
+        if found is not None:
+            return found
+        vid = self.ids[key] = len(self.ids)
+        if not key.startswith("=") and allowed_edits(key):
+            for form in inflections(key):
+                self._forms.setdefault(form[0], {}).setdefault(form, set()).add(vid)
+        self._cache.clear()
+        return vid
 
-    def lookup(self, stem: str) -> dict[int, bool]:
-        """Vocabulary ids this reply stem matches, each with whether it matched exactly.
-        The dict is shared through the cache: callers must not change it."""
-        cached = self._cache.get(stem)
+    def word(self, w: Word) -> frozenset[int]:
+        """Vocabulary ids a rule word stands for."""
+        if w.exact:
+            return frozenset({self.add("=" + w.norm)})
+        return frozenset(self.add(k) for k in lex(w.norm).base)
+
+    def lookup(self, norm: str) -> WordIds:
+        """What a reply word matches (cached; the result is shared, do not change it)."""
+        cached = self._cache.get(norm)
         if cached is not None:
             return cached
-        found: list[tuple[int, bool]] = []
-        exact = self.ids.get(stem)
+        info = lex(norm)
+        ids = {self.ids[k] for k in info.lemmas if k in self.ids}
+        exact = self.ids.get("=" + norm)
         if exact is not None:
-            found.append((exact, True))
-        bucket = self._buckets.get(stem[:1]) if len(stem) >= 3 and stem.isascii() else None
-        if bucket:
-            for choice, dist, _ in process.extract(
-                stem, bucket, scorer=OSA.distance, score_cutoff=2, limit=None
-            ):
-                if _close_enough(choice, stem, dist):
-                    found.append((self.ids[choice], False))
-        result = dict(found)
+            ids.add(exact)
+        fuzzy = False
+        if not ids and not info.known and len(norm) >= 4 and norm.isascii():
+            bucket = self._forms.get(norm[0])
+            if bucket:
+                for form, dist, _ in process.extract(
+                    norm, list(bucket), scorer=OSA.distance, score_cutoff=2, limit=None
+                ):
+                    if _close_enough(form, norm, dist):
+                        ids |= bucket[form]
+                fuzzy = bool(ids)
+        result = WordIds(frozenset(ids), fuzzy) if ids else _NONE
         if len(self._cache) > 200_000:  # bound memory on endless unique input
             self._cache.clear()
-        self._cache[stem] = result
+        self._cache[norm] = result
         return result
 
 
 @dataclass(frozen=True)
-class CompiledPattern:
+class Program:
+    """One compiled pattern."""
+
     source: str
-    kind: str  # phrase, regex or detector
-    elements: tuple[int, ...] = ()
-    regex: re.Pattern[str] | None = None
-    detector: str = ""
-    required: frozenset[int] = frozenset()  # every word the phrase needs
-    max_fuzzy: int = 1  # how many of its words may be typos
-    anchor: int = -1  # the word used to look the phrase up
+    code: tuple[Instr, ...]
+    needs: tuple[frozenset[int], ...]  # each set must meet the reply's words, or no match
+    first: frozenset[int] | None  # ids that can start a match; None: any position
+    whole_detector: str = ""  # the pattern is one detector and nothing else
+    negative: bool = False  # the pattern itself says "not", "never"...: negators are its own
 
-    @classmethod
-    def phrase(cls, source: str, elements: tuple[int, ...], vocab: Vocabulary) -> CompiledPattern:
-        words = [e for e in elements if e != GAP]
-        anchor = max(words, key=lambda e: len(vocab.words[e]))
-        return cls(
-            source,
-            "phrase",
-            elements=elements,
-            required=frozenset(words),
-            max_fuzzy=max(1, len(words) // 2),
-            anchor=anchor,
-        )
+
+class _Compiler:
+    def __init__(self, vocab: Vocabulary, concepts: dict[str, tuple[Seq, ...]]) -> None:
+        self.vocab = vocab
+        self.concepts = concepts
+        self.code: list[list[object]] = []
+
+    def emit(self, op: int, a: object = None, b: object = None) -> int:
+        self.code.append([op, a, b])
+        return len(self.code) - 1
+
+    def options(self, node: Node) -> tuple[Seq, ...] | None:
+        if isinstance(node, Group):
+            return node.options
+        if isinstance(node, Concept):
+            return self.concepts[node.name]
+        return None
+
+    def seq(self, nodes: Seq) -> None:
+        for node in nodes:
+            self.node(node)
+
+    def node(self, node: Node) -> None:
+        if isinstance(node, Word):
+            self.emit(_W, self.vocab.word(node))
+        elif isinstance(node, Detector):
+            self.emit(_DET, node.name)
+        elif isinstance(node, Gap):
+            # Up to N skipped words, fewest first: ALT(exit, skip) N times.
+            exits: list[int] = []
+            for _ in range(node.max):
+                alt = self.emit(_ALT, None, None)
+                exits.append(alt)
+                self.emit(_ANY)
+            end = len(self.code)
+            for alt in exits:
+                self.code[alt][1] = {}
+                self.code[alt][2] = (end, alt + 1)
+        else:
+            opts = self.options(node)
+            assert opts is not None
+            optional = isinstance(node, Group) and node.optional
+            alt = self.emit(_ALT, None, None)
+            table: dict[int, list[int]] = {}
+            others: list[int] = []
+            jumps: list[int] = []
+            for opt in opts:
+                start = len(self.code)
+                self.seq(opt)
+                jumps.append(self.emit(_JMP, None))
+                first = self.code[start]
+                if first[0] == _W:
+                    for vid in first[1]:  # type: ignore[attr-defined]
+                        table.setdefault(vid, []).append(start)
+                else:
+                    others.append(start)
+            end = len(self.code)
+            for j in jumps:
+                self.code[j][1] = end
+            if optional:
+                others.append(end)  # skipping comes last: take the words when they are there
+            self.code[alt][1] = {k: tuple(v) for k, v in table.items()}
+            self.code[alt][2] = tuple(others)
+
+    def need(self, node: Node) -> frozenset[int] | None:
+        """Ids of which the reply must contain one for ``node`` to match (None: no need)."""
+        if isinstance(node, Word):
+            return self.vocab.word(node)
+        if isinstance(node, Gap | Detector) or (isinstance(node, Group) and node.optional):
+            return None
+        opts = self.options(node)
+        assert opts is not None
+        out: set[int] = set()
+        for opt in opts:
+            first = next((n for n in (self.need(x) for x in opt) if n is not None), None)
+            if first is None:
+                return None
+            out |= first
+        return frozenset(out)
+
+    def first(self, nodes: Seq) -> frozenset[int] | None:
+        out: set[int] = set()
+        for node in nodes:
+            if isinstance(node, Word):
+                return frozenset(out | self.vocab.word(node))
+            if isinstance(node, Detector | Gap):
+                return None
+            opts = self.options(node)
+            assert opts is not None
+            for opt in opts:
+                f = self.first(opt)
+                if f is None:
+                    return None
+                out |= f
+            if not (isinstance(node, Group) and node.optional):
+                return frozenset(out)
+        return None
+
+
+def _words(nodes: Seq, concepts: dict[str, tuple[Seq, ...]], depth: int = 0) -> set[str]:
+    out: set[str] = set()
+    for n in nodes:
+        if isinstance(n, Word):
+            out.add(n.norm)
+        elif isinstance(n, Group | Concept) and depth < 8:
+            opts = n.options if isinstance(n, Group) else concepts.get(n.name, ())
+            for o in opts:
+                out |= _words(o, concepts, depth + 1)
+    return out
+
+
+def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Program:
+    """Compile a pattern (already validated) against a vocabulary and a locale's concepts."""
+    nodes = parse(source)
+    concepts = words.concepts
+    c = _Compiler(vocab, concepts)
+    c.seq(nodes)
+    c.emit(_MATCH)
+    needs = tuple(n for n in (c.need(x) for x in nodes) if n is not None)
+    whole = nodes[0].name if len(nodes) == 1 and isinstance(nodes[0], Detector) else ""
+    code = tuple((int(op), a, b) for op, a, b in c.code)  # type: ignore[call-overload]
+    negative = not _words(nodes, concepts).isdisjoint(words.negators)
+    return Program(source, code, needs, c.first(nodes), whole, negative)
 
 
 @dataclass(frozen=True)
-class RuleIndex:
-    """A set of rules ready to match: phrases by their anchor word, other patterns listed."""
+class LocaleWords:
+    """A locale's parsed concepts and the word classes the engine itself needs."""
 
-    other: tuple[tuple[CompiledRule, CompiledPattern], ...]
-    by_anchor: dict[int, list[tuple[CompiledRule, CompiledPattern]]]
-
-
-@dataclass(frozen=True)
-class _WordMatches:
-    per_word: list[dict[int, bool]]  # for each reply word: vocabulary id -> exact?
-    where: dict[int, list[int]]  # vocabulary id -> word positions that match it
+    concepts: dict[str, tuple[Seq, ...]] = field(default_factory=dict)
+    negators: frozenset[str] = frozenset()
+    transparent: frozenset[str] = frozenset()
+    clause_breaks: frozenset[str] = frozenset()
+    fillers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class CompiledRule:
     rule: Rule
-    patterns: tuple[CompiledPattern, ...]
-    unless: tuple[CompiledPattern, ...]
+    patterns: tuple[Program, ...]
+    unless: tuple[Program, ...]
+
+
+@dataclass(frozen=True)
+class RuleIndex:
+    """A set of rules ready to match: programs by their rarest needed word, others listed."""
+
+    rules: tuple[CompiledRule, ...]
+    other: tuple[tuple[CompiledRule, Program], ...]
+    by_need: dict[int, tuple[tuple[CompiledRule, Program], ...]]
 
 
 class Hit(NamedTuple):
@@ -193,248 +283,252 @@ class Hit(NamedTuple):
     text: str
     pattern: str
     fuzzy: bool = False
-    ignored: str = ""  # why a match was set aside (negated, context), empty if it counts
+    ignored: str = ""  # why a match was set aside (negated, context, overridden)
     kind: str = "phrase"
 
 
-def _compile(pattern: Pattern, vocab: Vocabulary) -> CompiledPattern:
-    if isinstance(pattern, str):
-        pattern = PhrasePattern(phrase=pattern)
-    if isinstance(pattern, RegexPattern):
-        return CompiledPattern(pattern.regex, "regex", regex=re.compile(pattern.regex))
-    if isinstance(pattern, DetectorPattern):
-        return CompiledPattern(f"<{pattern.detector}>", "detector", detector=pattern.detector)
-    elements: list[int] = []
-    for chunk in re.split(r"(\.\.\.|…)", pattern.phrase):
-        if chunk in {"...", "…"}:
-            elements.append(GAP)
+class _Reply:
+    """Per-reply state shared by every program run on it."""
+
+    __slots__ = ("a", "clause", "det", "filler", "fuzzy", "ids", "n", "present", "sent", "where")
+
+    def __init__(self, a: Analysis, vocab: Vocabulary, fillers: frozenset[str]) -> None:
+        self.a = a
+        looked = [vocab.lookup(w) for w in a.norms]
+        self.ids = [x.ids for x in looked]
+        self.fuzzy = [x.fuzzy for x in looked]
+        self.n = len(looked)
+        self.filler = [w in fillers for w in a.norms]
+        self.sent = a.wsentence
+        self.clause = a.wclause
+        self.where: dict[int, list[int]] = {}
+        for pos, x in enumerate(looked):
+            for vid in x.ids:
+                self.where.setdefault(vid, []).append(pos)
+        self.present = self.where.keys()
+        self.det: dict[str, dict[int, list[int]]] = {}
+
+    def detector(self, name: str) -> dict[int, list[int]]:
+        """Word ranges a detector found, as start -> ends (inclusive), computed once."""
+        found = self.det.get(name)
+        if found is None:
+            a = self.a
+            word_at = {t: w for w, t in enumerate(a.words)}
+            found = {}
+            for first, last in DETECTORS[name](a):
+                ws = [word_at[t] for t in range(first, last + 1) if t in word_at]
+                if ws:
+                    found.setdefault(ws[0], []).append(ws[-1])
+            self.det[name] = found
+        return found
+
+
+def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
+    """Every non-overlapping match of ``p`` as word ranges [start, end)."""
+    code, ids, sent, clause, n, filler = p.code, r.ids, r.sent, r.clause, r.n, r.filler
+    failed: set[tuple[int, int]] = set()
+    s = 0
+
+    def run(pc: int, j: int) -> int | None:
+        if j > s and (pc, j) in failed:
+            return None
+        op, a, b = code[pc]
+        out: int | None = None
+        if op == _W:
+            if j < n and (j == s or sent[j] == sent[j - 1]) and not a.isdisjoint(ids[j]):  # type: ignore[attr-defined]
+                out = run(pc + 1, j + 1)
+            elif s < j < n and filler[j] and sent[j] == sent[j - 1]:
+                # "fix *absolutely* everything": intensifiers may sit between pattern words.
+                out = run(pc, j + 1)
+        elif op == _ALT:
+            tried: Sequence[int] = ()
+            if j < n and a:
+                hits = [t for vid in ids[j] if (t := a.get(vid))]  # type: ignore[attr-defined]
+                if hits:
+                    tried = sorted({pc_ for h in hits for pc_ in h}) if len(hits) > 1 else hits[0]
+            for target in (*tried, *b):  # type: ignore[misc]
+                out = run(target, j)
+                if out is not None:
+                    break
+            if out is None and a and s < j < n and filler[j] and sent[j] == sent[j - 1]:
+                out = run(pc, j + 1)
+        elif op == _ANY:
+            if s < j < n and clause[j] == clause[j - 1]:
+                out = run(pc + 1, j + 1)
+        elif op == _JMP:
+            out = run(a, j)  # type: ignore[arg-type]
+        elif op == _DET:
+            if j < n and (j == s or sent[j] == sent[j - 1]):
+                for last in r.detector(a).get(j, ()):  # type: ignore[arg-type]
+                    out = run(pc + 1, last + 1)
+                    if out is not None:
+                        break
+        else:  # _MATCH
+            out = j
+        if out is None and j > s:
+            failed.add((pc, j))
+        return out
+
+    if p.first is None:
+        starts: Iterable[int] = range(n)
+    else:
+        pos: set[int] = set()
+        for vid in p.first:
+            found = r.where.get(vid)
+            if found:
+                pos.update(found)
+        starts = sorted(pos)
+    out: list[tuple[int, int]] = []
+    resume = 0
+    for s in starts:
+        if s < resume:
             continue
-        elements += [vocab.add(t.stem) for t in tokenize(chunk) if t.kind != "punct"]
-    while elements and elements[0] == GAP:
-        elements.pop(0)
-    while elements and elements[-1] == GAP:
-        elements.pop()
-    return CompiledPattern.phrase(pattern.phrase, tuple(elements), vocab)
+        end = run(0, s)
+        if end is not None and end > s:
+            out.append((s, end))
+            resume = end
+    return out
 
 
 class Matcher:
-    """All rules of a library, compiled against one vocabulary."""
+    """All rules of one locale, compiled against one vocabulary."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], words: LocaleWords) -> None:
         self.vocab = Vocabulary()
-        self.rules: list[CompiledRule] = []
-        for rule in rules:
-            pats = tuple(
-                p
-                for p in (_compile(x, self.vocab) for x in rule.patterns)
-                if p.kind != "phrase" or p.elements
+        self.words = words
+        compile_ = lambda src: compile_pattern(src, self.vocab, words)  # noqa: E731
+        self.rules: list[CompiledRule] = [
+            CompiledRule(
+                rule,
+                tuple(compile_(src) for src in rule.patterns),
+                tuple(compile_(src) for src in rule.unless),
             )
-            unless = tuple(_compile(x, self.vocab) for x in rule.unless)
-            self.rules.append(CompiledRule(rule, pats, unless))
+            for rule in rules
+        ]
+        self.by_id = {cr.rule.id: cr for cr in self.rules}
+        self._freq: dict[int, int] = {}
         self.all = self.index(self.rules)
 
-    @staticmethod
-    def index(rules: Iterable[CompiledRule]) -> RuleIndex:
+    def index(self, rules: Iterable[CompiledRule]) -> RuleIndex:
         """Prepare a subset of rules (one stage's) for matching many replies."""
-        other: list[tuple[CompiledRule, CompiledPattern]] = []
-        by_anchor: dict[int, list[tuple[CompiledRule, CompiledPattern]]] = {}
+        rules = tuple(rules)
+        other: list[tuple[CompiledRule, Program]] = []
+        by_need: dict[int, list[tuple[CompiledRule, Program]]] = {}
         for cr in rules:
             for p in cr.patterns:
-                if p.kind == "phrase":
-                    by_anchor.setdefault(p.anchor, []).append((cr, p))
-                else:
+                if not p.needs:
                     other.append((cr, p))
-        return RuleIndex(tuple(other), by_anchor)
+                    continue
+                # Index under the smallest need: fewest replies wake the program up.
+                key = min(p.needs, key=lambda s: (len(s), min(s)))
+                for vid in key:
+                    by_need.setdefault(vid, []).append((cr, p))
+        return RuleIndex(rules, tuple(other), {k: tuple(v) for k, v in by_need.items()})
 
-    # -- per reply -------------------------------------------------------------------
-    def _word_matches(self, a: Analysis) -> _WordMatches:
-        lookup = self.vocab.lookup
-        tokens = a.tokens
-        per_word = [lookup(tokens[i].stem) for i in a.words]
-        where: dict[int, list[int]] = {}
-        for pos, found in enumerate(per_word):
-            for vid in found:
-                where.setdefault(vid, []).append(pos)
-        return _WordMatches(per_word, where)
+    def prepare(self, a: Analysis) -> _Reply:
+        return _Reply(a, self.vocab, self.words.fillers)
 
-    def _phrase_ranges(
-        self, a: Analysis, p: CompiledPattern, m: _WordMatches
-    ) -> list[tuple[int, int, bool]]:
-        # Most phrases need a word the reply does not have: one subset test rules them out.
-        if not p.required <= m.where.keys():
-            return []
-        els = p.elements
-        wm = m.per_word
-        out: list[tuple[int, int, bool]] = []
-        first = els[0]
-        for start in m.where[first]:
-            exact0 = wm[start][first]
-            sentence = a.sentence_of[a.words[start]]
-            end = self._extend(
-                a, els, 1, start + 1, sentence, 0 if exact0 else 1, p.max_fuzzy, wm, 0
-            )
-            if end is not None:
-                out.append((a.words[start], a.words[end[0] - 1], end[1] > 0))
-        return out
+    def _negated(self, r: _Reply, start: int, end: int, negative: bool) -> str:
+        """The negator that governs the words from ``start`` in their clause, if any.
 
-    def _extend(
-        self,
-        a: Analysis,
-        els: Sequence[int],
-        k: int,
-        j: int,
-        sentence: int,
-        fuzzy: int,
-        max_fuzzy: int,
-        wm: list[dict[int, bool]],
-        fillers: int,
-    ) -> tuple[int, int] | None:
-        if fuzzy > max_fuzzy:
-            return None
-        if k == len(els):
-            return j, fuzzy
-        el = els[k]
-        if el == GAP:
-            for skip in range(GAP_WORDS + 1):
-                if j + skip > len(a.words):
-                    break
-                if skip and a.sentence_of[a.words[j + skip - 1]] != sentence:
-                    break
-                found = self._extend(
-                    a, els, k + 1, j + skip, sentence, fuzzy, max_fuzzy, wm, fillers
-                )
-                if found is not None:
-                    return found
-            return None
-        if j >= len(a.words) or a.sentence_of[a.words[j]] != sentence:
-            return None
-        exact = wm[j].get(el)
-        if exact is None:
-            if fillers < MAX_FILLERS and a.tokens[a.words[j]].norm in FILLERS:
-                return self._extend(a, els, k, j + 1, sentence, fuzzy, max_fuzzy, wm, fillers + 1)
-            return None
-        return self._extend(
-            a, els, k + 1, j + 1, sentence, fuzzy + (not exact), max_fuzzy, wm, fillers
-        )
-
-    def _ranges(
-        self, a: Analysis, p: CompiledPattern, wm: _WordMatches
-    ) -> list[tuple[int, int, bool]]:
-        if p.kind == "phrase":
-            return self._phrase_ranges(a, p, wm)
-        if p.kind == "regex" and p.regex is not None:
-            out = []
-            for m in p.regex.finditer(a.joined):
-                rng = a.tokens_of_joined(m.start(), m.end())
-                if rng:
-                    out.append((rng[0], rng[1], False))
-            return out
-        found = a.detected.get(p.detector)
-        if found is None:  # several rules may use one detector: run it once per reply
-            found = a.detected[p.detector] = [
-                (f, last, False) for f, last in DETECTORS[p.detector](a)
-            ]
-        return found
-
-    @staticmethod
-    def _negated(a: Analysis, first: int, last: int) -> str:
-        # "of course not", "I can not": a negator straight after the match cancels it too.
-        after = last + 1
-        if after < len(a.tokens) and a.tokens[after].norm in {"not", "never"}:
-            return a.tokens[after].norm
-        seen = 0
-        i = first - 1
-        while i >= 0 and seen < NEGATION_WINDOW:
-            tok = a.tokens[i]
-            if tok.kind == "punct" and tok.norm in CLAUSE_BREAK:
-                break
-            if tok.norm == "but":
-                break
-            # "no"/"without" negate the next word ("no charge on the house" still gives
-            # the house); "not"/"never" reach a little further ("not about company policy").
-            if tok.norm in NEGATORS and (seen == 0 or tok.norm in _WIDE_NEGATORS):
-                # "not only ..." and "no doubt" do not negate what follows.
-                nxt = a.tokens[i + 1].norm if i + 1 < len(a.tokens) else ""
-                if nxt not in {"only", "just", "doubt", "problem"}:
-                    return tok.norm
-            if tok.kind != "punct":
-                seen += 1
-            i -= 1
+        Walking back through the clause, only auxiliaries, pronouns and verbs that pass an
+        action on ("tell you to", "going to", "say") may stand between a negator and the
+        match: "nobody here will tell you to calm down" is negated, "shouting won't change
+        our policy" is not (a verb of its own stands between)."""
+        norms = r.a.norms
+        clause = r.clause
+        w = self.words
+        if not negative:  # "we can not add": a negator the pattern skipped over
+            for k in range(start + 1, end):
+                if norms[k] in w.negators and norms[k + 1 : k + 2] != ["only"]:
+                    return norms[k]
+        j = start - 1
+        while j >= 0 and clause[j] == clause[start]:
+            norm = norms[j]
+            if norm in w.negators:
+                nxt = norms[j + 1] if j + 1 < len(norms) else ""
+                return "" if nxt in _NOT_NEGATING_NEXT else norm
+            if norm not in w.transparent and lex(norm).lemmas.isdisjoint(w.transparent):
+                return ""
+            j -= 1
         return ""
+
+    def _span(self, r: _Reply, s: int, e: int) -> tuple[int, int]:
+        a = r.a
+        return a.tokens[a.words[s]].start, a.tokens[a.words[e - 1]].end
 
     def match(self, a: Analysis, index: RuleIndex | None = None) -> list[Hit]:
-        """Hits for ``a``: at most one counting hit per rule, plus set-aside matches."""
-        wm = self._word_matches(a)
+        """Counting hits for ``a`` (at most one per rule, the first), then set-aside ones."""
         index = index or self.all
+        r = self.prepare(a)
+        present = r.present
         candidates = list(index.other)
-        by_anchor = index.by_anchor
-        present = wm.where.keys()
+        seen: set[int] = set()
         for vid in present:
-            found_here = by_anchor.get(vid)
-            if found_here:
-                # Most phrases need a word the reply lacks: one subset test rules them out.
-                candidates += [c for c in found_here if c[1].required <= present]
-        found: list[Hit] = []
-        ignored: list[Hit] = []
-        for cr, p in candidates:
-            ranges = self._phrase_ranges(a, p, wm) if p.kind == "phrase" else self._ranges(a, p, wm)
-            for first, last, fuzzy in ranges:
-                start, end = a.span(first, last)
-                hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy, "", p.kind)
-                why = self._negated(a, first, last) if cr.rule.negatable else ""
-                if why:
-                    ignored.append(_set_aside(hit, f"negated by '{why}'"))
-                    continue
-                ctx = self._context_veto(a, cr, first, wm)
-                if ctx:
-                    ignored.append(_set_aside(hit, f"context: '{ctx}'"))
-                    continue
-                found.append(hit)
-        best: dict[str, Hit] = {}
-        for hit in _most_specific(found):
-            held = best.get(hit.rule.id)
-            if held is None or (hit.start, -hit.end) < (held.start, -held.end):
-                best[hit.rule.id] = hit
-        counted = sorted(best.values(), key=lambda h: (h.start, h.rule.id))
+            for cp in index.by_need.get(vid, ()):
+                if id(cp[1]) not in seen and all(not present.isdisjoint(x) for x in cp[1].needs):
+                    seen.add(id(cp[1]))
+                    candidates.append(cp)
+        counted: dict[str, list[tuple[int, int, Hit]]] = {}
         aside: dict[str, Hit] = {}
-        for h in ignored:
-            if h.rule.id not in best:
-                aside.setdefault(h.rule.id, h)
-        return counted + list(aside.values())
+        for cr, p in candidates:
+            for s, e in _run(p, r):
+                start, end = self._span(r, s, e)
+                kind = "detector" if p.whole_detector else "phrase"
+                fuzzy = any(r.fuzzy[s:e])
+                hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy, "", kind)
+                why = self._negated(r, s, e, p.negative) if cr.rule.negatable else ""
+                if why:
+                    aside.setdefault(cr.rule.id, hit._replace(ignored=f"negated by '{why}'"))
+                    continue
+                veto = self._veto(r, cr, s)
+                if veto:
+                    aside.setdefault(cr.rule.id, hit._replace(ignored=f"context: '{veto}'"))
+                    continue
+                counted.setdefault(cr.rule.id, []).append((s, e, hit))
+        best = self._resolve(counted, aside)
+        out = sorted(best.values(), key=lambda h: (h.start, h.rule.id))
+        return out + [h for rid, h in sorted(aside.items()) if rid not in best]
 
-    def _context_veto(self, a: Analysis, cr: CompiledRule, first: int, wm: _WordMatches) -> str:
+    def _resolve(
+        self, counted: dict[str, list[tuple[int, int, Hit]]], aside: dict[str, Hit]
+    ) -> dict[str, Hit]:
+        """Apply ``overrides`` (a hit inside or overlapping an overriding rule's hit is set
+        aside), then keep each rule's first hit."""
+        spans: dict[str, tuple[list[int], list[int]]] = {}
+        for rid, found in counted.items():
+            ordered = sorted((s, e) for s, e, _ in found)
+            reach: list[int] = []  # the furthest end among hits starting so far
+            for _, e in ordered:
+                reach.append(max(e, reach[-1]) if reach else e)
+            spans[rid] = ([s for s, _ in ordered], reach)
+        beaten: dict[str, str] = {}  # rule id -> the rule that overrides it
+        best: dict[str, Hit] = {}
+        for rid in counted:
+            for other in self.by_id[rid].rule.overrides:
+                if other in counted:
+                    beaten.setdefault(other, rid)
+        for rid, found in counted.items():
+            for s, e, hit in sorted(found, key=lambda x: (x[0], -x[1])):
+                winner = beaten.get(rid)
+                if winner is not None:
+                    starts, ends = spans[winner]
+                    k = bisect_right(starts, e - 1) - 1
+                    # Overlap with any of the winner's hits starting before our end.
+                    if k >= 0 and ends[k] > s:
+                        aside.setdefault(rid, hit._replace(ignored=f"overridden by {winner}"))
+                        continue
+                best[rid] = hit
+                break
+        return best
+
+    def _veto(self, r: _Reply, cr: CompiledRule, s: int) -> str:
         if not cr.unless:
             return ""
-        sentence = a.sentence_of[first]
+        sentence = r.sent[s]
         for p in cr.unless:
-            for f, last, _ in self._ranges(a, p, wm):
-                if a.sentence_of[f] == sentence:
-                    s, e = a.span(f, last)
-                    return a.text[s:e]
+            for f, e in _run(p, r):
+                if r.sent[f] == sentence:
+                    start, end = self._span(r, f, e)
+                    return r.a.text[start:end]
         return ""
-
-
-def _set_aside(hit: Hit, why: str) -> Hit:
-    return hit._replace(ignored=why)
-
-
-def _most_specific(hits: list[Hit]) -> list[Hit]:
-    """Where a hit lies inside a longer phrase hit of the other polarity or the same
-    dimension, the longer one wins: "sorry to keep you waiting" is a bad habit, not an
-    apology. A phrase may serve two dimensions ("which would you prefer" both offers a
-    choice and invites participation), so across dimensions both count. Detector hits
-    (whole questions, say) swallow nothing."""
-    keep = []
-    for h in hits:
-        swallowed = any(
-            o.rule.id != h.rule.id
-            and o.kind != "detector"
-            and (o.rule.polarity != h.rule.polarity or o.rule.dimension == h.rule.dimension)
-            and o.start <= h.start
-            and h.end <= o.end
-            and (o.end - o.start) > (h.end - h.start)
-            for o in hits
-        )
-        if not swallowed:
-            keep.append(h)
-    return keep

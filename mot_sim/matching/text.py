@@ -1,21 +1,23 @@
 """Turn raw text into normalised tokens that remember their span in the original.
 
 Matching works on token sequences, not on space-separated words: CJK characters are one
-token each, so a Chinese rule matches a Chinese reply without any word segmentation.
+token each (folded to Simplified script), so a Chinese rule matches a Chinese reply in
+either script without any word segmentation.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import NamedTuple
+
+from mot_sim.matching.lexical import to_simplified
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN_RE = re.compile(
     r"(?P<word>[^\W\d_]+(?:['’‘`´][^\W\d_]+)*)"
-    r"|(?P<num>\d+(?:[.:,]\d+)*)"
-    r"|(?P<punct>[?!.;,？！。；，、:：])"
+    r"|(?P<num>\d+(?:[.:,]\d+)*%?)"
+    r"|(?P<punct>[?!.;,？！。；，、:：$£€¥])"
 )
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _CJK_SPLIT_RE = re.compile(rf"[{_CJK}]|[^{_CJK}]+")
@@ -136,50 +138,20 @@ def expand(word: str) -> tuple[str, ...]:
     return (word.replace("'", ""),)
 
 
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A light, deterministic stemmer: enough to match inflections, nothing clever."""
-    if len(word) <= 3 or not word.isascii():
-        return word
-    for suffix, repl in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-        ("e", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith("ss"):
-                continue
-            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
-                continue
-            word = word[: -len(suffix)] + repl
-            break
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-        word = word[:-1]
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
 class Token(NamedTuple):
-    """One token: its normalised form, its stem, and its span in the original text."""
+    """One token: its normalised form and its span in the original text."""
 
     norm: str
-    stem: str
     start: int
     end: int
     kind: str  # "word", "cjk", "num" or "punct"
 
 
-@lru_cache(maxsize=65536)
-def _word_tokens(raw: str) -> tuple[tuple[str, str], ...]:
-    return tuple((part, stem(part)) for part in expand(normalise_word(raw)) if part)
+def _word_tokens(raw: str) -> tuple[str, ...]:
+    return tuple(part for part in expand(normalise_word(raw)) if part)
 
 
-_Parts = tuple[tuple[str, str, str, int, int], ...]  # norm, stem, kind, rel. start, rel. end
+_Parts = tuple[tuple[str, str, int, int], ...]  # norm, kind, rel. start, rel. end
 _PARTS: dict[str, _Parts] = {}
 
 
@@ -188,22 +160,21 @@ def _parts(raw: str, kind: str) -> _Parts:
     found = _PARTS.get(raw)
     if found is not None:
         return found
-    out: list[tuple[str, str, str, int, int]] = []
+    out: list[tuple[str, str, int, int]] = []
     n = len(raw)
     if kind != "word":
-        sym = unicodedata.normalize("NFKC", raw)
-        out.append((sym, sym, kind, 0, n))
+        out.append((unicodedata.normalize("NFKC", raw), kind, 0, n))
     elif not raw.isascii() and _CJK_RE.search(raw):
-        # CJK has no spaces: each character is a token of its own.
+        # CJK has no spaces: each character is a token of its own, in Simplified script.
+        simple = to_simplified(raw)
         for part in _CJK_SPLIT_RE.finditer(raw):
             s, e = part.span()
             if e - s == 1 and _CJK_RE.match(part.group()):
-                ch = unicodedata.normalize("NFKC", part.group())
-                out.append((ch, ch, "cjk", s, e))
+                out.append((unicodedata.normalize("NFKC", simple[s]), "cjk", s, e))
             else:
-                out += [(w, st, "word", s, e) for w, st in _word_tokens(part.group())]
+                out += [(w, "word", s, e) for w in _word_tokens(part.group())]
     else:
-        out += [(w, st, "word", 0, n) for w, st in _word_tokens(raw)]
+        out += [(w, "word", 0, n) for w in _word_tokens(raw)]
     if len(_PARTS) > 100_000:  # bound memory on endless unique input
         _PARTS.clear()
     result = _PARTS[raw] = tuple(out)
@@ -220,8 +191,8 @@ def tokenize(text: str) -> list[Token]:
         raw = m.group()
         parts = cache.get(raw) or _parts(raw, m.lastgroup or "word")
         start = m.start()
-        for norm, st, kind, rs, re_ in parts:
-            add(new(Token, (norm, st, start + rs, start + re_, kind)))
+        for norm, kind, rs, re_ in parts:
+            add(new(Token, (norm, start + rs, start + re_, kind)))
     return out
 
 

@@ -74,7 +74,7 @@ class TrainerService:
         if self._catalog is None:
             self._catalog = load_catalog(self.scenario_dirs)
         self._store = open_store(self.db_path or locations.default_db_path())
-        self._scorer = Scorer(self._catalog.library.rules, self._catalog.library.rubric)
+        self._scorer = Scorer(self._catalog.library)
 
     @property
     def catalog(self) -> Catalog:

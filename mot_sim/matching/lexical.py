@@ -1,0 +1,83 @@
+"""What a word is, independent of any rule: its dictionary lemmas and whether it is known.
+
+English lemmas come from lemminflect's dictionary (irregular forms included: kept -> keep,
+told -> tell, went -> go); a word the dictionary does not know is a candidate typo.
+Chinese is folded from Traditional to Simplified characters with OpenCC, so one rule
+written in Simplified matches both scripts. Everything is cached per distinct word.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+# Closed-class words lemminflect leaves out; they are still real words, never typos.
+_CLOSED = frozenset(
+    "a an the and or nor but if so yet because although though unless whether while "
+    "this that these those there here what which who whom whose when where why how "
+    "i me my mine we us our ours you your yours he him his she her hers it its they them "
+    "their theirs myself yourself ourselves itself themselves anyone anybody someone "
+    "somebody everyone everybody nobody noone nothing something everything anything "
+    "of to in on at by for with from about into onto over under after before until "
+    "than as per via hi hey ok mr mrs ms dr".split()
+)
+
+
+_AUX = frozenset({"be", "have", "do"})
+
+
+class Lex(NamedTuple):
+    """Dictionary facts about one normalised word."""
+
+    lemmas: frozenset[str]  # the word itself plus every dictionary lemma of it
+    known: bool  # in the dictionary (or a closed-class word): not a typo
+    base: frozenset[str]  # what a rule word written this way stands for
+
+
+@lru_cache(maxsize=131072)
+def lex(word: str) -> Lex:
+    """Lemmas of a normalised (case-folded, spelling-folded) word."""
+    if not word.isascii() or not word.isalpha():
+        return Lex(frozenset({word}), True, frozenset({word}))
+    from lemminflect import getAllLemmas  # deferred: its tables take ~0.2 s to load
+
+    found = {lemma.casefold() for forms in getAllLemmas(word).values() for lemma in forms}
+    lemmas = frozenset({word, *found})
+    # A rule word in its base form stands for itself ("left" is not "leave"); an inflected
+    # one stands for its lemmas ("kept" means every form of "keep"). Auxiliaries stay as
+    # written: a rule that says "was" means the past, not "is".
+    if not found or word in found or found & _AUX:
+        base = frozenset({word})
+    else:
+        base = frozenset(found)
+    return Lex(lemmas, bool(found) or word in _CLOSED, base)
+
+
+@lru_cache(maxsize=4096)
+def inflections(lemma: str) -> frozenset[str]:
+    """Every inflected form of an English lemma (for typo matching of inflected words)."""
+    if not lemma.isascii() or not lemma.isalpha():
+        return frozenset({lemma})
+    from lemminflect import getAllInflections
+
+    forms = {f.casefold() for fs in getAllInflections(lemma).values() for f in fs}
+    return frozenset({lemma, *forms})
+
+
+_opencc: object | None = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters folded to Simplified, one character for one, so
+    spans in the original text stay valid."""
+    global _opencc
+    if _opencc is None:
+        import opencc
+
+        _opencc = opencc.OpenCC("t2s")
+    convert = _opencc.convert  # type: ignore[attr-defined]
+    out: str = convert(text)
+    if len(out) == len(text):
+        return out
+    # A phrase-level conversion changed the length: fall back to character by character.
+    return "".join(c if len(s := convert(c)) != 1 else s for c in text)
