@@ -81,7 +81,7 @@ class Library:
         return frozenset(lx.concepts) if lx else frozenset()
 
 
-def _rule_problems(
+def rule_problems(
     doc: Located, where: tuple[Any, ...], rule: Rule, known_ids: set[str], concepts: frozenset[str]
 ) -> list[Problem]:
     """Checks of one rule that need the lexicon or the other rules."""
@@ -164,7 +164,7 @@ def load_library(directory: Path | None = None) -> Library:
         rules, rubric, _fingerprint([rubric_path, lexicon_path, *rule_files]), lexicon, words
     )
     for doc, where, rule in placed:
-        problems += _rule_problems(doc, where, rule, set(seen), lib.concepts(rule.locale))
+        problems += rule_problems(doc, where, rule, set(seen), lib.concepts(rule.locale))
     if problems:
         raise InputError(problems)
     return lib
@@ -205,7 +205,7 @@ def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
         for i, r in enumerate(sc.stage(sid).rules)
     ]
     for where, rule in placed:
-        problems += _rule_problems(doc, where, rule, all_ids, library.concepts(sc.locale))
+        problems += rule_problems(doc, where, rule, all_ids, library.concepts(sc.locale))
 
     def unknown(loc: tuple[Any, ...], rule_id: str) -> None:
         if rule_id not in all_ids:

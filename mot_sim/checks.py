@@ -69,7 +69,7 @@ def run_examples(scenario: Scenario, scorer: Scorer) -> list[ExampleOutcome]:
     return out
 
 
-def _probe(library: Library, locale: str) -> Scenario:
+def probe_scenario(library: Library, locale: str) -> Scenario:
     """A bare scenario of one locale, so library rules can be tried outside any scenario."""
     ctx = library.lexicon[locale].example_context
     stage = {
@@ -123,7 +123,7 @@ def run_rule_examples(
         rules = [r for r in library.rules if (r.locale or "en") == locale]
         if not rules:
             continue
-        probe = _probe(library, locale)
+        probe = probe_scenario(library, locale)
         trainee = library.lexicon[locale].example_context.trainee
         for rule in rules:
             out += _try(scorer, probe, rule, "library", trainee)

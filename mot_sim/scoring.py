@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from mot_sim.catalog import Library
+from mot_sim.errors import UnknownIdError
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.matcher import CompiledRule, Hit, LocaleWords, Matcher, RuleIndex
 from mot_sim.matching.lexical import lex
@@ -84,7 +85,8 @@ class ReplyResult:
     def from_dict(cls, d: dict[str, Any]) -> ReplyResult:
         def hit(h: dict[str, Any]) -> ScoredHit:
             known = ScoredHit._fields
-            return ScoredHit(**{k: v for k, v in h.items() if k in known}, span=tuple(h["span"]))
+            fields = {k: v for k, v in h.items() if k in known and k != "span"}
+            return ScoredHit(**fields, span=tuple(h["span"]))
 
         return cls(
             score=int(d["score"]),
@@ -193,6 +195,13 @@ class Scorer:
         compiled = self._for(scenario)
         index = compiled.indexes[stage] if stage else compiled.matcher.all
         return compiled.matcher.match(self.analyse(scenario, text, trainee), index)
+
+    def trace(self, scenario: Scenario, rule_id: str, a: Analysis) -> dict[str, list[str]]:
+        """What each pattern of a rule matches, before negation and vetoes."""
+        matcher = self._for(scenario).matcher
+        if rule_id not in matcher.by_id:
+            raise UnknownIdError("rule", rule_id, sorted(matcher.by_id))
+        return matcher.trace(rule_id, a)
 
     def analyse(self, scenario: Scenario, text: str, trainee: str = "") -> Analysis:
         """The reply as the matcher sees it (tokens, clauses), for explanations."""

@@ -174,7 +174,23 @@ def test_check_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, out, _ = run(capsys, "check", str(broken))
     assert code == 1
     assert "FAIL pickle_request" in out and "< 90" in out
-    assert out.splitlines()[-1] == f"{len(out.splitlines()) - 2} passed, 1 failed"
+    assert out.splitlines()[-1].endswith(" passed, 1 failed")
+
+
+def test_check_runs_every_rules_own_examples(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A trainer breaks a rule: its own examples catch it, like a failing unit test.
+    scoring = tmp_path / "scoring"
+    shutil.copytree(ROOT / "scoring", scoring)
+    avoid = scoring / "rules" / "avoid.yaml"
+    text = avoid.read_text(encoding="utf-8")
+    avoid.write_text(text.replace('- "(calm|settle|cool|simmer|chill) down"', '- "chill down"'))
+    monkeypatch.setenv("MOT_SIM_SCORING", str(scoring))
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    assert "FAIL rule calm_down (library): 'Sir, please settle down and we can talk.'" in out
+    assert "rule examples: " in out and out.splitlines()[-1].endswith(" failed")
 
 
 def test_python_dash_m_works() -> None:

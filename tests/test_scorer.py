@@ -32,7 +32,7 @@ def test_every_point_traces_to_a_rule(catalog: Catalog, scorer: Scorer) -> None:
             assert h.better and h.points < 0
             assert any(h.better in s for s in r.suggestions)
         assert h.rule in by_id or h.rule in {
-            x.id for x in catalog.get("pickle_request").scenario.stage("solve").rules
+            x.id for x in catalog.get("pickle_request").scenario.rules
         }
 
 
@@ -60,9 +60,12 @@ def test_gaming_keyword_lists_and_gibberish_score_low(catalog: Catalog, scorer: 
         assert r.score < 50, (text, r.score)
         assert r.score < real.score - 20
     assert any(
-        "list of key words" in n
-        for n in score(catalog, scorer, "sorry thank you understand patience").notes
+        "key words" in n
+        for n in score(catalog, scorer, "welcome sorry thanks please happy help").notes
     )
+    # Courtesy that does none of the stage's work is capped, and says so.
+    polite = score(catalog, scorer, "sorry thank you understand patience")
+    assert polite.goals_met == [] and any("none of what this stage needs" in n for n in polite.notes)
 
 
 def test_short_replies_keep_only_part(catalog: Catalog, scorer: Scorer) -> None:

@@ -120,22 +120,41 @@ def test_missing_stage_and_syntax_and_alias(
     assert f"{big}:1:1: file is" in text
 
 
-def test_bad_regex_and_duplicate_rule_in_rule_file(
+def test_bad_patterns_and_rules_in_a_rule_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    examples = "    examples: {hit: [a, b, c], miss: [d, e]}\n"
     rules = tmp_path / "rules.yaml"
     rules.write_text(
         "rules:\n"
         "  - id: broken\n    polarity: good\n    dimension: language\n    weight: 5\n"
-        "    patterns:\n      - regex: '(unclosed'\n    reason: r\n"
+        "    patterns:\n      - '(unclosed'\n    reason: r\n" + examples + ""
         "  - id: no_better\n    polarity: bad\n    dimension: language\n    weight: 5\n"
-        "    patterns: [x]\n    reason: r\n",
+        "    patterns: [x]\n    reason: r\n" + examples + ""
+        "  - id: no_tests\n    polarity: good\n    dimension: language\n    weight: 5\n"
+        "    patterns: ['@nowhere x']\n    reason: r\n"
+        "    examples: {hit: [a], miss: [d, e]}\n",
         encoding="utf-8",
     )
     code, lines = run(capsys, "validate", str(rules))
     assert code == 2
-    assert any(":7:" in line and "invalid regular expression" in line for line in lines), lines
-    assert any(":9:" in line and "needs 'better'" in line for line in lines), lines
+    assert any(":7:" in line and "never closed" in line for line in lines), lines
+    assert any(":10:" in line and "needs 'better'" in line for line in lines), lines
+    assert any(":23:" in line and "at least 3" in line for line in lines), lines
+
+
+def test_unknown_concept_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - id: ok_syntax\n    polarity: good\n    dimension: language\n    weight: 5\n"
+        "    patterns: ['thanks @nowhere']\n    reason: r\n"
+        "    examples: {hit: [a, b, c], miss: [d, e]}\n",
+        encoding="utf-8",
+    )
+    code, lines = run(capsys, "validate", str(rules))
+    assert code == 2
+    assert any(":6:" in line and "unknown concept @nowhere" in line for line in lines), lines
 
 
 def test_validate_reports_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

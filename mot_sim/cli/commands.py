@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from mot_sim import catalog
 from mot_sim.cli.format import reply_feedback
+from mot_sim.matching.text import clean_text
 from mot_sim.errors import InputError, Problem, UnknownIdError
 from mot_sim.models import Rubric, RuleFile, scenario_json_schema
 from mot_sim.scoring import Scorer
@@ -70,8 +71,19 @@ def _validate_one(path: Path, library: catalog.Library | None) -> list[Problem]:
     try:
         doc = load_file(path)
         data = doc.data if isinstance(doc.data, dict) else {}
-        if "rules" in data and "stages" not in data:
-            catalog.validate_model(RuleFile, doc)
+        if "locales" in data and "stages" not in data:
+            catalog.load_lexicon(path)
+        elif "rules" in data and "stages" not in data:
+            rf = catalog.validate_model(RuleFile, doc)
+            if library is not None:
+                known = set(library.by_id) | {r.id for r in rf.rules}
+                return [
+                    p
+                    for i, rule in enumerate(rf.rules)
+                    for p in catalog.rule_problems(
+                        doc, ("rules", i), rule, known, library.concepts(rule.locale or rf.locale)
+                    )
+                ]
         elif "stage_weights" in data:
             catalog.validate_model(Rubric, doc)
         elif library is None:
@@ -101,7 +113,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from mot_sim.checks import run_examples
+    from mot_sim.checks import run_examples, run_rule_examples
 
     library = catalog.load_library()
     scorer = Scorer(library)
@@ -117,6 +129,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         loaded = list(catalog.load_catalog(scenario_dirs(args), strict=True).scenarios.values())
     passed = failed = 0
+    rule_outcomes = run_rule_examples(scorer, library, [ls.scenario for ls in loaded])
+    for ro in rule_outcomes:
+        if ro.passed:
+            passed += 1
+            if args.verbose:
+                print(f"PASS rule {ro.rule}: {ro.text!r}")
+            continue
+        failed += 1
+        want = "should fire" if ro.should_fire else "should not fire"
+        got = f" ({ro.why})" if ro.why else ""
+        print(f"FAIL rule {ro.rule} ({ro.where}): {ro.text!r} {want}, but it did not{got}"
+              if ro.should_fire else f"FAIL rule {ro.rule} ({ro.where}): {ro.text!r} {want}")
+    print(f"rule examples: {sum(r.passed for r in rule_outcomes)} of {len(rule_outcomes)} pass")
     for ls in loaded:
         for o in run_examples(ls.scenario, scorer):
             reply = o.example.reply if len(o.example.reply) <= 60 else o.example.reply[:57] + "..."
@@ -129,6 +154,69 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"FAIL {head}: {'; '.join(o.failures)}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from mot_sim.checks import probe_scenario
+    from mot_sim.explain import explain
+
+    cat = catalog.load_catalog(scenario_dirs(args))
+    scorer = Scorer(cat.library)
+    if args.stage:
+        _check_stage(args.stage)
+    if args.scenario:
+        scenario = cat.get(args.scenario).scenario
+    else:
+        if args.stage:
+            raise UsageError("--stage needs --scenario: stages and goals belong to a scenario")
+        if args.locale not in cat.library.lexicon:
+            raise UnknownIdError("locale", args.locale, sorted(cat.library.lexicon))
+        scenario = probe_scenario(cat.library, args.locale)
+    ex = explain(scorer, scenario, args.text, args.stage, args.rule, args.trainee)
+    if args.json:
+        print(json.dumps(explanation_dict(ex), ensure_ascii=False, indent=2))
+        return 0
+    print("clauses: " + " | ".join(clean_text(c) for c in ex.clauses))
+    if ex.unknown_words:
+        print("not in the dictionary (matched as typos): " + ", ".join(ex.unknown_words))
+    if not ex.hits:
+        print("no rule fires" + (f" ({args.rule})" if args.rule else ""))
+    for h in ex.hits:
+        state = f"set aside: {h.ignored}" if h.ignored else "fires"
+        print(f"  {h.rule.id} ({h.rule.polarity}, {h.rule.dimension}) {state}")
+        print(f"      on “{clean_text(h.text)}” by pattern {h.pattern}")
+    for t in ex.patterns:
+        found = ", ".join(f"“{clean_text(m)}”" for m in t.matched) or "no match"
+        print(f"  pattern {t.pattern}: {found}")
+    if ex.result is not None:
+        print("\n".join(reply_feedback(ex.result)))
+        if ex.result.goals_met:
+            print("  goals met: " + ", ".join(ex.result.goals_met))
+    return 0
+
+
+def explanation_dict(ex: Any) -> dict[str, Any]:
+    """The explanation as JSON (a published contract, like the batch output)."""
+    return {
+        "text": ex.text,
+        "clauses": ex.clauses,
+        "unknown_words": ex.unknown_words,
+        "hits": [
+            {
+                "rule": h.rule.id,
+                "polarity": h.rule.polarity,
+                "dimension": h.rule.dimension,
+                "text": h.text,
+                "span": [h.start, h.end],
+                "pattern": h.pattern,
+                "counted": not h.ignored,
+                "set_aside": h.ignored or None,
+            }
+            for h in ex.hits
+        ],
+        "patterns": [{"pattern": t.pattern, "matched": list(t.matched)} for t in ex.patterns],
+        "result": ex.result.to_dict() if ex.result is not None else None,
+    }
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

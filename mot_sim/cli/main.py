@@ -54,8 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("validate", commands.cmd_validate, "validate scenario, rule and rubric files")
     p.add_argument("paths", nargs="*", metavar="PATH")
 
-    p = add("check", commands.cmd_check, "run the scenarios' examples like tests")
+    p = add("check", commands.cmd_check, "run every rule's and scenario's examples like tests")
     p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--verbose", action="store_true", help="list passing rule examples too")
+
+    p = add("explain", commands.cmd_explain, "show which rules fire on a text, and why")
+    p.add_argument("--scenario", metavar="ID", help="the scenario (its own rules and goals)")
+    p.add_argument("--stage", metavar="STAGE", help="score it for this stage too")
+    p.add_argument("--rule", metavar="ID", help="only this rule, pattern by pattern")
+    p.add_argument("--locale", default="en", help="without --scenario: the rule library's locale")
+    p.add_argument("--trainee", metavar="NAME", default="Sam", help="the trainee's name")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("text", metavar="TEXT")
 
     add("schema", commands.cmd_schema, "print the scenario JSON Schema")
 

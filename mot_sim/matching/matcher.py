@@ -522,6 +522,18 @@ class Matcher:
                 break
         return best
 
+    def trace(self, rule_id: str, a: Analysis) -> dict[str, list[str]]:
+        """What each pattern of one rule matches in ``a``, before negation and vetoes."""
+        r = self.prepare(a)
+        out: dict[str, list[str]] = {}
+        for p in self.by_id[rule_id].patterns:
+            found = []
+            for s, e in _run(p, r):
+                start, end = self._span(r, s, e)
+                found.append(a.text[start:end])
+            out[p.source] = found
+        return out
+
     def _veto(self, r: _Reply, cr: CompiledRule, s: int) -> str:
         if not cr.unless:
             return ""
