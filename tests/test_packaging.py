@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -33,12 +34,24 @@ def test_wheel_ships_data_and_runs_from_anywhere(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "mot_sim/_data/scenarios/pickle_request.yaml" in names
     assert "mot_sim/_data/scoring/rubric.yaml" in names
+    assert "mot_sim/_data/scoring/lexicon.yaml" in names
     assert any(n.startswith("mot_sim/_data/scoring/rules/") for n in names)
     assert "mot_sim/tui/css/encounter.tcss" in names
 
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
+    # The wheel's dependencies come from the environment running the tests (a virtualenv
+    # or not): list its site-packages in a .pth file. Plain paths added this way do not run
+    # that environment's own .pth files, so its editable install of mot-sim stays out.
+    inner = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(inner) / "outer-deps.pth").write_text("\n".join(sorted(outer)) + "\n")
     subprocess.run(
         [
             sys.executable,

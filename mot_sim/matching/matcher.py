@@ -121,6 +121,7 @@ class Program:
     first: frozenset[int] | None  # ids that can start a match; None: any position
     whole_detector: str = ""  # the pattern is one detector and nothing else
     negative: bool = False  # the pattern itself says "not", "never"...: negators are its own
+    first_detector: str = ""  # the pattern starts with this detector: start where it found
 
 
 class _Compiler:
@@ -244,7 +245,8 @@ def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Progr
     whole = nodes[0].name if len(nodes) == 1 and isinstance(nodes[0], Detector) else ""
     code = tuple((int(op), a, b) for op, a, b in c.code)  # type: ignore[call-overload]
     negative = not _words(nodes, concepts).isdisjoint(words.negators)
-    return Program(source, code, needs, c.first(nodes), whole, negative)
+    lead = nodes[0].name if isinstance(nodes[0], Detector) else ""
+    return Program(source, code, needs, c.first(nodes), whole, negative, lead)
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,7 @@ class LocaleWords:
     transparent: frozenset[str] = frozenset()
     clause_breaks: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()
+    common: frozenset[str] = frozenset()  # function and courtesy words: poor index keys
 
 
 @dataclass(frozen=True)
@@ -369,8 +372,10 @@ def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
             failed.add((pc, j))
         return out
 
-    if p.first is None:
-        starts: Iterable[int] = range(n)
+    if p.first_detector:
+        starts: Iterable[int] = sorted(r.detector(p.first_detector))
+    elif p.first is None:
+        starts = range(n)
     else:
         pos: set[int] = set()
         for vid in p.first:
@@ -406,7 +411,10 @@ class Matcher:
             for rule in rules
         ]
         self.by_id = {cr.rule.id: cr for cr in self.rules}
-        self._freq: dict[int, int] = {}
+        # Words nearly every reply has ("i", "we", "the"): a poor key to look programs up by.
+        self._common = frozenset(
+            vid for w, vid in self.vocab.ids.items() if w in words.common
+        )
         self.all = self.index(self.rules)
 
     def index(self, rules: Iterable[CompiledRule]) -> RuleIndex:
@@ -419,8 +427,10 @@ class Matcher:
                 if not p.needs:
                     other.append((cr, p))
                     continue
-                # Index under the smallest need: fewest replies wake the program up.
-                key = min(p.needs, key=lambda s: (len(s), min(s)))
+                # Index under the rarest need: fewest replies wake the program up.
+                key = min(
+                    p.needs, key=lambda s: (sum(100 if v in self._common else 1 for v in s), min(s))
+                )
                 for vid in key:
                     by_need.setdefault(vid, []).append((cr, p))
         return RuleIndex(rules, tuple(other), {k: tuple(v) for k, v in by_need.items()})
