@@ -86,7 +86,38 @@ def main() -> int:
         f"mean {statistics.mean(lat):.3f} ms"
     )
     print(f"peak memory (max RSS): {peak_mib:.0f} MiB")
+    linearity(fresh, scen["complaint_call"], items)
     return 0
+
+
+def linearity(scorer: Scorer, scenario: object, items: list[tuple[str, str, str]]) -> None:
+    """Cost of a 20,000-character reply against a 1,000-character one (target: <= 20x).
+
+    "same words": the 1,000 characters repeated, so the same rules wake up and only length
+    grows (what linear means); "new words": 20,000 characters of different sentences, which
+    also wake more rules up. Medians of seven runs."""
+    text = " ".join(t for _, _, t in items)
+    small = text[:1000]
+    repeated = (small + " ") * 20
+    sc = scenario  # type: ignore[assignment]
+    for stage, label, large in (
+        ("diagnose", "same words", repeated[:20000]),
+        ("solve", "same words", repeated[:20000]),
+        ("solve", "new words", text[:20000]),
+    ):
+        times = {}
+        for name, body in (("1k", small), ("20k", large)):
+            runs = []
+            for _ in range(7):
+                a = time.perf_counter()
+                scorer.score(sc, stage, body)  # type: ignore[arg-type]
+                runs.append(time.perf_counter() - a)
+            times[name] = statistics.median(runs)
+        print(
+            f"linearity ({stage}, {label}): 1,000 chars {times['1k'] * 1000:.1f} ms, "
+            f"20,000 chars {times['20k'] * 1000:.1f} ms = {times['20k'] / times['1k']:.1f}x "
+            "(20x is linear)"
+        )
 
 
 if __name__ == "__main__":

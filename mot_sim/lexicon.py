@@ -55,7 +55,7 @@ def locale_words(locale: str, lx: LocaleLexicon) -> tuple[LocaleWords, list[tupl
         transparent=frozenset(lx.transparent),
         clause_breaks=frozenset(lx.clause_breaks),
         fillers=frozenset(lx.fillers),
-        common=frozenset(lx.function_words) | frozenset(lx.courtesy) | frozenset(lx.transparent),
+        common=frozenset(lx.function_words) | frozenset(lx.transparent),
     )
     return words, problems
 

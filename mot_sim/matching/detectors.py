@@ -367,10 +367,12 @@ def restate(a: Analysis) -> list[TokenRange]:
     out: list[TokenRange] = []
     for first, last in _regex_ranges(a, _C_RESTATE, _RESTATE_TRIGGERS):
         sentence = a.sentence_of[first]
-        tail = [
-            t for i, t in enumerate(a.tokens[first:], start=first) if a.sentence_of[i] == sentence
-        ]
-        if any(t.norm in _YOU for t in tail) or has_cjk(a.tokens[first].norm):
+        i = first
+        you = False
+        while i < len(a.tokens) and a.sentence_of[i] == sentence and not you:
+            you = a.tokens[i].norm in _YOU
+            i += 1
+        if you or has_cjk(a.tokens[first].norm):
             out.append((first, last))
     return out
 

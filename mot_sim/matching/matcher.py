@@ -64,6 +64,7 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
+        self.words: list[str] = []
         self._forms: dict[str, dict[str, set[int]]] = {}  # first letter -> form -> ids
         self._cache: dict[str, WordIds] = {}
 
@@ -72,6 +73,7 @@ class Vocabulary:
         if found is not None:
             return found
         vid = self.ids[key] = len(self.ids)
+        self.words.append(key)
         if not key.startswith("=") and allowed_edits(key):
             for form in inflections(key):
                 self._forms.setdefault(form[0], {}).setdefault(form, set()).add(vid)
@@ -125,9 +127,15 @@ class Program:
 
 
 class _Compiler:
-    def __init__(self, vocab: Vocabulary, concepts: dict[str, tuple[Seq, ...]]) -> None:
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        concepts: dict[str, tuple[Seq, ...]],
+        common: frozenset[str] = frozenset(),
+    ) -> None:
         self.vocab = vocab
         self.concepts = concepts
+        self.common = common
         self.code: list[list[object]] = []
 
     def emit(self, op: int, a: object = None, b: object = None) -> int:
@@ -197,11 +205,16 @@ class _Compiler:
         assert opts is not None
         out: set[int] = set()
         for opt in opts:
-            first = next((n for n in (self.need(x) for x in opt) if n is not None), None)
-            if first is None:
+            needs = [n for n in (self.need(x) for x in opt) if n is not None]
+            if not needs:
                 return None
-            out |= first
+            out |= min(needs, key=self.cost)  # the option's rarest word is needed too
         return frozenset(out)
+
+    def cost(self, need: frozenset[int]) -> tuple[int, int]:
+        """How often a need is met by chance: common words ("i", "the") cost most."""
+        words = self.vocab.words
+        return sum(100 if words[v] in self.common else 1 for v in need), min(need)
 
     def first(self, nodes: Seq) -> frozenset[int] | None:
         out: set[int] = set()
@@ -238,10 +251,10 @@ def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Progr
     """Compile a pattern (already validated) against a vocabulary and a locale's concepts."""
     nodes = parse(source)
     concepts = words.concepts
-    c = _Compiler(vocab, concepts)
+    c = _Compiler(vocab, concepts, words.common)
     c.seq(nodes)
     c.emit(_MATCH)
-    needs = tuple(n for n in (c.need(x) for x in nodes) if n is not None)
+    needs = tuple(sorted((n for n in (c.need(x) for x in nodes) if n is not None), key=c.cost))
     whole = nodes[0].name if len(nodes) == 1 and isinstance(nodes[0], Detector) else ""
     code = tuple((int(op), a, b) for op, a, b in c.code)  # type: ignore[call-overload]
     negative = not _words(nodes, concepts).isdisjoint(words.negators)
@@ -258,7 +271,7 @@ class LocaleWords:
     transparent: frozenset[str] = frozenset()
     clause_breaks: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()
-    common: frozenset[str] = frozenset()  # function and courtesy words: poor index keys
+    common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
 
 
 @dataclass(frozen=True)
@@ -270,11 +283,14 @@ class CompiledRule:
 
 @dataclass(frozen=True)
 class RuleIndex:
-    """A set of rules ready to match: programs by their rarest needed word, others listed."""
+    """A set of rules ready to match. Each distinct need (a set of words of which a reply
+    must have one) is a bit; a program wakes up only when all its bits are met, found by
+    its rarest need, so a reply costs a few integer ANDs per candidate, not a set test."""
 
     rules: tuple[CompiledRule, ...]
     other: tuple[tuple[CompiledRule, Program], ...]
-    by_need: dict[int, tuple[tuple[CompiledRule, Program], ...]]
+    bits_of: dict[int, tuple[int, ...]]  # vocabulary id -> the needs it meets
+    by_bit: dict[int, tuple[tuple[CompiledRule, Program, int], ...]]  # rarest need -> programs
 
 
 class Hit(NamedTuple):
@@ -411,29 +427,34 @@ class Matcher:
             for rule in rules
         ]
         self.by_id = {cr.rule.id: cr for cr in self.rules}
-        # Words nearly every reply has ("i", "we", "the"): a poor key to look programs up by.
-        self._common = frozenset(
-            vid for w, vid in self.vocab.ids.items() if w in words.common
-        )
         self.all = self.index(self.rules)
 
     def index(self, rules: Iterable[CompiledRule]) -> RuleIndex:
         """Prepare a subset of rules (one stage's) for matching many replies."""
         rules = tuple(rules)
         other: list[tuple[CompiledRule, Program]] = []
-        by_need: dict[int, list[tuple[CompiledRule, Program]]] = {}
+        bit: dict[frozenset[int], int] = {}
+        by_bit: dict[int, list[tuple[CompiledRule, Program, int]]] = {}
         for cr in rules:
             for p in cr.patterns:
                 if not p.needs:
                     other.append((cr, p))
                     continue
-                # Index under the rarest need: fewest replies wake the program up.
-                key = min(
-                    p.needs, key=lambda s: (sum(100 if v in self._common else 1 for v in s), min(s))
-                )
-                for vid in key:
-                    by_need.setdefault(vid, []).append((cr, p))
-        return RuleIndex(rules, tuple(other), {k: tuple(v) for k, v in by_need.items()})
+                mask = 0
+                for need in p.needs:
+                    mask |= 1 << bit.setdefault(need, len(bit))
+                # needs are sorted rarest first: fewest replies wake the program up.
+                by_bit.setdefault(bit[p.needs[0]], []).append((cr, p, mask))
+        bits_of: dict[int, list[int]] = {}
+        for need, b in bit.items():
+            for vid in need:
+                bits_of.setdefault(vid, []).append(b)
+        return RuleIndex(
+            rules,
+            tuple(other),
+            {k: tuple(v) for k, v in bits_of.items()},
+            {k: tuple(v) for k, v in by_bit.items()},
+        )
 
     def prepare(self, a: Analysis) -> _Reply:
         return _Reply(a, self.vocab, self.words.fillers)
@@ -471,16 +492,24 @@ class Matcher:
         """Counting hits for ``a`` (at most one per rule, the first), then set-aside ones."""
         index = index or self.all
         r = self.prepare(a)
-        present = r.present
         candidates = list(index.other)
-        seen: set[int] = set()
-        for vid in present:
-            for cp in index.by_need.get(vid, ()):
-                if id(cp[1]) not in seen and all(not present.isdisjoint(x) for x in cp[1].needs):
-                    seen.add(id(cp[1]))
-                    candidates.append(cp)
+        met: set[int] = set()
+        bits_of = index.bits_of
+        for vid in r.present:
+            found = bits_of.get(vid)
+            if found:
+                met.update(found)
+        mask = 0
+        for b in met:
+            mask |= 1 << b
+        by_bit = index.by_bit
+        for b in met:
+            for cr, p, need in by_bit.get(b, ()):
+                if need & mask == need:
+                    candidates.append((cr, p))
         counted: dict[str, list[tuple[int, int, Hit]]] = {}
         aside: dict[str, Hit] = {}
+        vetoes: dict[str, dict[int, str]] = {}
         for cr, p in candidates:
             for s, e in _run(p, r):
                 start, end = self._span(r, s, e)
@@ -491,7 +520,7 @@ class Matcher:
                 if why:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"negated by '{why}'"))
                     continue
-                veto = self._veto(r, cr, s)
+                veto = self._veto(r, cr, s, vetoes)
                 if veto:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"context: '{veto}'"))
                     continue
@@ -544,13 +573,17 @@ class Matcher:
             out[p.source] = found
         return out
 
-    def _veto(self, r: _Reply, cr: CompiledRule, s: int) -> str:
+    def _veto(self, r: _Reply, cr: CompiledRule, s: int, vetoes: dict[str, dict[int, str]]) -> str:
+        """The text of an ``unless`` match in the hit's sentence, if any (each rule's
+        ``unless`` patterns run once per reply, whatever the number of hits)."""
         if not cr.unless:
             return ""
-        sentence = r.sent[s]
-        for p in cr.unless:
-            for f, e in _run(p, r):
-                if r.sent[f] == sentence:
-                    start, end = self._span(r, f, e)
-                    return r.a.text[start:end]
-        return ""
+        found = vetoes.get(cr.rule.id)
+        if found is None:
+            found = vetoes[cr.rule.id] = {}
+            for p in cr.unless:
+                for f, e in _run(p, r):
+                    if r.sent[f] not in found:
+                        start, end = self._span(r, f, e)
+                        found[r.sent[f]] = r.a.text[start:end]
+        return found.get(r.sent[s], "")
