@@ -86,7 +86,7 @@ def rule_problems(
 ) -> list[Problem]:
     """Checks of one rule that need the lexicon or the other rules."""
     problems: list[Problem] = []
-    for key in ("patterns", "unless"):
+    for key in ("patterns", "unless", "requires"):
         for k, pattern in enumerate(getattr(rule, key)):
             for name in unknown_concepts(pattern, concepts):
                 problems.append(

@@ -98,6 +98,12 @@ class Rule(_Strict):
         max_length=40,
         description="If any of these also occurs in the same sentence, the rule does not fire.",
     )
+    requires: list[PatternText] = Field(
+        default_factory=list,
+        max_length=40,
+        description="The rule fires only if one of these also occurs in the same sentence "
+        "('I promise' is an over-promise only beside 'free', 'never', 'everything').",
+    )
     negatable: bool = Field(
         default=True,
         description="A negation that governs the match in its clause ('nobody will tell you "
@@ -264,6 +270,12 @@ class Rubric(_Strict):
     no_goal_cap: float = Field(
         50, ge=0, le=100, description="Most a reply scores that meets none of the stage's goals."
     )
+    missed_required_cap: float = Field(
+        59, ge=0, le=100, description="Most a reply scores that misses a required goal."
+    )
+    bad_cap: float = Field(
+        55, ge=0, le=100, description="Most a reply scores with phrasing the course rejects."
+    )
     goal_bonus: float = Field(
         10, ge=0, le=50, description="Points for meeting all of a stage's goals (pro rata)."
     )
@@ -328,6 +340,10 @@ class Goal(_Strict):
     id: RuleId
     say: Text = Field(description="What to do, in this scenario's terms (shown when missed).")
     rules: list[RuleId] = Field(min_length=1, max_length=40)
+    required: bool = Field(
+        default=False,
+        description="The stage's core job: a reply that misses it is mixed at best.",
+    )
 
 
 class Stage(_Strict):

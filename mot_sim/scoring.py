@@ -22,6 +22,7 @@ from mot_sim.matching.lexical import lex
 from mot_sim.matching.text import has_cjk, tokenize
 from mot_sim.models import Goal, LocaleLexicon, Rule, Scenario
 from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Outcome
+from mot_sim.structure import analyse_structure
 
 
 
@@ -221,8 +222,25 @@ class Scorer:
             compiled.matcher.match(analysis, compiled.indexes[stage]), analysis, compiled, stage
         )
         counted = [h for h in raw if not h.ignored]
-        factor, is_list, structure_notes = self._structure(analysis, counted, compiled)
-        notes += structure_notes
+        rb = self.rubric
+        shape = analyse_structure(
+            analysis,
+            counted,
+            rb.structure,
+            compiled.function_words,
+            compiled.courtesy,
+            compiled.predicate,
+        )
+        factor = 1.0
+        if shape.words == 0:
+            factor = 0.0
+            notes.append("No words to score.")
+        elif shape.words < rb.structure.min_words:
+            factor = rb.structure.short_factor
+            notes.append(
+                f"Very short: a whole sentence lands better than a fragment "
+                f"(only {factor:.0%} of what it earned counts)."
+            )
         chosen = scenario.stage(stage).weights or self.rubric.stage_weights[stage]  # type: ignore[index]
         weights: dict[str, float] = {str(k): v for k, v in chosen.items()}
         dims, scored = self._dimensions(counted)
@@ -231,12 +249,32 @@ class Scorer:
         met = [g for g in goals if fired.intersection(g.rules)]
         missed = [g for g in goals if g not in met]
         score = self._combine(dims, weights, counted, factor, len(met) / len(goals))
-        rb = self.rubric
-        if is_list and score > rb.structure.list_cap:
-            score = _round(rb.structure.list_cap)
-        if not met and score > rb.no_goal_cap:
-            score = _round(rb.no_goal_cap)
-            notes.append("Does none of what this stage needs, however politely it is put.")
+        substantive = {h.rule.id for h in counted if not h.rule.courtesy}
+        is_list = shape.words == 0 or shape.is_list(
+            rb.structure, any(substantive.intersection(g.rules) for g in met)
+        )
+        caps: list[tuple[float, str]] = []
+        if is_list:
+            caps.append(
+                (
+                    rb.structure.list_cap,
+                    shape.list_note or "A list of stock phrases: say one thing that helps.",
+                )
+            )
+        if not met:
+            caps.append(
+                (rb.no_goal_cap, "Does none of what this stage needs, however politely put.")
+            )
+        elif any(g.required for g in missed):
+            caps.append((rb.missed_required_cap, "Misses the main job of this stage."))
+        if any(h.rule.polarity == "bad" for h in counted):
+            caps.append((rb.bad_cap, "One phrase to avoid is what the customer remembers."))
+        for cap, note in sorted(caps):
+            if score > cap:
+                score = _round(cap)
+                if note:
+                    notes.append(note)
+                break
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
         return ReplyResult(
             score=score,
@@ -329,80 +367,11 @@ class Scorer:
             dims[d] = max(0.0, min(100.0, value))
         return dims, scored
 
-    def _structure(
-        self, a: Analysis, hits: list[Hit], c: _Compiled
-    ) -> tuple[float, bool, list[str]]:
-        """Is this said to a person? A short-reply factor, and whether it is a list."""
-        st = self.rubric.structure
-        words = a.norms
-        cjk = has_cjk(a.text)
-        n = len(words) / 2 if cjk else len(words)
-        if n == 0:
-            return 0.0, True, ["No words to score."]
-        factor = 1.0
-        notes: list[str] = []
-        if n < st.min_words:
-            factor = st.short_factor
-            notes.append(
-                f"Very short: a whole sentence lands better than a fragment "
-                f"(only {st.short_factor:.0%} of what it earned counts)."
-            )
-        # Words inside courtesy phrases ("thank you so much", "happy to help").
-        starts = [a.tokens[i].start for i in a.words]
-        stock = [0] * len(words)
-        for h in hits:
-            if h.rule.courtesy and h.rule.polarity == "good":
-                for k, at in enumerate(starts):
-                    if h.start <= at < h.end:
-                        stock[k] = 1
-        clauses: dict[int, list[int]] = {}
-        for k, cl in enumerate(a.wclause):
-            clauses.setdefault(cl, []).append(k)
-        fn, courtesy = c.function_words, c.courtesy
-        list_note = ""
-        n_stock = 0
-        for members in clauses.values():
-            ws = [words[k] for k in members]
-            glue = sum(1 for w in ws if w in fn) / len(ws)
-            if not cjk and len(ws) >= st.keyword_run and glue < st.keyword_glue:
-                list_note = "Reads like a string of key words, not a sentence to a person."
-            if len(ws) <= st.fragment_words and all(
-                stock[k] or words[k] in courtesy or words[k] in fn for k in members
-            ):
-                n_stock += 1
-        # "sorry of course no charge on the house two minutes": four stock phrases run
-        # together with no subject or verb of the reply's own to hold them.
-        for members in clauses.values():
-            inside = {
-                h.rule.id
-                for h in hits
-                if h.rule.polarity == "good"
-                and any(h.start <= starts[k] < h.end for k in members)
-            }
-            if len(inside) >= st.list_kinds + 1 and not any(
-                words[k] in c.predicate for k in members
-            ):
-                list_note = "A string of stock phrases, not a sentence to a person."
-        n_clauses = len(clauses)
-        kinds = len({h.rule.id for h in hits if h.rule.courtesy and h.rule.polarity == "good"})
-        # "Hi, welcome back! Absolutely, happy to help." is a greeting and a yes; "hello,
-        # sorry, thanks, please, happy to help" is every courtesy at once: a list.
-        if (
-            n_clauses >= 3
-            and n_stock / n_clauses >= st.list_share
-            and (kinds >= st.list_kinds or n_stock >= 5)
-        ):
-            list_note = "A list of stock phrases: say one thing that helps, in a sentence."
-        if n >= 6 and len(set(words)) / len(words) < st.max_repeat_ratio:
-            list_note = "Repeats the same words; say it once and mean it."
-        if list_note:
-            notes.append(list_note)
-        return factor, bool(list_note), notes
-
     @staticmethod
     def _suggest(scored: list[ScoredHit], missed: list[Goal]) -> list[str]:
         out = [f"Instead of “{h.text}”: {h.better}" for h in scored if h.polarity == "bad"]
-        out += [f"Try: {g.say}" for g in missed[:2]]
+        first = sorted(missed, key=lambda g: not g.required)
+        out += [f"Try: {g.say}" for g in first[:2]]
         return out
 
 

@@ -64,8 +64,12 @@ def test_gaming_keyword_lists_and_gibberish_score_low(catalog: Catalog, scorer: 
         for n in score(catalog, scorer, "welcome sorry thanks please happy help").notes
     )
     # Courtesy that does none of the stage's work is capped, and says so.
-    polite = score(catalog, scorer, "sorry thank you understand patience")
-    assert polite.goals_met == [] and any("none of what this stage needs" in n for n in polite.notes)
+    polite = score(catalog, scorer, "Thank you so much for your patience, we value you.")
+    assert polite.goals_met == [] and polite.score <= 45
+    assert any("none of what this stage needs" in n for n in polite.notes)
+    assert "Try: Add the slice gladly, and never charge for it." in polite.suggestions
+    stock = score(catalog, scorer, "hello, welcome, sorry, thank you, happy to help")
+    assert stock.is_list and stock.score < 45
 
 
 def test_short_replies_keep_only_part(catalog: Catalog, scorer: Scorer) -> None:

@@ -48,6 +48,7 @@ _VAGUE = [
     r"\bone of these days\b",
     r"\bwe will see\b",
     r"\bwait and see\b",
+    r"\bwhenever (?:that|it) (?:is|may be|might be|will be|happens)\b",
     r"\bat a later (?:date|time)\b",
     r"\bwhen (?:we|i) (?:get|have|find) (?:a chance|the time|time|round to it|a moment)\b",
     r"\b(?:no idea|not sure|cannot say|can not say) (?:how long|when)\b",
@@ -194,6 +195,7 @@ _VAGUE_TRIGGERS = (
     "one of these",
     "we will see",
     "wait and see",
+    "whenever",
     "later",
     "no idea",
     "not sure",
@@ -271,14 +273,9 @@ def _questions(a: Analysis, want_open: bool) -> list[TokenRange]:
             lead_open = bool(_OPEN_LEAD.match(text))
             # Typed chat often drops the "?"; accept only leads that cannot be statements.
             is_open = lead_open and (asked or bool(_OPEN_NO_MARK.match(text)))
-            is_closed = (
-                asked
-                and not lead_open
-                and (
-                    bool(_CLOSED_LEAD.match(text))
-                    or text.endswith(("right", "correct", "is that right", "ok", "okay", "yes"))
-                )
-            )
+            # A sentence asked with "?" that is not open is closed ("one slice, yes?",
+            # "want some sauce too?"); without the mark only a closed lead counts.
+            is_closed = asked and not lead_open
         if is_open if want_open else is_closed:
             out.append((first, last))
     return out

@@ -19,7 +19,9 @@ _CLOSED = frozenset(
     "their theirs myself yourself ourselves itself themselves anyone anybody someone "
     "somebody everyone everybody nobody noone nothing something everything anything "
     "of to in on at by for with from about into onto over under after before until "
-    "than as per via hi hey ok mr mrs ms dr".split()
+    "than as per via hi hey ok mr mrs ms dr monday tuesday wednesday thursday friday "
+    "saturday sunday january february march april may june july august september october "
+    "november december mon tue wed thu fri sat sun".split()
 )
 
 
@@ -32,16 +34,18 @@ class Lex(NamedTuple):
     lemmas: frozenset[str]  # the word itself plus every dictionary lemma of it
     known: bool  # in the dictionary (or a closed-class word): not a typo
     base: frozenset[str]  # what a rule word written this way stands for
+    modifier: bool = False  # only ever an adjective or adverb ("sneaky", "extra"), or a number
 
 
 @lru_cache(maxsize=131072)
 def lex(word: str) -> Lex:
     """Lemmas of a normalised (case-folded, spelling-folded) word."""
     if not word.isascii() or not word.isalpha():
-        return Lex(frozenset({word}), True, frozenset({word}))
+        return Lex(frozenset({word}), True, frozenset({word}), word[:1].isdigit())
     from lemminflect import getAllLemmas  # deferred: its tables take ~0.2 s to load
 
-    found = {lemma.casefold() for forms in getAllLemmas(word).values() for lemma in forms}
+    by_pos = getAllLemmas(word)
+    found = {lemma.casefold() for forms in by_pos.values() for lemma in forms}
     lemmas = frozenset({word, *found})
     # A rule word in its base form stands for itself ("left" is not "leave"); an inflected
     # one stands for its lemmas ("kept" means every form of "keep"). Auxiliaries stay as
@@ -50,7 +54,8 @@ def lex(word: str) -> Lex:
         base = frozenset({word})
     else:
         base = frozenset(found)
-    return Lex(lemmas, bool(found) or word in _CLOSED, base)
+    modifier = bool(by_pos) and set(by_pos) <= {"ADJ", "ADV"} and word not in _CLOSED
+    return Lex(lemmas, bool(found) or word in _CLOSED, base, modifier)
 
 
 @lru_cache(maxsize=4096)

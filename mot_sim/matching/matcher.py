@@ -25,7 +25,17 @@ from rapidfuzz.distance import OSA
 from mot_sim.matching.analysis import Analysis
 from mot_sim.matching.detectors import DETECTORS
 from mot_sim.matching.lexical import inflections, lex
-from mot_sim.matching.pattern import Concept, Detector, Gap, Group, Node, Seq, Word, parse
+from mot_sim.matching.pattern import (
+    Concept,
+    Detector,
+    Gap,
+    Group,
+    Node,
+    Seq,
+    Word,
+    detectors_used,
+    parse,
+)
 from mot_sim.models import Rule
 
 # Instructions of a compiled pattern.
@@ -33,7 +43,7 @@ _W, _ANY, _DET, _ALT, _JMP, _MATCH = range(6)
 Instr = tuple[int, object, object]
 
 # "no doubt you are upset", "not only ... but": a negator these follow negates nothing.
-_NOT_NEGATING_NEXT = frozenset({"only", "just", "doubt", "problem", "wonder", "worry", "matter"})
+_NOT_NEGATING_NEXT = frozenset({"only", "doubt", "problem", "wonder", "worry", "matter"})
 
 
 def allowed_edits(word: str) -> int:
@@ -257,7 +267,10 @@ def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Progr
     needs = tuple(sorted((n for n in (c.need(x) for x in nodes) if n is not None), key=c.cost))
     whole = nodes[0].name if len(nodes) == 1 and isinstance(nodes[0], Detector) else ""
     code = tuple((int(op), a, b) for op, a, b in c.code)  # type: ignore[call-overload]
-    negative = not _words(nodes, concepts).isdisjoint(words.negators)
+    # Negators inside a detector's range ("not sure how long") are the detector's own.
+    negative = bool(detectors_used(nodes)) or not _words(nodes, concepts).isdisjoint(
+        words.negators
+    )
     lead = nodes[0].name if isinstance(nodes[0], Detector) else ""
     return Program(source, code, needs, c.first(nodes), whole, negative, lead)
 
@@ -279,6 +292,7 @@ class CompiledRule:
     rule: Rule
     patterns: tuple[Program, ...]
     unless: tuple[Program, ...]
+    requires: tuple[Program, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -423,6 +437,7 @@ class Matcher:
                 rule,
                 tuple(compile_(src) for src in rule.patterns),
                 tuple(compile_(src) for src in rule.unless),
+                tuple(compile_(src) for src in rule.requires),
             )
             for rule in rules
         ]
@@ -479,7 +494,11 @@ class Matcher:
             if norm in w.negators:
                 nxt = norms[j + 1] if j + 1 < len(norms) else ""
                 return "" if nxt in _NOT_NEGATING_NEXT else norm
-            if norm not in w.transparent and lex(norm).lemmas.isdisjoint(w.transparent):
+            info = lex(norm)
+            # "no *sneaky 5-cent* charge": adjectives, adverbs and numbers pass the negation on.
+            if norm not in w.transparent and not info.modifier and info.lemmas.isdisjoint(
+                w.transparent
+            ):
                 return ""
             j -= 1
         return ""
@@ -520,9 +539,12 @@ class Matcher:
                 if why:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"negated by '{why}'"))
                     continue
-                veto = self._veto(r, cr, s, vetoes)
+                veto = self._veto(r, cr.rule.id, cr.unless, s, vetoes)
                 if veto:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"context: '{veto}'"))
+                    continue
+                if cr.requires and not self._veto(r, "+" + cr.rule.id, cr.requires, s, vetoes):
+                    aside.setdefault(cr.rule.id, hit._replace(ignored="its context is missing"))
                     continue
                 counted.setdefault(cr.rule.id, []).append((s, e, hit))
         best = self._resolve(counted, aside)
@@ -573,15 +595,22 @@ class Matcher:
             out[p.source] = found
         return out
 
-    def _veto(self, r: _Reply, cr: CompiledRule, s: int, vetoes: dict[str, dict[int, str]]) -> str:
-        """The text of an ``unless`` match in the hit's sentence, if any (each rule's
-        ``unless`` patterns run once per reply, whatever the number of hits)."""
-        if not cr.unless:
+    def _veto(
+        self,
+        r: _Reply,
+        key: str,
+        programs: tuple[Program, ...],
+        s: int,
+        vetoes: dict[str, dict[int, str]],
+    ) -> str:
+        """The text of a match of ``programs`` in the hit's sentence, if any (for ``unless``
+        and ``requires``; each rule's patterns run once per reply, whatever the hits)."""
+        if not programs:
             return ""
-        found = vetoes.get(cr.rule.id)
+        found = vetoes.get(key)
         if found is None:
-            found = vetoes[cr.rule.id] = {}
-            for p in cr.unless:
+            found = vetoes[key] = {}
+            for p in programs:
                 for f, e in _run(p, r):
                     if r.sent[f] not in found:
                         start, end = self._span(r, f, e)

@@ -1,0 +1,94 @@
+"""Is a reply said to a person? Structural signals that survive punctuation tricks.
+
+A list of stock phrases ("hello, sorry, thank you, happy to help"), a keyword string
+("welcome sorry thanks please happy help"), stock phrases run together with no subject or
+verb of their own, or the same words repeated, are not sentences to a customer, whatever
+their words. These signals read clauses (cut at punctuation and words like "but"), the
+lexicon's word classes and the courtesy rules that fired; none of them needs a parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mot_sim.matching.analysis import Analysis
+from mot_sim.matching.matcher import Hit
+from mot_sim.matching.text import has_cjk
+from mot_sim.models import StructureRule
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the structure of one reply says about it."""
+
+    words: float  # words (CJK characters count half)
+    clauses: int
+    stock_clauses: int  # clauses of nothing but courtesy and little words, or bare fragments
+    courtesy_kinds: int  # distinct courtesy rules that fired (hello, sorry, thanks...)
+    list_note: str  # a keyword string, a run of stock phrases or repetition: always a list
+
+    def is_list(self, st: StructureRule, did_something: bool) -> bool:
+        """A list when it is one outright, or when most clauses are stock and it either
+        piles up kinds of courtesy or does nothing else ("Hi! Welcome back! Of course,
+        happy to help." is a greeting and a yes, not a list)."""
+        if self.list_note:
+            return True
+        return (
+            self.clauses >= 3
+            and self.stock_clauses / self.clauses >= st.list_share
+            and (self.courtesy_kinds >= st.list_kinds or not did_something)
+        )
+
+
+def analyse_structure(
+    a: Analysis,
+    hits: list[Hit],
+    st: StructureRule,
+    function_words: frozenset[str],
+    courtesy: frozenset[str],
+    predicate: frozenset[str],
+) -> Structure:
+    words = a.norms
+    cjk = has_cjk(a.text)
+    n = len(words) / 2 if cjk else float(len(words))
+    if not words:
+        return Structure(0.0, 0, 0, 0, "")
+    starts = [a.tokens[i].start for i in a.words]
+    good = [h for h in hits if h.rule.polarity == "good"]
+    polite = [h for h in good if h.rule.courtesy]
+    # Which good rules cover each word (hits are few: at most one per rule).
+    covered: list[set[str]] = [set() for _ in words]
+    for h in good:
+        for k, at in enumerate(starts):
+            if h.start <= at < h.end:
+                covered[k].add(h.rule.id)
+    polite_ids = {h.rule.id for h in polite}
+    clauses: dict[int, list[int]] = {}
+    for k, cl in enumerate(a.wclause):
+        clauses.setdefault(cl, []).append(k)
+    note = ""
+    n_stock = 0
+    for members in clauses.values():
+        ws = [words[k] for k in members]
+        bare = not any(w in predicate for w in ws)  # no subject, no auxiliary
+        glue = sum(1 for w in ws if w in function_words) / len(ws)
+        if not cjk and len(ws) >= st.keyword_run and glue < st.keyword_glue:
+            note = "Reads like a string of key words, not a sentence to a person."
+        only_courtesy = all(
+            w in courtesy or w in function_words or covered[k] & polite_ids
+            for k, w in zip(members, ws, strict=True)
+        )
+        if (len(ws) <= st.fragment_words and only_courtesy) or (
+            not cjk and len(ws) <= 2 and bare
+        ):
+            n_stock += 1
+        inside = set().union(*(covered[k] for k in members))
+        if bare and (
+            len(inside) >= st.list_kinds + 1 or len(inside & polite_ids) >= st.list_kinds
+        ):
+            note = "A string of stock phrases, not a sentence to a person."
+        if bare and len(clauses) == 1 and len(ws) >= 4 and only_courtesy:
+            note = "A string of stock phrases, not a sentence to a person."
+    if n >= 6 and len(set(words)) / len(words) < st.max_repeat_ratio:
+        note = "Repeats the same words; say it once and mean it."
+    return Structure(n, len(clauses), n_stock, len(polite_ids), note)
