@@ -59,10 +59,8 @@ def test_gaming_keyword_lists_and_gibberish_score_low(catalog: Catalog, scorer: 
         r = score(catalog, scorer, text)
         assert r.score < 50, (text, r.score)
         assert r.score < real.score - 20
-    assert any(
-        "key words" in n
-        for n in score(catalog, scorer, "welcome sorry thanks please happy help").notes
-    )
+    keywords = score(catalog, scorer, "welcome sorry thanks please happy help")
+    assert keywords.is_list and any("not a sentence to a person" in n for n in keywords.notes)
     # Courtesy that does none of the stage's work is capped, and says so.
     polite = score(catalog, scorer, "Thank you so much for your patience, we value you.")
     assert polite.goals_met == [] and polite.score <= 45
