@@ -36,7 +36,11 @@ class Structure:
         return (
             self.clauses >= 3
             and self.stock_clauses / self.clauses >= st.list_share
-            and (self.courtesy_kinds >= st.list_kinds or not did_something)
+            and (
+                self.courtesy_kinds >= st.list_kinds
+                or self.stock_clauses >= 5
+                or not did_something
+            )
         )
 
 
