@@ -184,7 +184,9 @@ def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
     own: set[str] = set()
     for i, rule in enumerate(sc.rules):
         if rule.id in known or rule.id in own:
-            problems.append(doc.problem(("rules", i, "id"), f"rule id {rule.id!r} is already defined"))
+            problems.append(
+                doc.problem(("rules", i, "id"), f"rule id {rule.id!r} is already defined")
+            )
         own.add(rule.id)
     for sid in STAGE_IDS:
         stage = sc.stage(sid)

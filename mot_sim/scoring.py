@@ -17,13 +17,12 @@ from typing import Any, NamedTuple
 from mot_sim.catalog import Library
 from mot_sim.errors import UnknownIdError
 from mot_sim.matching.analysis import Analysis, Context
-from mot_sim.matching.matcher import CompiledRule, Hit, LocaleWords, Matcher, RuleIndex
 from mot_sim.matching.lexical import lex
+from mot_sim.matching.matcher import CompiledRule, Hit, LocaleWords, Matcher, RuleIndex
 from mot_sim.matching.text import has_cjk, tokenize
 from mot_sim.models import Goal, LocaleLexicon, Rule, Scenario
 from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Outcome
 from mot_sim.structure import analyse_structure
-
 
 
 class ScoredHit(NamedTuple):
@@ -166,7 +165,7 @@ class Scorer:
             ]
         indexes = {sid: matcher.index(rules) for sid, rules in per_stage.items()}
         function_words = frozenset(lexicon.function_words)
-        topics = {
+        topics: dict[str, frozenset[str]] = {
             sid: _topic(scenario, sid, function_words) | frozenset(lexicon.topic_words)
             for sid in STAGE_IDS
         }
@@ -300,9 +299,7 @@ class Scorer:
         out: list[Hit] = []
         for h in hits:
             if h.rule.on_topic and not h.ignored:
-                said = [
-                    a.tokens[i].norm for i in a.words if h.start <= a.tokens[i].start < h.end
-                ]
+                said = [a.tokens[i].norm for i in a.words if h.start <= a.tokens[i].start < h.end]
                 if not any(
                     has_cjk(w) or not lex(w).lemmas.isdisjoint(topic)
                     for w in said
@@ -333,7 +330,8 @@ class Scorer:
             )
             / total_w
         )
-        raw += rb.goal_bonus * goal_share
+        if not any(h.rule.polarity == "bad" for h in hits):
+            raw += rb.goal_bonus * goal_share  # doing the job does not buy back a bad phrase
         if raw > rb.empty:
             raw = rb.empty + (raw - rb.empty) * factor
         raw -= rb.bad_spill * sum(h.rule.weight for h in hits if h.rule.polarity == "bad")

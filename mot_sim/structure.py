@@ -37,9 +37,7 @@ class Structure:
             self.clauses >= 3
             and self.stock_clauses / self.clauses >= st.list_share
             and (
-                self.courtesy_kinds >= st.list_kinds
-                or self.stock_clauses >= 5
-                or not did_something
+                self.courtesy_kinds >= st.list_kinds or self.stock_clauses >= 5 or not did_something
             )
         )
 
@@ -52,6 +50,8 @@ def analyse_structure(
     courtesy: frozenset[str],
     predicate: frozenset[str],
 ) -> Structure:
+    """A string of courtesy words with no glue is magic words; a string of the customer's
+    own nouns ("chicken sandwich, one extra pickle") is an order, typed tersely."""
     words = a.norms
     cjk = has_cjk(a.text)
     n = len(words) / 2 if cjk else float(len(words))
@@ -76,20 +76,17 @@ def analyse_structure(
         ws = [words[k] for k in members]
         bare = not any(w in predicate for w in ws)  # no subject, no auxiliary
         glue = sum(1 for w in ws if w in function_words) / len(ws)
-        if not cjk and len(ws) >= st.keyword_run and glue < st.keyword_glue:
+        magic = sum(1 for w in ws if w in courtesy) / len(ws)
+        if not cjk and len(ws) >= st.keyword_run and glue < st.keyword_glue and magic >= 0.5:
             note = "Reads like a string of key words, not a sentence to a person."
         only_courtesy = all(
             w in courtesy or w in function_words or covered[k] & polite_ids
             for k, w in zip(members, ws, strict=True)
         )
-        if (len(ws) <= st.fragment_words and only_courtesy) or (
-            not cjk and len(ws) <= 2 and bare
-        ):
+        if (len(ws) <= st.fragment_words and only_courtesy) or (not cjk and len(ws) <= 2 and bare):
             n_stock += 1
         inside = set().union(*(covered[k] for k in members))
-        if bare and (
-            len(inside) >= st.list_kinds + 1 or len(inside & polite_ids) >= st.list_kinds
-        ):
+        if bare and (len(inside) >= st.list_kinds + 1 or len(inside & polite_ids) >= st.list_kinds):
             note = "A string of stock phrases, not a sentence to a person."
         if bare and len(clauses) == 1 and len(ws) >= 4 and only_courtesy:
             note = "A string of stock phrases, not a sentence to a person."

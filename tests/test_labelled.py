@@ -1,18 +1,20 @@
-"""Agreement with a trainer's judgement on 150+ hand-labelled replies.
+"""Agreement with a trainer's judgement on the labelled set (tests/data/replies.jsonl).
 
-Labels were written from the course's point of view (tests/data/replies.jsonl), not from
-the scorer's output: good/poor, and whether the reply contains phrasing the course says
-to avoid.
+The set holds replies written alongside the first rules and 240 written blind from the
+course brief and the customers' lines (see tests/data/README.md). Both have been used to
+develop the scorer since, so these are regression guards: a change that loses what was
+won fails here. The honest measure is on replies nobody on the team has seen.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections import Counter
+from typing import Any
 
 import pytest
 
+from mot_sim.agreement import evaluate, label, spearman
 from mot_sim.catalog import Catalog
 from mot_sim.scoring import ReplyResult, Scorer
 from mot_sim.stages import STAGE_IDS
@@ -22,51 +24,87 @@ ROWS = [json.loads(line) for line in (DATA / "replies.jsonl").read_text("utf-8")
 
 
 @pytest.fixture(scope="module")
-def results(catalog: Catalog, scorer: Scorer) -> dict[str, ReplyResult]:
-    return {
-        r["id"]: scorer.score(catalog.get(r["scenario"]).scenario, r["stage"], r["text"], "Sam")
+def results(catalog: Catalog, scorer: Scorer) -> list[ReplyResult]:
+    return [
+        scorer.score(catalog.get(r["scenario"]).scenario, r["stage"], r["text"], "Sam")
         for r in ROWS
-    }
+    ]
+
+
+@pytest.fixture(scope="module")
+def figures(results: list[ReplyResult]) -> dict[str, Any]:
+    return evaluate(ROWS, results)
 
 
 def test_the_set_covers_what_it_claims() -> None:
-    assert len(ROWS) >= 150
+    assert len(ROWS) >= 390
     cells = Counter((r["scenario"], r["stage"]) for r in ROWS)
     assert {s for _, s in cells} == set(STAGE_IDS) and len(cells) == 15
-    assert min(cells.values()) >= 8
-    tags = Counter(t for r in ROWS for t in r["tags"])
-    for tag in ("typo", "british", "negation", "stuffing", "offtopic"):
-        assert tags[tag] >= 2, tag
+    assert min(cells.values()) >= 24
+    kinds = Counter(r["kind"] for r in ROWS)
+    for kind in (
+        "paraphrase_good",
+        "typo_good",
+        "negation_good",
+        "stock_list",
+        "polite_empty",
+        "sarcasm",
+        "overpromise",
+        "bad_phrase",
+        "mixed_bad",
+        "off_topic",
+    ):
+        assert kinds[kind] >= 10, kind
+    assert sum(1 for r in ROWS if "grade" in r) >= 240
 
 
-def test_bad_phrasing_is_caught(results: dict[str, ReplyResult]) -> None:
-    bad = [r for r in ROWS if r["bad_phrasing"]]
-    caught = [r for r in bad if results[r["id"]].bad_hits]
-    missed = [r["text"] for r in bad if not results[r["id"]].bad_hits]
-    assert len(caught) / len(bad) >= 0.95, missed
-
-
-def test_good_replies_are_not_accused(results: dict[str, ReplyResult]) -> None:
-    good = [r for r in ROWS if r["label"] == "good"]
-    accused = [
-        (r["text"], [h.rule for h in results[r["id"]].bad_hits])
-        for r in good
-        if results[r["id"]].bad_hits
+def test_bad_phrasing_is_caught(figures: dict[str, Any], results: list[ReplyResult]) -> None:
+    missed = [
+        r["text"] for r, x in zip(ROWS, results, strict=True) if label(r)[1] and not x.bad_hits
     ]
-    assert len(accused) / len(good) <= 0.03, accused
+    assert figures["bad_recall"] >= 0.95, missed
 
 
-def test_good_outscores_poor_within_each_cell(results: dict[str, ReplyResult]) -> None:
-    key = lambda r: (r["scenario"], r["stage"])  # noqa: E731
-    pairs = wins = 0
-    losses = []
-    for _, cell in itertools.groupby(sorted(ROWS, key=key), key=key):
-        cell = list(cell)
-        for g, p in itertools.product(cell, cell):
-            if g["label"] == "good" and p["label"] == "poor":
-                pairs += 1
-                if results[g["id"]].score > results[p["id"]].score:
-                    wins += 1
-                else:
-                    losses.append((g["text"], p["text"]))
-    assert wins / pairs >= 0.95, losses
+def test_good_replies_are_not_accused(figures: dict[str, Any], results: list[ReplyResult]) -> None:
+    accused = [
+        (r["text"], [h.rule for h in x.bad_hits])
+        for r, x in zip(ROWS, results, strict=True)
+        if label(r)[0] == "good" and x.bad_hits
+    ]
+    assert figures["false_alarms"] <= 0.03, accused
+
+
+def test_good_outscores_poor_within_each_cell(figures: dict[str, Any]) -> None:
+    assert figures["good_over_poor"] >= 0.95
+
+
+def test_score_follows_the_trainers_grade(figures: dict[str, Any]) -> None:
+    assert figures["spearman"] >= 0.70
+
+
+@pytest.mark.parametrize("kind", ["stock_list", "sarcasm", "bad_phrase"])
+def test_kinds_that_must_score_poor(kind: str, results: list[ReplyResult]) -> None:
+    scores = [x.score for r, x in zip(ROWS, results, strict=True) if r["kind"] == kind]
+    assert max(scores) < 60 and sum(s < 45 for s in scores) / len(scores) >= 0.85, scores
+
+
+@pytest.mark.parametrize("kind", ["model", "paraphrase_good", "negation_good"])
+def test_kinds_that_must_score_well(kind: str, results: list[ReplyResult]) -> None:
+    scores = [x.score for r, x in zip(ROWS, results, strict=True) if r["kind"] == kind]
+    assert sum(s >= 60 for s in scores) / len(scores) >= 0.8, scores
+
+
+def test_polite_but_empty_never_matches_a_model_answer(results: list[ReplyResult]) -> None:
+    by_kind: dict[str, list[int]] = {}
+    for r, x in zip(ROWS, results, strict=True):
+        by_kind.setdefault(r["kind"], []).append(x.score)
+    assert max(by_kind["polite_empty"]) < 60
+    mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
+    assert mean(by_kind["model"]) - mean(by_kind["polite_empty"]) >= 25
+
+
+def test_spearman_handles_ties_and_constants() -> None:
+    assert spearman([1, 2, 3], [10, 20, 30]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3], [30, 20, 10]) == pytest.approx(-1.0)
+    assert spearman([1, 1, 2, 2], [5, 5, 6, 6]) == pytest.approx(1.0)
+    assert spearman([1, 1, 1], [1, 2, 3]) is None

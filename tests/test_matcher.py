@@ -114,9 +114,7 @@ def test_base_forms_stand_for_themselves(en: LocaleWords) -> None:
         "the polish",
     ],
 )
-def test_typo_tolerance_never_takes_one_real_word_for_another(
-    en: LocaleWords, text: str
-) -> None:
+def test_typo_tolerance_never_takes_one_real_word_for_another(en: LocaleWords, text: str) -> None:
     assert fired(en, [APOLOGY, POLICY, PATIENCE], text) == set()
 
 

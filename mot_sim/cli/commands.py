@@ -11,8 +11,8 @@ from typing import IO, Any
 
 from mot_sim import catalog
 from mot_sim.cli.format import reply_feedback
-from mot_sim.matching.text import clean_text
 from mot_sim.errors import InputError, Problem, UnknownIdError
+from mot_sim.matching.text import clean_text
 from mot_sim.models import Rubric, RuleFile, scenario_json_schema
 from mot_sim.scoring import Scorer
 from mot_sim.stages import STAGE_IDS
@@ -139,8 +139,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         failed += 1
         want = "should fire" if ro.should_fire else "should not fire"
         got = f" ({ro.why})" if ro.why else ""
-        print(f"FAIL rule {ro.rule} ({ro.where}): {ro.text!r} {want}, but it did not{got}"
-              if ro.should_fire else f"FAIL rule {ro.rule} ({ro.where}): {ro.text!r} {want}")
+        print(
+            f"FAIL rule {ro.rule} ({ro.where}): {ro.text!r} {want}, but it did not{got}"
+            if ro.should_fire
+            else f"FAIL rule {ro.rule} ({ro.where}): {ro.text!r} {want}"
+        )
     print(f"rule examples: {sum(r.passed for r in rule_outcomes)} of {len(rule_outcomes)} pass")
     for ls in loaded:
         for o in run_examples(ls.scenario, scorer):

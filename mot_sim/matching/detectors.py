@@ -65,6 +65,8 @@ _RESTATE = [
     r"\b(?:so )?if i (?:understand|have understood|understood|heard|have got)\b",
     r"\b(?:just )?so i (?:get|have|understand|got) (?:it|this|that|everything) (?:right|correct|straight)\b",
     r"\blet me (?:just )?(?:confirm|check|make sure|double check|read (?:that|it) back)\b",
+    r"\b(?:got it|i see|right|okay|ok|understood),?(?: so)? you (?:want|would like|need|love|like|normally|usually|pay|have|had|are|were|did|did not)\b",
+    r"\bso (?:around|about|roughly|usually|normally) \d",
     r"\bso what (?:you are|i am hearing|i hear)\b",
     r"\bwhat i am hearing\b",
     r"\b(?:let me|just to|to) (?:make sure|check|confirm) (?:that )?i (?:understand|have|heard|got)\b",
@@ -227,6 +229,11 @@ _RESTATE_TRIGGERS = (
     "this right",
     "correct me",
     "let me",
+    "got it",
+    "i see",
+    "right",
+    "ok",
+    "understood",
     "意思",
     "没理解",
     "没听",
@@ -381,8 +388,28 @@ _MONEY = [
     r"\d+(?:\.\d+)?\s*(?:元|块钱|块|毛|角)",
 ]
 _C_MONEY = _alternation(_MONEY)
-_MONEY_TRIGGERS = ("$", "£", "€", "¥", "rmb", "yuan", "dollar", "buck", "pound", "quid", "euro",
-                   "cent", "pence", " p", "kuai", "renminbi", "元", "块", "毛", "角")
+_MONEY_TRIGGERS = (
+    "$",
+    "£",
+    "€",
+    "¥",
+    "rmb",
+    "yuan",
+    "dollar",
+    "buck",
+    "pound",
+    "quid",
+    "euro",
+    "cent",
+    "pence",
+    " p",
+    "kuai",
+    "renminbi",
+    "元",
+    "块",
+    "毛",
+    "角",
+)
 
 
 def money(a: Analysis) -> list[TokenRange]:

@@ -50,10 +50,8 @@ def lex(word: str) -> Lex:
     # A rule word in its base form stands for itself ("left" is not "leave"); an inflected
     # one stands for its lemmas ("kept" means every form of "keep"). Auxiliaries stay as
     # written: a rule that says "was" means the past, not "is".
-    if not found or word in found or found & _AUX:
-        base = frozenset({word})
-    else:
-        base = frozenset(found)
+    keep = not found or word in found or bool(found & _AUX)
+    base = frozenset({word}) if keep else frozenset(found)
     modifier = bool(by_pos) and set(by_pos) <= {"ADJ", "ADV"} and word not in _CLOSED
     return Lex(lemmas, bool(found) or word in _CLOSED, base, modifier)
 

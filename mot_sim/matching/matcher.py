@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -218,10 +219,10 @@ class _Compiler:
             needs = [n for n in (self.need(x) for x in opt) if n is not None]
             if not needs:
                 return None
-            out |= min(needs, key=self.cost)  # the option's rarest word is needed too
+            out |= min(needs, key=lambda n: self.cost(n))  # its rarest word is needed too
         return frozenset(out)
 
-    def cost(self, need: frozenset[int]) -> tuple[int, int]:
+    def cost(self, need: AbstractSet[int]) -> tuple[int, int]:
         """How often a need is met by chance: common words ("i", "the") cost most."""
         words = self.vocab.words
         return sum(100 if words[v] in self.common else 1 for v in need), min(need)
@@ -268,9 +269,7 @@ def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Progr
     whole = nodes[0].name if len(nodes) == 1 and isinstance(nodes[0], Detector) else ""
     code = tuple((int(op), a, b) for op, a, b in c.code)  # type: ignore[call-overload]
     # Negators inside a detector's range ("not sure how long") are the detector's own.
-    negative = bool(detectors_used(nodes)) or not _words(nodes, concepts).isdisjoint(
-        words.negators
-    )
+    negative = bool(detectors_used(nodes)) or not _words(nodes, concepts).isdisjoint(words.negators)
     lead = nodes[0].name if isinstance(nodes[0], Detector) else ""
     return Program(source, code, needs, c.first(nodes), whole, negative, lead)
 
@@ -431,7 +430,10 @@ class Matcher:
     def __init__(self, rules: Iterable[Rule], words: LocaleWords) -> None:
         self.vocab = Vocabulary()
         self.words = words
-        compile_ = lambda src: compile_pattern(src, self.vocab, words)  # noqa: E731
+
+        def compile_(src: str) -> Program:
+            return compile_pattern(src, self.vocab, words)
+
         self.rules: list[CompiledRule] = [
             CompiledRule(
                 rule,
@@ -496,8 +498,10 @@ class Matcher:
                 return "" if nxt in _NOT_NEGATING_NEXT else norm
             info = lex(norm)
             # "no *sneaky 5-cent* charge": adjectives, adverbs and numbers pass the negation on.
-            if norm not in w.transparent and not info.modifier and info.lemmas.isdisjoint(
-                w.transparent
+            if (
+                norm not in w.transparent
+                and not info.modifier
+                and info.lemmas.isdisjoint(w.transparent)
             ):
                 return ""
             j -= 1
