@@ -210,3 +210,46 @@ def test_published_schema_file_is_current(capsys: pytest.CaptureFixture[str]) ->
     # Scenario files point editors at docs/scenario.schema.json; it must match the code.
     _, out, _ = run(capsys, "schema")
     assert json.loads((ROOT / "docs" / "scenario.schema.json").read_text()) == json.loads(out)
+
+
+def test_explain_shows_why_rules_fire_and_why_matches_were_set_aside(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = "Nobody here will tell you to calm down, but sorry to have kept you waiting."
+    code, out, _ = run(capsys, "explain", text)
+    assert code == 0
+    assert "clauses: Nobody here will tell you to calm down | but sorry" in out
+    assert "sorry_waiting (bad, language) fires" in out
+    assert "apologise (good, empathy) set aside: overridden by sorry_waiting" in out
+    assert "calm_down (bad, empathy) set aside: negated by 'nobody'" in out
+    code, out, _ = run(capsys, "explain", "--rule", "calm_down", text)
+    assert "pattern (calm|settle|cool|simmer|chill) down: “calm down”" in out
+    code, out, _ = run(
+        capsys,
+        "explain",
+        "--json",
+        "--scenario",
+        "pickle_request",
+        "--stage",
+        "solve",
+        "Sure, a single slice is five cents.",
+    )
+    data = json.loads(out)
+    assert code == 0 and data["result"]["score"] < 45
+    assert {h["rule"] for h in data["hits"] if h["counted"]} >= {"charge_courtesy"}
+    code, _, err = run(capsys, "explain", "--rule", "no_such_rule", text)
+    assert code == 2 and "unknown rule 'no_such_rule'" in err
+    code, _, err = run(capsys, "explain", "--stage", "solve", text)
+    assert code == 2 and "--stage needs --scenario" in err
+
+
+def test_validate_checks_the_lexicon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lexicon = tmp_path / "lexicon.yaml"
+    lexicon.write_text(
+        "version: 1\nlocales:\n  en:\n    concepts:\n      a: ['x @b']\n      b: ['y @a']\n"
+        "      c: ['(unclosed']\n    negators: [not]\n    transparent: []\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "validate", str(lexicon))
+    assert code == 2
+    assert "lexicon.yaml:7:" in out and "never closed" in out
