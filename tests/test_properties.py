@@ -108,3 +108,46 @@ def test_clean_text_leaves_no_control_characters(text: str) -> None:
     assert "\x1b" not in out
     assert all(c in "\n\t" or ord(c) >= 0x20 for c in out)
     Analysis.of(out, Context())
+
+
+pattern_text = st.lists(
+    st.sampled_from(
+        [*"ab ()|?~.@<>=_12!中", "sorry", " keep", " you", "@rules", "<money>", "...", "~3"]
+    ),
+    max_size=16,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pattern=pattern_text, reply=st.text(max_size=200))
+def test_any_pattern_parses_or_says_where_and_matches_any_reply(
+    catalog: Catalog, pattern: str, reply: str
+) -> None:
+    from mot_sim.lexicon import unknown_concepts
+    from mot_sim.matching.matcher import Matcher
+    from mot_sim.matching.pattern import PatternError, parse
+    from mot_sim.models import DETECTOR_NAMES, Rule
+
+    words = catalog.library.words["en"]
+    try:
+        parse(pattern, frozenset(DETECTOR_NAMES))
+    except PatternError as exc:
+        assert 1 <= exc.column <= max(1, len(pattern))
+        return
+    if unknown_concepts(pattern, words.concepts.keys()):
+        return
+    rule = Rule.model_validate(
+        {
+            "id": "p",
+            "polarity": "good",
+            "dimension": "language",
+            "weight": 5,
+            "patterns": [pattern],
+            "reason": "r",
+            "examples": {"hit": ["a", "b", "c"], "miss": ["d", "e"]},
+        }
+    )
+    a = Analysis.of(reply, Context("Mrs Ellis", "Sam"), words.clause_breaks)
+    for hit in Matcher([rule], words).match(a):
+        assert 0 <= hit.start < hit.end <= len(reply)
+        assert reply[hit.start : hit.end] == hit.text
