@@ -21,8 +21,9 @@ _TOKEN_RE = re.compile(
 )
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _CJK_SPLIT_RE = re.compile(rf"[{_CJK}]|[^{_CJK}]+")
-SENTENCE_END = frozenset({".", "?", "!", ";", "？", "！", "。", "；"})
-CLAUSE_BREAK = SENTENCE_END | {",", "，", "、", ":", "："}
+SENTENCE_END = frozenset({".", "?", "!", "？", "！", "。"})
+# A semicolon joins two clauses of one sentence.
+CLAUSE_BREAK = SENTENCE_END | {",", "，", "、", ":", "：", ";", "；"}
 
 # Contractions expand to the words a trainer would write in a rule.
 _CONTRACTIONS: dict[str, tuple[str, ...]] = {
