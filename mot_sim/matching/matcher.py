@@ -41,6 +41,7 @@ from mot_sim.models import Rule
 
 # Instructions of a compiled pattern.
 _W, _ANY, _DET, _ALT, _JMP, _MATCH = range(6)
+MAX_FILLERS = 3  # intensifiers in a row that may sit between two words of a pattern
 Instr = tuple[int, object, object]
 
 # "no doubt you are upset", "not only ... but": a negator these follow negates nothing.
@@ -358,21 +359,34 @@ class _Reply:
 def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
     """Every non-overlapping match of ``p`` as word ranges [start, end)."""
     code, ids, sent, clause, n, filler = p.code, r.ids, r.sent, r.clause, r.n, r.filler
-    failed: set[tuple[int, int]] = set()
+    failed: set[int] = set()
+    width = n + 1
     s = 0
 
     def run(pc: int, j: int) -> int | None:
-        if j > s and (pc, j) in failed:
+        key = pc * width + j
+        if j > s and key in failed:
             return None
         op, a, b = code[pc]
-        out: int | None = None
-        if op == _W:
+        # A run of plain words is deterministic: walk it without recursion. Up to
+        # MAX_FILLERS intensifiers may sit between two of its words ("fix *absolutely*
+        # everything").
+        skipped = 0
+        while op == _W:
             if j < n and (j == s or sent[j] == sent[j - 1]) and not a.isdisjoint(ids[j]):  # type: ignore[attr-defined]
-                out = run(pc + 1, j + 1)
-            elif s < j < n and filler[j] and sent[j] == sent[j - 1]:
-                # "fix *absolutely* everything": intensifiers may sit between pattern words.
-                out = run(pc, j + 1)
-        elif op == _ALT:
+                pc += 1
+                j += 1
+                skipped = 0
+            elif s < j < n and filler[j] and sent[j] == sent[j - 1] and skipped < MAX_FILLERS:
+                j += 1
+                skipped += 1
+            else:
+                if key > s:
+                    failed.add(key)
+                return None
+            op, a, b = code[pc]
+        out: int | None = None
+        if op == _ALT:
             tried: Sequence[int] = ()
             if j < n and a:
                 hits = [t for vid in ids[j] if (t := a.get(vid))]  # type: ignore[attr-defined]
@@ -397,8 +411,8 @@ def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
                         break
         else:  # _MATCH
             out = j
-        if out is None and j > s:
-            failed.add((pc, j))
+        if out is None and key % width > s:
+            failed.add(key)
         return out
 
     if p.first_detector:
