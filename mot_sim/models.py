@@ -46,6 +46,7 @@ DetectorName = Literal[
     "self_intro",
     "restate",
     "money",
+    "tag_question",
 ]
 DETECTOR_NAMES: tuple[str, ...] = get_args(DetectorName)
 

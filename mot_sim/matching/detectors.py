@@ -48,6 +48,8 @@ _VAGUE = [
     r"\bone of these days\b",
     r"\bwe will see\b",
     r"\bwait and see\b",
+    r"\bwhen (?:\w+ ){0,2}gets? (?:a chance|the time|time|round to it|around to it)\b",
+    r"\bsee what (?:i|we) can do\b",
     r"\bin the fullness of time\b",
     r"\bat (?:the|our) earliest (?:opportunity|convenience)\b",
     r"\bas and when\b",
@@ -202,6 +204,9 @@ _VAGUE_TRIGGERS = (
     "one of these",
     "we will see",
     "wait and see",
+    "round to",
+    "around to",
+    "see what",
     "fullness",
     "earliest",
     "as and when",
@@ -375,6 +380,28 @@ def self_intro(a: Analysis) -> list[TokenRange]:
     return out
 
 
+_TAG = re.compile(r"(?:are we|shall we|am i|is it|do we|have we|did we|were we)$")
+
+
+def tag_question(a: Analysis) -> list[TokenRange]:
+    """A mocking tag after a statement: "Living dangerously today, are we?", "..., shall
+    we?", "I'm not 'someone', am I?" (the tag follows a comma and ends a question)."""
+    out: list[TokenRange] = []
+    for first, last, text in _sentences(a):
+        if a.tokens[last].norm not in {"?", "？"} or not _TAG.search(text):
+            continue
+        # The two words of the tag, right after a comma.
+        k = last - 1
+        words = 0
+        while k > first and words < 2:
+            if a.tokens[k].kind != "punct":
+                words += 1
+            k -= 1
+        if k >= first and a.tokens[k].norm in {",", "，"}:
+            out.append((k + 1, last))
+    return out
+
+
 def restate(a: Analysis) -> list[TokenRange]:
     """Restating what the customer said ("so if I understand, you..."): a lead-in followed
     by a reference to the customer within the same sentence."""
@@ -428,6 +455,7 @@ def money(a: Analysis) -> list[TokenRange]:
 
 
 DETECTORS: dict[str, Callable[[Analysis], list[TokenRange]]] = {
+    "tag_question": tag_question,
     "money": money,
     "time_concrete": time_concrete,
     "time_vague": time_vague,
