@@ -23,7 +23,7 @@ class Structure:
 
     words: float  # words (CJK characters count half)
     clauses: int
-    stock_clauses: int  # clauses of nothing but courtesy and little words, or bare fragments
+    stock_clauses: int  # clauses of nothing but courtesy and little words
     courtesy_kinds: int  # distinct courtesy rules that fired (hello, sorry, thanks...)
     list_note: str  # a keyword string, a run of stock phrases or repetition: always a list
 
@@ -83,7 +83,7 @@ def analyse_structure(
             w in courtesy or w in function_words or covered[k] & polite_ids
             for k, w in zip(members, ws, strict=True)
         )
-        if (len(ws) <= st.fragment_words and only_courtesy) or (not cjk and len(ws) <= 2 and bare):
+        if len(ws) <= st.fragment_words and only_courtesy:
             n_stock += 1
         inside = set().union(*(covered[k] for k in members))
         if bare and (len(inside) >= st.list_kinds + 1 or len(inside & polite_ids) >= st.list_kinds):

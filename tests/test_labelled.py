@@ -37,10 +37,10 @@ def figures(results: list[ReplyResult]) -> dict[str, Any]:
 
 
 def test_the_set_covers_what_it_claims() -> None:
-    assert len(ROWS) >= 390
+    assert len(ROWS) >= 630
     cells = Counter((r["scenario"], r["stage"]) for r in ROWS)
     assert {s for _, s in cells} == set(STAGE_IDS) and len(cells) == 15
-    assert min(cells.values()) >= 24
+    assert min(cells.values()) >= 40
     kinds = Counter(r["kind"] for r in ROWS)
     for kind in (
         "paraphrase_good",
@@ -55,7 +55,7 @@ def test_the_set_covers_what_it_claims() -> None:
         "off_topic",
     ):
         assert kinds[kind] >= 10, kind
-    assert sum(1 for r in ROWS if "grade" in r) >= 240
+    assert sum(1 for r in ROWS if "grade" in r) >= 480
 
 
 def test_bad_phrasing_is_caught(figures: dict[str, Any], results: list[ReplyResult]) -> None:

@@ -31,7 +31,10 @@ _CONCRETE = [
     rf"\bin (?:about |around |roughly |under |less than |the next )?{_NUM} {_UNIT}",
     rf"\b(?:at|before|until|from) {_CLOCK}",
     rf"\b(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| at| before)?",
-    r"\b(?:later )?(?:today|tonight|tomorrow)(?: morning| afternoon| evening)?",
+    r"\b(?:(?:later|by|before|until|from|ready|done|sorted|back|out|through|processed|arrives?"
+    r"|starts?|goes|go|happens?|finish(?:es|ed)?|fixed|credited|refunded|sent|delivered|call you"
+    r"|ring you|text you|email you|contact you) )(?:today|tonight)(?: morning| afternoon| evening)?",
+    r"\btomorrow(?: morning| afternoon| evening)?",
     r"\bthis (?:morning|afternoon|evening)\b",
     rf"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty) {_UNIT}\b",
     r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:分钟|小时|个小时|个半小时|天|个工作日|工作日|周|个星期)(?:内|之内|以内)?",
@@ -74,6 +77,7 @@ _RESTATE = [
     r"\blet me (?:just )?(?:confirm|check|make sure|double check|read (?:that|it) back)\b",
     r"\b(?:got it|i see|right|okay|ok|understood),?(?: so)? you (?:want|would like|need|love|like|normally|usually|pay|have|had|are|were|did|did not)\b",
     r"\bso (?:around|about|roughly|usually|normally) \d",
+    r"\bso (?:it is|it's|that is|that's) (?:mainly|mostly|really|just|all)? ?(?:about|because|that)\b",
     r"\bso what (?:you are|i am hearing|i hear)\b",
     r"\bwhat i am hearing\b",
     r"\b(?:let me|just to|to) (?:make sure|check|confirm) (?:that )?i (?:understand|have|heard|got)\b",
