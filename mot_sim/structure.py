@@ -9,6 +9,7 @@ lexicon's word classes and the courtesy rules that fired; none of them needs a p
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from mot_sim.matching.analysis import Analysis
@@ -63,9 +64,8 @@ def analyse_structure(
     # Which good rules cover each word (hits are few: at most one per rule).
     covered: list[set[str]] = [set() for _ in words]
     for h in good:
-        for k, at in enumerate(starts):
-            if h.start <= at < h.end:
-                covered[k].add(h.rule.id)
+        for k in range(bisect_left(starts, h.start), bisect_left(starts, h.end)):
+            covered[k].add(h.rule.id)
     polite_ids = {h.rule.id for h in polite}
     clauses: dict[int, list[int]] = {}
     for k, cl in enumerate(a.wclause):

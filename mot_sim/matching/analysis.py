@@ -34,6 +34,7 @@ class Analysis:
     norms: list[str] = field(default_factory=list)  # normalised form of each word
     wsentence: list[int] = field(default_factory=list)  # sentence number of each word
     wclause: list[int] = field(default_factory=list)  # clause number of each word
+    sentences: list[tuple[int, int, str]] | None = None  # detectors' view, made on demand
 
     @classmethod
     def of(cls, text: str, context: Context, breaks: frozenset[str] = frozenset()) -> Analysis:

@@ -273,7 +273,9 @@ def time_vague(a: Analysis) -> list[TokenRange]:
 
 
 def _sentences(a: Analysis) -> list[tuple[int, int, str]]:
-    """(first token, last token, normalised text) of each sentence."""
+    """(first token, last token, normalised text) of each sentence (computed once)."""
+    if a.sentences is not None:
+        return a.sentences
     out: list[tuple[int, int, str]] = []
     start = 0
     for i, tok in enumerate(a.tokens):
@@ -285,6 +287,7 @@ def _sentences(a: Analysis) -> list[tuple[int, int, str]]:
             out.append((start, i, text))
             start = i + 1
         del tok
+    a.sentences = out
     return out
 
 

@@ -323,7 +323,19 @@ class Hit(NamedTuple):
 class _Reply:
     """Per-reply state shared by every program run on it."""
 
-    __slots__ = ("a", "clause", "det", "filler", "fuzzy", "ids", "n", "present", "sent", "where")
+    __slots__ = (
+        "a",
+        "clause",
+        "det",
+        "filler",
+        "fuzzy",
+        "ids",
+        "n",
+        "present",
+        "sent",
+        "where",
+        "word_at",
+    )
 
     def __init__(self, a: Analysis, vocab: Vocabulary, fillers: frozenset[str]) -> None:
         self.a = a
@@ -340,13 +352,16 @@ class _Reply:
                 self.where.setdefault(vid, []).append(pos)
         self.present = self.where.keys()
         self.det: dict[str, dict[int, list[int]]] = {}
+        self.word_at: dict[int, int] | None = None
 
     def detector(self, name: str) -> dict[int, list[int]]:
         """Word ranges a detector found, as start -> ends (inclusive), computed once."""
         found = self.det.get(name)
         if found is None:
             a = self.a
-            word_at = {t: w for w, t in enumerate(a.words)}
+            word_at = self.word_at
+            if word_at is None:
+                word_at = self.word_at = {t: w for w, t in enumerate(a.words)}
             found = {}
             for first, last in DETECTORS[name](a):
                 ws = [word_at[t] for t in range(first, last + 1) if t in word_at]
