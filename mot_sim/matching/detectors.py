@@ -17,7 +17,7 @@ TokenRange = tuple[int, int]
 
 _NUM = (
     r"(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|fifteen|twenty|thirty|forty|forty eight|sixty|ninety|half an?|a couple of|a few)"
+    r"|fifteen|twenty|thirty|forty|forty eight|sixty|ninety|half an?|a couple of)"
 )
 _UNIT = r"(?:(?:working|business|calendar) )?(?:minute|min|hour|hr|day|week|month)s?"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -51,6 +51,10 @@ _VAGUE = [
     r"\bone of these days\b",
     r"\bwe will see\b",
     r"\bwait and see\b",
+    r"\b(?:a few|some|several|a couple of) (?:days|weeks|months|hours) or so\b",
+    r"\b(?:hopefully|with luck|fingers crossed) (?:soon|shortly|quickly|before long|this week)\b",
+    r"\bcould (?:be|take) a (?:while|bit|few days)\b",
+    r"\b(?:soon|sometime) ?ish\b",
     r"\bwhen (?:\w+ ){0,2}gets? (?:a chance|the time|time|round to it|around to it)\b",
     r"\bsee what (?:i|we) can do\b",
     r"\bin the fullness of time\b",
@@ -208,6 +212,12 @@ _VAGUE_TRIGGERS = (
     "one of these",
     "we will see",
     "wait and see",
+    "or so",
+    "hopefully",
+    "luck",
+    "fingers",
+    "a while",
+    "ish",
     "round to",
     "around to",
     "see what",

@@ -91,6 +91,8 @@ _CONTRACTIONS: dict[str, tuple[str, ...]] = {
     "hrs": ("hours",),
     "asap": ("asap",),
     "b4": ("before",),
+    "dunno": ("do", "not", "know"),
+    "idk": ("i", "do", "not", "know"),
     "bc": ("because",),
     "w/": ("with",),
 }
