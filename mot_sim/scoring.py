@@ -379,10 +379,14 @@ def _topic(scenario: Scenario, stage: str, function_words: frozenset[str]) -> fr
     st = scenario.stage(stage)
     texts = [*st.customer, st.purpose, *st.model_answers, *(g.say for g in st.goals)]
     out: set[str] = set()
-    for text in texts:
+    for text in [*texts, scenario.setting]:
         for t in tokenize(text):
-            if t.kind == "word" and len(t.norm) >= 3 and t.norm not in function_words:
-                out |= lex(t.norm).lemmas
+            if t.kind != "word" or len(t.norm) < 3 or t.norm in function_words:
+                continue
+            # The case's facts are on topic; its names and places alone are not.
+            if text is scenario.setting and text[t.start : t.start + 1].isupper():
+                continue
+            out |= lex(t.norm).lemmas
     return frozenset(out)
 
 

@@ -86,7 +86,13 @@ def analyse_structure(
         if len(ws) <= st.fragment_words and only_courtesy:
             n_stock += 1
         inside = set().union(*(covered[k] for k in members))
-        if bare and (len(inside) >= st.list_kinds + 1 or len(inside & polite_ids) >= st.list_kinds):
+        # Phrases, not rules: overlapping hits ("see you next" is two rules) are one.
+        phrases = sum(
+            1
+            for i, k in enumerate(members)
+            if covered[k] and (i == 0 or covered[members[i - 1]].isdisjoint(covered[k]))
+        )
+        if bare and (phrases >= st.list_kinds + 1 or len(inside & polite_ids) >= st.list_kinds):
             note = "A string of stock phrases, not a sentence to a person."
         if bare and len(clauses) == 1 and len(ws) >= 4 and only_courtesy:
             note = "A string of stock phrases, not a sentence to a person."

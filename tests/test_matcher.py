@@ -167,6 +167,17 @@ def test_negation_reaches_through_verbs_that_pass_an_action_on(en: LocaleWords) 
     assert fired(en, [house], "no charge on the house") == {"house"}
 
 
+def test_a_phrase_quoted_to_reject_it_is_not_said(en: LocaleWords) -> None:
+    calm = rule("calm", "calm down", polarity="bad")
+    assert fired(en, [calm], "I won't just say 'calm down' and leave it there.") == set()
+    # "pretend" stands between the negator and the phrase: the quotation marks decide.
+    text = "I won't pretend “calm down” ever helped anyone."
+    assert hits_of(en, [calm], text) == [("calm", "calm down", "quoted to reject it")]
+    # Quoted without a negator before it, it is still said; apostrophes are not quotes.
+    assert fired(en, [calm], "He said 'calm down' to me.") == {"calm"}
+    assert fired(en, [calm], "It's fine, don't worry, just calm down.") == {"calm"}
+
+
 def test_unless_context_vetoes_within_the_sentence(en: LocaleWords) -> None:
     dont_know = rule("dont_know", "(i|we) do not know", polarity="bad", unless=["find out"])
     assert fired(en, [dont_know], "I don't know.") == {"dont_know"}

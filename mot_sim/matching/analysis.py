@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from mot_sim.matching.text import CLAUSE_BREAK, SENTENCE_END, Token, tokenize
+
+# A quotation: an opening mark not glued to a word before it, a closing one not glued to
+# a word after it ("it's" and "don't" are not quotations).
+_QUOTE_RE = re.compile(r"(?<!\w)(['\"\u2018\u201c])(.{1,200}?)(['\"\u2019\u201d])(?!\w)")
+_QUOTES = frozenset("'\"\u2018\u201c")
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Analysis:
     wsentence: list[int] = field(default_factory=list)  # sentence number of each word
     wclause: list[int] = field(default_factory=list)  # clause number of each word
     sentences: list[tuple[int, int, str]] | None = None  # detectors' view, made on demand
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # quoted spans of the text
 
     @classmethod
     def of(cls, text: str, context: Context, breaks: frozenset[str] = frozenset()) -> Analysis:
@@ -82,6 +89,7 @@ class Analysis:
             jstart,
             jend,
             clause_of=clause_of,
+            quotes=[m.span(2) for m in _QUOTE_RE.finditer(text)] if _QUOTES & set(text) else [],
             norms=[tokens[i].norm for i in words],
             wsentence=[sentence_of[i] for i in words],
             wclause=[clause_of[i] for i in words],

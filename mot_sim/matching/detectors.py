@@ -51,6 +51,8 @@ _VAGUE = [
     r"\bone of these days\b",
     r"\bwe will see\b",
     r"\bwait and see\b",
+    r"\bwhen (?:the |a |our |my )?(?:technician|mechanic|engineer|someone|somebody|he|she|they"
+    r"|team|staff|manager|colleague|billing)(?: is| are)? (?:free|available|back)\b",
     r"\b(?:a few|some|several|a couple of) (?:days|weeks|months|hours) or so\b",
     r"\b(?:hopefully|with luck|fingers crossed) (?:soon|shortly|quickly|before long|this week)\b",
     r"\bcould (?:be|take) a (?:while|bit|few days)\b",
@@ -212,6 +214,8 @@ _VAGUE_TRIGGERS = (
     "one of these",
     "we will see",
     "wait and see",
+    "free",
+    "available",
     "or so",
     "hopefully",
     "luck",

@@ -536,6 +536,22 @@ class Matcher:
             j -= 1
         return ""
 
+    def _rejected_quote(self, r: _Reply, s: int, start: int, end: int) -> bool:
+        """Is the match inside quotation marks that a negator earlier in its sentence
+        rejects? "I won't just say 'the system shows you used it'" mentions the phrase."""
+        quotes = r.a.quotes
+        if not quotes:
+            return False
+        for qs, qe in quotes:
+            if qs <= start and end <= qe:
+                a = r.a
+                j = s - 1
+                while j >= 0 and r.sent[j] == r.sent[s] and a.tokens[a.words[j]].start < qs:
+                    if a.norms[j] in self.words.negators:
+                        return True
+                    j -= 1
+        return False
+
     def _span(self, r: _Reply, s: int, e: int) -> tuple[int, int]:
         a = r.a
         return a.tokens[a.words[s]].start, a.tokens[a.words[e - 1]].end
@@ -571,6 +587,9 @@ class Matcher:
                 why = self._negated(r, s, e, p.negative) if cr.rule.negatable else ""
                 if why:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"negated by '{why}'"))
+                    continue
+                if cr.rule.negatable and self._rejected_quote(r, s, start, end):
+                    aside.setdefault(cr.rule.id, hit._replace(ignored="quoted to reject it"))
                     continue
                 veto = self._veto(r, cr.rule.id, cr.unless, s, vetoes)
                 if veto:

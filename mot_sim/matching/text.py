@@ -92,6 +92,8 @@ _CONTRACTIONS: dict[str, tuple[str, ...]] = {
     "asap": ("asap",),
     "b4": ("before",),
     "dunno": ("do", "not", "know"),
+    "wk": ("week",),
+    "nxt": ("next",),
     "idk": ("i", "do", "not", "know"),
     "bc": ("because",),
     "w/": ("with",),
