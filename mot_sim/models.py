@@ -47,6 +47,7 @@ DetectorName = Literal[
     "restate",
     "money",
     "tag_question",
+    "enumeration",
 ]
 DETECTOR_NAMES: tuple[str, ...] = get_args(DetectorName)
 

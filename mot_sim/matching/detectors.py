@@ -423,6 +423,22 @@ def tag_question(a: Analysis) -> list[TokenRange]:
     return out
 
 
+_ENUM = re.compile(
+    r"(?:^|[.:;!?] |\s)(?:1|one|first|firstly)[):,.] .{0,300}?"
+    r"(?:^|\s)(?:2|two|second|secondly|then)[):,.] "
+)
+
+
+def enumeration(a: Analysis) -> list[TokenRange]:
+    """Steps given in order: "1) ... 2) ...", "One, ... Two, ...", "First: ... Then: ..."."""
+    out: list[TokenRange] = []
+    for m in _ENUM.finditer(a.joined):
+        rng = a.tokens_of_joined(m.start(), m.end())
+        if rng:
+            out.append(rng)
+    return out
+
+
 def restate(a: Analysis) -> list[TokenRange]:
     """Restating what the customer said ("so if I understand, you..."): a lead-in followed
     by a reference to the customer within the same sentence."""
@@ -476,6 +492,7 @@ def money(a: Analysis) -> list[TokenRange]:
 
 
 DETECTORS: dict[str, Callable[[Analysis], list[TokenRange]]] = {
+    "enumeration": enumeration,
     "tag_question": tag_question,
     "money": money,
     "time_concrete": time_concrete,

@@ -17,7 +17,7 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN_RE = re.compile(
     r"(?P<word>[^\W\d_]+(?:['’‘`´][^\W\d_]+)*)"
     r"|(?P<num>\d+(?:[.:,]\d+)*%?)"
-    r"|(?P<punct>[?!.;,？！。；，、:：$£€¥])"
+    r"|(?P<punct>[?!.;,？！。；，、:：$£€¥)）])"
 )
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _CJK_SPLIT_RE = re.compile(rf"[{_CJK}]|[^{_CJK}]+")
