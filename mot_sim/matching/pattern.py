@@ -160,24 +160,22 @@ def _nullable(node: Node) -> bool:
     return False
 
 
-def concepts_used(nodes: Seq) -> set[str]:
-    """Every @concept a pattern names (for validation against the lexicon)."""
+def _names(nodes: Seq, kind: type[Concept] | type[Detector]) -> set[str]:
     out: set[str] = set()
     for n in nodes:
-        if isinstance(n, Concept):
+        if isinstance(n, kind):
             out.add(n.name)
         elif isinstance(n, Group):
             for o in n.options:
-                out |= concepts_used(o)
+                out |= _names(o, kind)
     return out
+
+
+def concepts_used(nodes: Seq) -> set[str]:
+    """Every @concept a pattern names (for validation against the lexicon)."""
+    return _names(nodes, Concept)
 
 
 def detectors_used(nodes: Seq) -> set[str]:
-    out: set[str] = set()
-    for n in nodes:
-        if isinstance(n, Detector):
-            out.add(n.name)
-        elif isinstance(n, Group):
-            for o in n.options:
-                out |= detectors_used(o)
-    return out
+    """Every <detector> a pattern names."""
+    return _names(nodes, Detector)
