@@ -525,6 +525,14 @@ class Matcher:
             if norm in w.negators:
                 nxt = norms[j + 1] if j + 1 < len(norms) else ""
                 return "" if nxt in _NOT_NEGATING_NEXT else norm
+            if norm in {"or", "nor"}:
+                # "won't hide behind paperwork *or* tell you ...": the negation covers both.
+                k = j - 1
+                while k >= 0 and clause[k] == clause[start] and j - k <= 8:
+                    if norms[k] in w.negators:
+                        return norms[k]
+                    k -= 1
+                return ""
             info = lex(norm)
             # "no *sneaky 5-cent* charge": adjectives, adverbs and numbers pass the negation on.
             if (
