@@ -252,28 +252,7 @@ class Scorer:
         is_list = shape.words == 0 or shape.is_list(
             rb.structure, any(substantive.intersection(g.rules) for g in met)
         )
-        caps: list[tuple[float, str]] = []
-        if is_list:
-            caps.append(
-                (
-                    rb.structure.list_cap,
-                    shape.list_note or "A list of stock phrases: say one thing that helps.",
-                )
-            )
-        if not met:
-            caps.append(
-                (rb.no_goal_cap, "Does none of what this stage needs, however politely put.")
-            )
-        elif any(g.required for g in missed):
-            caps.append((rb.missed_required_cap, "Misses the main job of this stage."))
-        if any(h.rule.polarity == "bad" for h in counted):
-            caps.append((rb.bad_cap, "One phrase to avoid is what the customer remembers."))
-        for cap, note in sorted(caps):
-            if score > cap:
-                score = _round(cap)
-                if note:
-                    notes.append(note)
-                break
+        score = self._cap(score, notes, shape.list_note if is_list else None, met, missed, counted)
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
         return ReplyResult(
             score=score,
@@ -288,6 +267,39 @@ class Scorer:
             goals_missed=[g.id for g in missed],
             is_list=is_list,
         )
+
+    def _cap(
+        self,
+        score: int,
+        notes: list[str],
+        list_note: str | None,
+        met: list[Goal],
+        missed: list[Goal],
+        hits: list[Hit],
+    ) -> int:
+        """Apply the lowest cap the reply earns (docs/scoring.md), noting why."""
+        rb = self.rubric
+        caps: list[tuple[float, str]] = []
+        if list_note is not None:
+            caps.append(
+                (
+                    rb.structure.list_cap,
+                    list_note or "A list of stock phrases: say one thing that helps.",
+                )
+            )
+        if not met:
+            caps.append(
+                (rb.no_goal_cap, "Does none of what this stage needs, however politely put.")
+            )
+        elif any(g.required for g in missed):
+            caps.append((rb.missed_required_cap, "Misses the main job of this stage."))
+        if any(h.rule.polarity == "bad" for h in hits):
+            caps.append((rb.bad_cap, "One phrase to avoid is what the customer remembers."))
+        cap, note = min(caps, default=(100.0, ""))
+        if score > cap:
+            notes.append(note)
+            return _round(cap)
+        return score
 
     @staticmethod
     def _on_topic(hits: list[Hit], a: Analysis, c: _Compiled, stage: str) -> list[Hit]:
