@@ -6,6 +6,7 @@ anything but :class:`~mot_sim.errors.InputError` for bad input.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ def _describe(err: Any) -> str:
         return f"unknown key {str(err['loc'][-1])!r}"
     if kind == "missing":
         return f"missing required key {loc!r}"
+    if kind == "too_short" and "min_length" in err.get("ctx", {}):
+        have = err["ctx"].get("actual_length", len(err.get("input") or []))
+        return f"{loc}: needs at least {err['ctx']['min_length']}, has {have}"
     msg = str(err["msg"]).removeprefix("Value error, ")
     return f"{loc}: {msg}" if loc else msg
 
@@ -89,8 +93,10 @@ def rule_problems(
     for key in ("patterns", "unless", "requires"):
         for k, pattern in enumerate(getattr(rule, key)):
             for name in unknown_concepts(pattern, concepts):
+                near = difflib.get_close_matches(name, sorted(concepts), n=1)
+                hint = f" (did you mean @{near[0]}?)" if near else ""
                 problems.append(
-                    doc.problem((*where, key, k), f"unknown concept @{name} in {pattern!r}")
+                    doc.problem((*where, key, k), f"unknown concept @{name} in {pattern!r}{hint}")
                 )
     for k, other in enumerate(rule.overrides):
         if other not in known_ids:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import Hit
+from mot_sim.matching.text import tokenize
 from mot_sim.models import Scenario
 from mot_sim.scoring import ReplyResult, Scorer
 
@@ -49,7 +50,10 @@ def explain(
     hits = scorer.matches(scenario, text, trainee, stage)
     if rule is not None:
         hits = [h for h in hits if h.rule.id == rule]
-    unknown = sorted({w for w in a.norms if w.isascii() and w.isalpha() and not lex(w).known})
+    names = {t.norm for t in tokenize(f"{scenario.customer.name} {trainee}")}
+    unknown = sorted(
+        {w for w in a.norms if w.isascii() and w.isalpha() and not lex(w).known} - names
+    )
     result = scorer.score(scenario, stage, text, trainee) if stage else None
     traces: list[PatternTrace] = []
     if rule is not None:

@@ -248,6 +248,10 @@ class Scorer:
         met = [g for g in goals if fired.intersection(g.rules)]
         missed = [g for g in goals if g not in met]
         score = self._combine(dims, weights, counted, factor, len(met) / len(goals))
+        if met and not any(h.rule.polarity == "bad" for h in counted):
+            bonus = self.rubric.goal_bonus * len(met) / len(goals)
+            done = "; ".join(g.say.rstrip(".") for g in met)
+            notes.append(f"Did what this stage needs (+{bonus:.0f}): {done}.")
         substantive = {h.rule.id for h in counted if not h.rule.courtesy}
         is_list = shape.words == 0 or shape.is_list(
             rb.structure, any(substantive.intersection(g.rules) for g in met)

@@ -87,7 +87,7 @@ def _validate_one(path: Path, library: catalog.Library | None) -> list[Problem]:
         elif "stage_weights" in data:
             catalog.validate_model(Rubric, doc)
         elif library is None:
-            return [Problem(str(path), 1, 1, "cannot check scenarios: the rule library is invalid")]
+            return []  # the library's own problems are reported; scenarios wait for it
         else:
             catalog.load_scenario(path, library)
     except InputError as exc:
@@ -105,7 +105,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     files = list(_expand(args.paths)) if args.paths else catalog.scenario_paths(scenario_dirs(args))
     for path in files:
         problems += _validate_one(path, library)
-    for p in problems:
+    # A file both named and part of the rule library would be reported twice.
+    for p in dict.fromkeys(str(p) for p in problems):
         print(p)
     if not problems:
         print(f"{len(files)} file(s) valid", file=sys.stderr)

@@ -21,7 +21,8 @@ _CLOSED = frozenset(
     "of to in on at by for with from about into onto over under after before until "
     "than as per via hi hey ok mr mrs ms dr monday tuesday wednesday thursday friday "
     "saturday sunday january february march april may june july august september october "
-    "november december mon tue wed thu fri sat sun".split()
+    "november december mon tue wed thu fri sat sun one two three four five six seven eight "
+    "nine ten eleven twelve twenty thirty forty fifty hundred thousand million".split()
 )
 
 
