@@ -401,7 +401,9 @@ def self_intro(a: Analysis) -> list[TokenRange]:
     return out
 
 
-_TAG = re.compile(r"(?:are we|shall we|am i|is it|do we|have we|did we|were we)$")
+_TAG = re.compile(
+    r"(?:are we|shall we|am i|is it|do we|have we|did we|were we|did it|does it|was it|is that so)$"
+)
 
 
 def tag_question(a: Analysis) -> list[TokenRange]:
