@@ -269,7 +269,7 @@ class Rubric(_Strict):
     bands: list[Band] = Field(min_length=1)
     structure: StructureRule = StructureRule()
     no_goal_cap: float = Field(
-        50, ge=0, le=100, description="Most a reply scores that meets none of the stage's goals."
+        44, ge=0, le=100, description="Most a reply scores that meets none of the stage's goals."
     )
     missed_required_cap: float = Field(
         59, ge=0, le=100, description="Most a reply scores that misses a required goal."
