@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mot_sim.catalog import Library
-from mot_sim.models import Customer, Example, Rule, Scenario
+from mot_sim.models import Example, Rule, Scenario
 from mot_sim.scoring import ReplyResult, Scorer
 from mot_sim.stages import STAGE_IDS
 
@@ -88,13 +88,13 @@ def probe_scenario(library: Library, locale: str) -> Scenario:
             "difficulty": "easy",
             "role": "probe",
             "setting": "probe",
-            "customer": Customer(
-                name=ctx.customer,
-                style="steady",
-                mood_start=50,
-                walk_out_below=10,
-                walk_out_line="probe",
-            ).model_dump(),
+            "customer": {
+                "name": ctx.customer,
+                "style": "steady",
+                "mood_start": 50,
+                "walk_out_below": 10,
+                "walk_out_line": "probe",
+            },
             "stages": {sid: stage for sid in STAGE_IDS},
         }
     )

@@ -4,6 +4,7 @@ aside with its reason, and, for one rule, each of its patterns in turn."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import Hit
@@ -28,6 +29,29 @@ class Explanation:
     unknown_words: list[str]  # words the dictionary does not know: typos are matched by sound
     result: ReplyResult | None = None  # with a stage: the score and its parts
     patterns: list[PatternTrace] = field(default_factory=list)  # with a rule: each pattern
+
+    def to_dict(self) -> dict[str, Any]:
+        """The explanation as JSON (``explain --json``, a published contract)."""
+        return {
+            "text": self.text,
+            "clauses": self.clauses,
+            "unknown_words": self.unknown_words,
+            "hits": [
+                {
+                    "rule": h.rule.id,
+                    "polarity": h.rule.polarity,
+                    "dimension": h.rule.dimension,
+                    "text": h.text,
+                    "span": [h.start, h.end],
+                    "pattern": h.pattern,
+                    "counted": not h.ignored,
+                    "set_aside": h.ignored or None,
+                }
+                for h in self.hits
+            ],
+            "patterns": [{"pattern": t.pattern, "matched": list(t.matched)} for t in self.patterns],
+            "result": self.result.to_dict() if self.result is not None else None,
+        }
 
 
 def explain(

@@ -55,6 +55,8 @@ def locale_words(locale: str, lx: LocaleLexicon) -> tuple[LocaleWords, list[tupl
         transparent=frozenset(lx.transparent),
         clause_breaks=frozenset(lx.clause_breaks),
         fillers=frozenset(lx.fillers),
+        coordinators=frozenset(lx.coordinators),
+        negation_exceptions=frozenset(lx.negation_exceptions),
         common=frozenset(lx.function_words) | frozenset(lx.transparent),
     )
     return words, problems

@@ -174,6 +174,14 @@ class LocaleLexicon(_Strict):
     clause_breaks: list[LexWord] = Field(
         default_factory=list, description="Words that open a new clause (but, because)."
     )
+    coordinators: list[LexWord] = Field(
+        default_factory=list,
+        description="Words joining two things one negation covers ('won't hide ... or tell').",
+    )
+    negation_exceptions: list[LexWord] = Field(
+        default_factory=list,
+        description="Words after which a negator negates nothing ('no doubt', 'not only').",
+    )
     courtesy: list[LexWord] = Field(
         default_factory=list, description="Courtesy words: a reply of only these is a list."
     )

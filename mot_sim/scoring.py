@@ -20,7 +20,7 @@ from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import CompiledRule, Hit, LocaleWords, Matcher, RuleIndex
 from mot_sim.matching.text import has_cjk, tokenize
-from mot_sim.models import Goal, LocaleLexicon, Rule, Scenario
+from mot_sim.models import Goal, Rule, Scenario
 from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Outcome
 from mot_sim.structure import analyse_structure
 
@@ -109,7 +109,6 @@ class _Compiled:
     matcher: Matcher
     per_stage: dict[str, list[CompiledRule]]
     indexes: dict[str, RuleIndex]
-    lexicon: LocaleLexicon
     words: LocaleWords
     courtesy: frozenset[str]
     function_words: frozenset[str]
@@ -174,7 +173,6 @@ class Scorer:
             matcher,
             per_stage,
             indexes,
-            lexicon,
             words,
             frozenset(lexicon.courtesy),
             function_words,
@@ -247,8 +245,11 @@ class Scorer:
         goals = scenario.stage(stage).goals
         met = [g for g in goals if fired.intersection(g.rules)]
         missed = [g for g in goals if g not in met]
-        score = self._combine(dims, weights, counted, factor, len(met) / len(goals))
-        if met and not any(h.rule.polarity == "bad" for h in counted):
+        bad = [h for h in counted if h.rule.polarity == "bad"]
+        # Doing the job does not buy back a phrase to avoid: no goal bonus beside one.
+        goal_share = 0.0 if bad else len(met) / len(goals)
+        score = self._combine(dims, weights, counted, factor, goal_share)
+        if met and not bad:
             bonus = self.rubric.goal_bonus * len(met) / len(goals)
             done = "; ".join(g.say.rstrip(".") for g in met)
             notes.append(f"Did what this stage needs (+{bonus:.0f}): {done}.")
@@ -256,7 +257,7 @@ class Scorer:
         is_list = shape.words == 0 or shape.is_list(
             rb.structure, any(substantive.intersection(g.rules) for g in met)
         )
-        score = self._cap(score, notes, shape.list_note if is_list else None, met, missed, counted)
+        score = self._cap(score, notes, shape.list_note if is_list else None, met, missed, bad)
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
         return ReplyResult(
             score=score,
@@ -279,7 +280,7 @@ class Scorer:
         list_note: str | None,
         met: list[Goal],
         missed: list[Goal],
-        hits: list[Hit],
+        bad: list[Hit],
     ) -> int:
         """Apply the lowest cap the reply earns (docs/scoring.md), noting why."""
         rb = self.rubric
@@ -297,7 +298,7 @@ class Scorer:
             )
         elif any(g.required for g in missed):
             caps.append((rb.missed_required_cap, "Misses the main job of this stage."))
-        if any(h.rule.polarity == "bad" for h in hits):
+        if bad:
             caps.append((rb.bad_cap, "One phrase to avoid is what the customer remembers."))
         cap, note = min(caps, default=(100.0, ""))
         if score > cap:
@@ -346,8 +347,7 @@ class Scorer:
             )
             / total_w
         )
-        if not any(h.rule.polarity == "bad" for h in hits):
-            raw += rb.goal_bonus * goal_share  # doing the job does not buy back a bad phrase
+        raw += rb.goal_bonus * goal_share
         if raw > rb.empty:
             raw = rb.empty + (raw - rb.empty) * factor
         raw -= rb.bad_spill * sum(h.rule.weight for h in hits if h.rule.polarity == "bad")

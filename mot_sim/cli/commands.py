@@ -178,7 +178,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         scenario = probe_scenario(cat.library, args.locale)
     ex = explain(scorer, scenario, args.text, args.stage, args.rule, args.trainee)
     if args.json:
-        print(json.dumps(explanation_dict(ex), ensure_ascii=False, indent=2))
+        print(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print("clauses: " + " | ".join(clean_text(c) for c in ex.clauses))
     if ex.unknown_words:
@@ -197,30 +197,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if ex.result.goals_met:
             print("  goals met: " + ", ".join(ex.result.goals_met))
     return 0
-
-
-def explanation_dict(ex: Any) -> dict[str, Any]:
-    """The explanation as JSON (a published contract, like the batch output)."""
-    return {
-        "text": ex.text,
-        "clauses": ex.clauses,
-        "unknown_words": ex.unknown_words,
-        "hits": [
-            {
-                "rule": h.rule.id,
-                "polarity": h.rule.polarity,
-                "dimension": h.rule.dimension,
-                "text": h.text,
-                "span": [h.start, h.end],
-                "pattern": h.pattern,
-                "counted": not h.ignored,
-                "set_aside": h.ignored or None,
-            }
-            for h in ex.hits
-        ],
-        "patterns": [{"pattern": t.pattern, "matched": list(t.matched)} for t in ex.patterns],
-        "result": ex.result.to_dict() if ex.result is not None else None,
-    }
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -36,7 +36,6 @@ class Analysis:
     jstart: list[int] = field(default_factory=list)  # each token's offset in ``joined``
     jend: list[int] = field(default_factory=list)
     detected: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
-    clause_of: list[int] = field(default_factory=list)  # clause number per token
     norms: list[str] = field(default_factory=list)  # normalised form of each word
     wsentence: list[int] = field(default_factory=list)  # sentence number of each word
     wclause: list[int] = field(default_factory=list)  # clause number of each word
@@ -88,11 +87,10 @@ class Analysis:
             "".join(parts),
             jstart,
             jend,
-            clause_of=clause_of,
             quotes=[m.span(2) for m in _QUOTE_RE.finditer(text)] if _QUOTES & set(text) else [],
             norms=[tokens[i].norm for i in words],
             wsentence=[sentence_of[i] for i in words],
-            wclause=[clause_of[i] for i in words],
+            wclause=[clause_of[i] for i in words],  # per word: all the matcher needs
         )
 
     def span(self, first: int, last: int) -> tuple[int, int]:

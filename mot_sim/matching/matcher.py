@@ -44,9 +44,6 @@ _W, _ANY, _DET, _ALT, _JMP, _MATCH = range(6)
 MAX_FILLERS = 3  # intensifiers in a row that may sit between two words of a pattern
 Instr = tuple[int, object, object]
 
-# "no doubt you are upset", "not only ... but": a negator these follow negates nothing.
-_NOT_NEGATING_NEXT = frozenset({"only", "doubt", "problem", "wonder", "worry", "matter"})
-
 
 def allowed_edits(word: str) -> int:
     """Typos tolerated in a rule word of this length (short words must be exact)."""
@@ -133,7 +130,6 @@ class Program:
     code: tuple[Instr, ...]
     needs: tuple[frozenset[int], ...]  # each set must meet the reply's words, or no match
     first: frozenset[int] | None  # ids that can start a match; None: any position
-    whole_detector: str = ""  # the pattern is one detector and nothing else
     negative: bool = False  # the pattern itself says "not", "never"...: negators are its own
     first_detector: str = ""  # the pattern starts with this detector: start where it found
 
@@ -267,12 +263,11 @@ def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Progr
     c.seq(nodes)
     c.emit(_MATCH)
     needs = tuple(sorted((n for n in (c.need(x) for x in nodes) if n is not None), key=c.cost))
-    whole = nodes[0].name if len(nodes) == 1 and isinstance(nodes[0], Detector) else ""
     code = tuple((int(op), a, b) for op, a, b in c.code)  # type: ignore[call-overload]
     # Negators inside a detector's range ("not sure how long") are the detector's own.
     negative = bool(detectors_used(nodes)) or not _words(nodes, concepts).isdisjoint(words.negators)
     lead = nodes[0].name if isinstance(nodes[0], Detector) else ""
-    return Program(source, code, needs, c.first(nodes), whole, negative, lead)
+    return Program(source, code, needs, c.first(nodes), negative, lead)
 
 
 @dataclass(frozen=True)
@@ -284,6 +279,8 @@ class LocaleWords:
     transparent: frozenset[str] = frozenset()
     clause_breaks: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()
+    coordinators: frozenset[str] = frozenset()  # "or": a negation covers both sides
+    negation_exceptions: frozenset[str] = frozenset()  # "no *doubt*": negates nothing
     common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
 
 
@@ -301,7 +298,6 @@ class RuleIndex:
     must have one) is a bit; a program wakes up only when all its bits are met, found by
     its rarest need, so a reply costs a few integer ANDs per candidate, not a set test."""
 
-    rules: tuple[CompiledRule, ...]
     other: tuple[tuple[CompiledRule, Program], ...]
     bits_of: dict[int, tuple[int, ...]]  # vocabulary id -> the needs it meets
     by_bit: dict[int, tuple[tuple[CompiledRule, Program, int], ...]]  # rarest need -> programs
@@ -317,7 +313,6 @@ class Hit(NamedTuple):
     pattern: str
     fuzzy: bool = False
     ignored: str = ""  # why a match was set aside (negated, context, overridden)
-    kind: str = "phrase"
 
 
 class _Reply:
@@ -496,7 +491,6 @@ class Matcher:
             for vid in need:
                 bits_of.setdefault(vid, []).append(b)
         return RuleIndex(
-            rules,
             tuple(other),
             {k: tuple(v) for k, v in bits_of.items()},
             {k: tuple(v) for k, v in by_bit.items()},
@@ -524,8 +518,8 @@ class Matcher:
             norm = norms[j]
             if norm in w.negators:
                 nxt = norms[j + 1] if j + 1 < len(norms) else ""
-                return "" if nxt in _NOT_NEGATING_NEXT else norm
-            if norm in {"or", "nor"}:
+                return "" if nxt in w.negation_exceptions else norm
+            if norm in w.coordinators:
                 # "won't hide behind paperwork *or* tell you ...": the negation covers both.
                 k = j - 1
                 while k >= 0 and clause[k] == clause[start] and j - k <= 8:
@@ -589,9 +583,8 @@ class Matcher:
         for cr, p in candidates:
             for s, e in _run(p, r):
                 start, end = self._span(r, s, e)
-                kind = "detector" if p.whole_detector else "phrase"
                 fuzzy = any(r.fuzzy[s:e])
-                hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy, "", kind)
+                hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy)
                 why = self._negated(r, s, e, p.negative) if cr.rule.negatable else ""
                 if why:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"negated by '{why}'"))
