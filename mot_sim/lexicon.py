@@ -57,7 +57,8 @@ def locale_words(locale: str, lx: LocaleLexicon) -> tuple[LocaleWords, list[tupl
         fillers=frozenset(lx.fillers),
         coordinators=frozenset(lx.coordinators),
         negation_exceptions=frozenset(lx.negation_exceptions),
-        common=frozenset(lx.function_words) | frozenset(lx.transparent),
+        subordinators=frozenset(lx.subordinators),
+        common=frozenset(lx.function_words),
     )
     return words, problems
 

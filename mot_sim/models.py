@@ -182,6 +182,11 @@ class LocaleLexicon(_Strict):
         default_factory=list,
         description="Words after which a negator negates nothing ('no doubt', 'not only').",
     )
+    subordinators: list[LexWord] = Field(
+        default_factory=list,
+        description="Words opening a clause of their own that a negator before them does "
+        "not reach ('it wouldn't say that *if* you hadn't used it').",
+    )
     courtesy: list[LexWord] = Field(
         default_factory=list, description="Courtesy words: a reply of only these is a list."
     )

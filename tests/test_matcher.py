@@ -178,6 +178,34 @@ def test_a_phrase_quoted_to_reject_it_is_not_said(en: LocaleWords) -> None:
     assert fired(en, [calm], "It's fine, don't worry, just calm down.") == {"calm"}
 
 
+def test_negation_does_not_reach_into_a_subordinate_clause(en: LocaleWords) -> None:
+    blame = rule("blame", "if you =had not (use|check)", polarity="bad")
+    # The "wouldn't" belongs to the bill; the "if" clause still blames the customer.
+    text = "The bill wouldn't show that if you hadn't used it."
+    assert fired(en, [blame], text) == {"blame"}
+    calm = rule("calm", "calm down", polarity="bad")
+    assert fired(en, [calm], "It won't help when you calm down later.") == {"calm"}
+    assert fired(en, [calm], "I won't tell you to calm down.") == set()
+
+
+def test_quoted_rejection_holds_for_rules_that_ignore_negation(en: LocaleWords) -> None:
+    vague = rule("vague", "<time_vague>", polarity="bad", negatable=False)
+    assert fired(en, [vague], "We'll sort it at some point.") == {"vague"}
+    text = "I won't fob you off with 'we'll sort it at some point'."
+    assert hits_of(en, [vague], text) == [("vague", "at some point", "quoted to reject it")]
+
+
+def test_programs_wake_only_on_their_rarest_word(en: LocaleWords) -> None:
+    promise = rule("promise", "(i promise|you have my word|trust me)")
+    m = Matcher([promise], en)
+    index = m.index(m.rules)
+    woken_by = {m.vocab.words[v] for v in index.wake}
+    # Function words ("i", "you", "me") would wake it on nearly every reply.
+    assert woken_by == {"promise", "word", "trust"}
+    assert fired(en, [promise], "You have my word on that.") == {"promise"}
+    assert fired(en, [promise], "I think you may be right, trust me.") == {"promise"}
+
+
 def test_unless_context_vetoes_within_the_sentence(en: LocaleWords) -> None:
     dont_know = rule("dont_know", "(i|we) do not know", polarity="bad", unless=["find out"])
     assert fired(en, [dont_know], "I don't know.") == {"dont_know"}
@@ -295,6 +323,10 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         ("customer_name", "Thanks, Mrs Ellis.", "Mrs Ellis"),
         ("self_intro", "Hello, my name is Sam.", "my name is Sam"),
         ("self_intro", "Sam speaking, how can I help?", "Sam speaking"),
+        # A name typed as one (capitalised, not a dictionary word), other than the login's.
+        ("self_intro", "Hi, you're through to Oksana.", "you're through to Oksana"),
+        ("self_intro", "Morning! Tomasz here.", "Tomasz here"),
+        ("time_vague", "It shouldn't take too long.", "shouldn't take too long"),
     ],
 )
 def test_detectors_find(detector: str, text: str, expected: str) -> None:
@@ -312,6 +344,8 @@ def test_detectors_find(detector: str, text: str, expected: str) -> None:
         ("question_open", "When it is ready we will call."),
         ("question_closed", "What would you prefer?"),
         ("self_intro", "I am sorry about that."),
+        ("self_intro", "This is Terrible news."),
+        ("self_intro", "Sorry here is the bill."),
         ("customer_name", "Thanks, madam."),
         ("restate", "So, anyway."),
         ("money", "Two minutes."),

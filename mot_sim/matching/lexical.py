@@ -19,7 +19,8 @@ _CLOSED = frozenset(
     "their theirs myself yourself ourselves itself themselves anyone anybody someone "
     "somebody everyone everybody nobody noone nothing something everything anything "
     "of to in on at by for with from about into onto over under after before until "
-    "than as per via hi hey ok mr mrs ms dr monday tuesday wednesday thursday friday "
+    "every each either neither both all some any many much few several such own "
+    "than as per via hi hey ok oh ah yeah yep yup nope bye goodbye mr mrs ms dr monday tuesday wednesday thursday friday "
     "saturday sunday january february march april may june july august september october "
     "november december mon tue wed thu fri sat sun one two three four five six seven eight "
     "nine ten eleven twelve twenty thirty forty fifty hundred thousand million".split()

@@ -222,7 +222,11 @@ class _Compiler:
     def cost(self, need: AbstractSet[int]) -> tuple[int, int]:
         """How often a need is met by chance: common words ("i", "the") cost most."""
         words = self.vocab.words
-        return sum(100 if words[v] in self.common else 1 for v in need), min(need)
+        # Function words cost most; among the rest, short words are the common ones
+        # (Zipf's law of abbreviation), so "promise" keys a program better than "me".
+        return sum(
+            100 if words[v] in self.common else 10 - min(len(words[v]), 9) for v in need
+        ), min(need)
 
     def first(self, nodes: Seq) -> frozenset[int] | None:
         out: set[int] = set()
@@ -281,6 +285,7 @@ class LocaleWords:
     fillers: frozenset[str] = frozenset()
     coordinators: frozenset[str] = frozenset()  # "or": a negation covers both sides
     negation_exceptions: frozenset[str] = frozenset()  # "no *doubt*": negates nothing
+    subordinators: frozenset[str] = frozenset()  # "if", "because": a negator before stops
     common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
 
 
@@ -296,11 +301,12 @@ class CompiledRule:
 class RuleIndex:
     """A set of rules ready to match. Each distinct need (a set of words of which a reply
     must have one) is a bit; a program wakes up only when all its bits are met, found by
-    its rarest need, so a reply costs a few integer ANDs per candidate, not a set test."""
+    the words of its rarest need, so a reply costs an OR per word and an AND per woken
+    program, not a set test."""
 
-    other: tuple[tuple[CompiledRule, Program], ...]
-    bits_of: dict[int, tuple[int, ...]]  # vocabulary id -> the needs it meets
-    by_bit: dict[int, tuple[tuple[CompiledRule, Program, int], ...]]  # rarest need -> programs
+    other: tuple[tuple[int, CompiledRule, Program], ...]  # programs with no need: always run
+    mask_of: dict[int, int]  # vocabulary id -> the bits of the needs it meets
+    wake: dict[int, tuple[tuple[int, CompiledRule, Program, int], ...]]  # id -> programs
 
 
 class Hit(NamedTuple):
@@ -472,29 +478,27 @@ class Matcher:
 
     def index(self, rules: Iterable[CompiledRule]) -> RuleIndex:
         """Prepare a subset of rules (one stage's) for matching many replies."""
-        rules = tuple(rules)
-        other: list[tuple[CompiledRule, Program]] = []
+        other: list[tuple[int, CompiledRule, Program]] = []
         bit: dict[frozenset[int], int] = {}
-        by_bit: dict[int, list[tuple[CompiledRule, Program, int]]] = {}
+        wake: dict[int, list[tuple[int, CompiledRule, Program, int]]] = {}
+        order = 0  # programs run in rule order, whatever woke them
         for cr in rules:
             for p in cr.patterns:
+                order += 1
                 if not p.needs:
-                    other.append((cr, p))
+                    other.append((order, cr, p))
                     continue
                 mask = 0
                 for need in p.needs:
                     mask |= 1 << bit.setdefault(need, len(bit))
                 # needs are sorted rarest first: fewest replies wake the program up.
-                by_bit.setdefault(bit[p.needs[0]], []).append((cr, p, mask))
-        bits_of: dict[int, list[int]] = {}
+                for vid in p.needs[0]:
+                    wake.setdefault(vid, []).append((order, cr, p, mask))
+        mask_of: dict[int, int] = {}
         for need, b in bit.items():
             for vid in need:
-                bits_of.setdefault(vid, []).append(b)
-        return RuleIndex(
-            tuple(other),
-            {k: tuple(v) for k, v in bits_of.items()},
-            {k: tuple(v) for k, v in by_bit.items()},
-        )
+                mask_of[vid] = mask_of.get(vid, 0) | 1 << b
+        return RuleIndex(tuple(other), mask_of, {k: tuple(v) for k, v in wake.items()})
 
     def prepare(self, a: Analysis) -> _Reply:
         return _Reply(a, self.vocab, self.words.fillers)
@@ -513,9 +517,13 @@ class Matcher:
             for k in range(start + 1, end):
                 if norms[k] in w.negators and norms[k + 1 : k + 2] != ["only"]:
                     return norms[k]
+        if norms[start] in w.subordinators:  # "... *if* you hadn't": its own clause
+            return ""
         j = start - 1
         while j >= 0 and clause[j] == clause[start]:
             norm = norms[j]
+            if norm in w.subordinators:
+                return ""
             if norm in w.negators:
                 nxt = norms[j + 1] if j + 1 < len(norms) else ""
                 return "" if nxt in w.negation_exceptions else norm
@@ -548,7 +556,9 @@ class Matcher:
             if qs <= start and end <= qe:
                 a = r.a
                 j = s - 1
-                while j >= 0 and r.sent[j] == r.sent[s] and a.tokens[a.words[j]].start < qs:
+                while j >= 0 and a.tokens[a.words[j]].start >= qs:  # the quote's own words
+                    j -= 1
+                while j >= 0 and r.sent[j] == r.sent[s]:
                     if a.norms[j] in self.words.negators:
                         return True
                     j -= 1
@@ -562,21 +572,17 @@ class Matcher:
         """Counting hits for ``a`` (at most one per rule, the first), then set-aside ones."""
         index = index or self.all
         r = self.prepare(a)
-        candidates = list(index.other)
-        met: set[int] = set()
-        bits_of = index.bits_of
-        for vid in r.present:
-            found = bits_of.get(vid)
-            if found:
-                met.update(found)
         mask = 0
-        for b in met:
-            mask |= 1 << b
-        by_bit = index.by_bit
-        for b in met:
-            for cr, p, need in by_bit.get(b, ()):
+        mask_of = index.mask_of
+        for vid in r.present:
+            mask |= mask_of.get(vid, 0)
+        woken: dict[int, tuple[CompiledRule, Program]] = {o: (cr, p) for o, cr, p in index.other}
+        wake = index.wake
+        for vid in r.present:
+            for o, cr, p, need in wake.get(vid, ()):
                 if need & mask == need:
-                    candidates.append((cr, p))
+                    woken[o] = (cr, p)
+        candidates = [woken[o] for o in sorted(woken)]
         counted: dict[str, list[tuple[int, int, Hit]]] = {}
         aside: dict[str, Hit] = {}
         vetoes: dict[str, dict[int, str]] = {}
@@ -589,7 +595,7 @@ class Matcher:
                 if why:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"negated by '{why}'"))
                     continue
-                if cr.rule.negatable and self._rejected_quote(r, s, start, end):
+                if self._rejected_quote(r, s, start, end):
                     aside.setdefault(cr.rule.id, hit._replace(ignored="quoted to reject it"))
                     continue
                 veto = self._veto(r, cr.rule.id, cr.unless, s, vetoes)
