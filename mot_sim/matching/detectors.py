@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from mot_sim.matching.analysis import Analysis
+from mot_sim.matching.lexical import lex
 from mot_sim.matching.text import has_cjk, tokenize
 
 TokenRange = tuple[int, int]
@@ -69,6 +70,8 @@ _VAGUE = [
     r"\bwhen (?:we|i) (?:get|have|find) (?:a chance|the time|time|round to it|a moment)\b",
     r"\b(?:no idea|not sure|cannot say|can not say) (?:how long|when)\b",
     r"\b(?:takes?|take) as long as it takes\b",
+    r"\b(?:should not|will not|would not|is not|it is not) (?:be|take) (?:too|very|that)? ?long\b",
+    r"\bnot (?:too|very) long now\b",
     r"\bwhen(?:ever)? (?:we|i|they) can\b",
     r"迟早",
     r"以后再说",
@@ -237,6 +240,7 @@ _VAGUE_TRIGGERS = (
     "can not say",
     "cannot say",
     "as long as",
+    "long",
     "can",
     "迟早",
     "以后",
@@ -369,8 +373,10 @@ def customer_name(a: Analysis) -> list[TokenRange]:
 
 
 _INTRO_EN = re.compile(
-    r"\b(?:my name is|i am|this is|you are speaking (?:to|with)|you are talking to|it is) (\w+)"
+    r"\b(?:my name is|i am|this is|you are speaking (?:to|with)|you are talking to|it is"
+    r"|you are through to|you have reached|you have got|you are with) (\w+)"
 )
+_INTRO_AFTER = re.compile(r"\b(\w+) (?:speaking|here|at your service)\b")
 # "我是小李。": a short name closing the clause; "我是说..." (I mean...) does not.
 _INTRO_ZH = re.compile(r"我(?:是|叫)([\u4e00-\u9fff]{1,4})(?=[，。,.!！、；;]|$)")
 
@@ -390,15 +396,39 @@ def self_intro(a: Analysis) -> list[TokenRange]:
             lead = m.group(0)
             # "my name is ..." is an introduction whatever follows; "I am X" only with the
             # trainee's own name, or "I am sorry" would count.
-            if lead.startswith(("my name is", "我")) or any(
-                n and said.startswith(n) for n in names
+            if (
+                lead.startswith(("my name is", "我"))
+                or any(n and said.startswith(n) for n in names)
+                or _looks_like_name(a, m.start(1))
             ):
                 rng = a.tokens_of_joined(m.start(), m.end())
                 if rng:
                     out.append(rng)
-    for rng in _find_sequences(a, [[n, "speaking"] for n in names]):
-        out.append(rng)
+    for m in _INTRO_AFTER.finditer(a.joined):
+        # "Sam speaking", "Sam here": the trainee's name, or a name typed as one.
+        if m.group(1) in names or _looks_like_name(a, m.start(1), lead=True):
+            rng = a.tokens_of_joined(m.start(), m.end())
+            if rng:
+                out.append(rng)
     return out
+
+
+def _looks_like_name(a: Analysis, joined_pos: int, lead: bool = False) -> bool:
+    """Is the word at this offset of ``joined`` typed as a name: capitalised where a
+    sentence does not start, and not a dictionary word ("this is Anna", not "this is
+    Terrible")? Trainees often give a name other than the one they logged in with.
+    ``lead``: the name may open its sentence ("Sam here")."""
+    rng = a.tokens_of_joined(joined_pos, joined_pos + 1)
+    if rng is None:
+        return False
+    i = rng[0]
+    tok = a.tokens[i]
+    raw = a.text[tok.start : tok.end]
+    if not raw[:1].isupper() or tok.kind != "word" or tok.norm in _TITLES:
+        return False
+    if not lead and (i == 0 or a.sentence_of[i - 1] != a.sentence_of[i]):
+        return False
+    return not lex(tok.norm).known
 
 
 _TAG = re.compile(
