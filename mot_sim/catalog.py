@@ -11,7 +11,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -40,6 +41,49 @@ def _describe(err: Any) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
+def _model_at(model: Any, loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that holds the mapping at ``loc`` (for "did you mean")."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str):
+                return None
+            field = current.model_fields.get(part) or next(
+                (f for f in current.model_fields.values() if f.alias == part), None
+            )
+            if field is None:
+                return None
+            current = field.annotation
+        elif get_origin(current) in (list, tuple, dict):
+            args = get_args(current)
+            current = args[-1] if args else None
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(tp: Any) -> Any:
+    """Optional[X] / Annotated[X, ...] -> X, so the walk sees the model inside."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, UnionType):
+            inner = [a for a in get_args(tp) if a is not type(None)]
+            models = [a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)]
+            tp = models[0] if models else inner[0] if len(inner) == 1 else None
+        else:
+            return tp
+
+
+def _near(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' for the closest choice, or ''."""
+    near = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
 def validate_model(model: type[M], doc: Located) -> M:
     """Validate ``doc`` against ``model``; located problems on failure."""
     if not isinstance(doc.data, dict):
@@ -50,8 +94,14 @@ def validate_model(model: type[M], doc: Located) -> M:
         problems: list[Problem] = []
         seen: set[str] = set()
         for err in exc.errors():
+            message = _describe(err)
+            if err["type"] == "extra_forbidden":
+                parent = _model_at(model, tuple(err["loc"][:-1]))
+                if parent is not None:
+                    names = {f.alias or n for n, f in parent.model_fields.items()}
+                    message += _near(str(err["loc"][-1]), names)
             # A union of pattern forms reports once per form; one message per place is enough.
-            p = doc.problem(tuple(err["loc"]), _describe(err))
+            p = doc.problem(tuple(err["loc"]), message)
             if str(p) not in seen:
                 seen.add(str(p))
                 problems.append(p)
@@ -100,7 +150,11 @@ def rule_problems(
                 )
     for k, other in enumerate(rule.overrides):
         if other not in known_ids:
-            problems.append(doc.problem((*where, "overrides", k), f"unknown rule id {other!r}"))
+            problems.append(
+                doc.problem(
+                    (*where, "overrides", k), f"unknown rule id {other!r}{_near(other, known_ids)}"
+                )
+            )
     return problems
 
 
@@ -215,48 +269,78 @@ def _semantic(doc: Located, sc: Scenario, library: Library) -> list[Problem]:
     for where, rule in placed:
         problems += rule_problems(doc, where, rule, all_ids, library.concepts(sc.locale))
 
-    def unknown(loc: tuple[Any, ...], rule_id: str) -> None:
-        if rule_id not in all_ids:
-            problems.append(doc.problem(loc, f"unknown rule id {rule_id!r}"))
+    return problems
 
-    for rid in sc.customer.sensitive_to:
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _references(doc: Located, library: Library) -> list[Problem]:
+    """Rule ids and templates, checked on the raw file: they are reported in the same run
+    as schema problems, not only once the schema is right."""
+    data = _mapping(doc.data)
+    problems: list[Problem] = []
+    own = {r.get("id") for r in _items(data.get("rules")) if isinstance(r, dict)}
+    for stage in _mapping(data.get("stages")).values():
+        own |= {r.get("id") for r in _items(_mapping(stage).get("rules")) if isinstance(r, dict)}
+    all_ids = set(library.by_id) | {i for i in own if isinstance(i, str)}
+
+    def unknown(loc: tuple[Any, ...], rule_id: Any) -> None:
+        if isinstance(rule_id, str) and rule_id not in all_ids:
+            problems.append(
+                doc.problem(loc, f"unknown rule id {rule_id!r}{_near(rule_id, all_ids)}")
+            )
+
+    def template(loc: tuple[Any, ...], text: Any) -> None:
+        err = templating.check(text) if isinstance(text, str) else None
+        if err:
+            problems.append(doc.problem(loc, err))
+
+    customer = _mapping(data.get("customer"))
+    for rid in _mapping(customer.get("sensitive_to")):
         unknown(("customer", "sensitive_to", rid), rid)
-    for sid in STAGE_IDS:
-        stage = sc.stage(sid)
-        for i, rid in enumerate(stage.exclude_rules):
+    template(("customer", "walk_out_line"), customer.get("walk_out_line"))
+    for sid, raw in _mapping(data.get("stages")).items():
+        stage = _mapping(raw)
+        for i, rid in enumerate(_items(stage.get("exclude_rules"))):
             unknown(("stages", sid, "exclude_rules", i), rid)
-        for i, goal in enumerate(stage.goals):
-            for j, rid in enumerate(goal.rules):
+        for i, goal in enumerate(_items(stage.get("goals"))):
+            for j, rid in enumerate(_items(_mapping(goal).get("rules"))):
                 unknown(("stages", sid, "goals", i, "rules", j), rid)
-        lines: list[tuple[tuple[Any, ...], str]] = [
-            (("stages", sid, "customer", i), t) for i, t in enumerate(stage.customer)
-        ]
-        for outcome in ("good", "mixed", "poor"):
-            lines += [
-                (("stages", sid, "reactions", outcome, i), t)
-                for i, t in enumerate(getattr(stage.reactions, outcome))
-            ]
-        for loc, text in lines:
-            err = templating.check(text)
-            if err:
-                problems.append(doc.problem(loc, err))
-    err = templating.check(sc.customer.walk_out_line)
-    if err:
-        problems.append(doc.problem(("customer", "walk_out_line"), err))
-    for i, ex in enumerate(sc.examples):
+        for i, text in enumerate(_items(stage.get("customer"))):
+            template(("stages", sid, "customer", i), text)
+        for outcome, texts in _mapping(stage.get("reactions")).items():
+            for i, text in enumerate(_items(texts)):
+                template(("stages", sid, "reactions", outcome, i), text)
+    for i, ex in enumerate(_items(data.get("examples"))):
+        expect = _mapping(_mapping(ex).get("expect"))
         for key in ("hits", "not_hits"):
-            for j, rid in enumerate(getattr(ex.expect, key)):
+            for j, rid in enumerate(_items(expect.get(key))):
                 unknown(("examples", i, "expect", key, j), rid)
     return problems
 
 
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in file order."""
+    unique = {str(p): p for p in problems}
+    return sorted(unique.values(), key=lambda p: (p.path, p.line, p.col))
+
+
 def load_scenario(path: Path, library: Library) -> LoadedScenario:
-    """Load and fully validate one scenario file."""
+    """Load and fully validate one scenario file: every problem in one run, in file order."""
     doc = load_file(path)
-    sc = validate_model(Scenario, doc)
-    problems = _semantic(doc, sc, library)
+    try:
+        sc = validate_model(Scenario, doc)
+    except InputError as exc:
+        raise InputError(_in_order(exc.problems + _references(doc, library))) from None
+    problems = _semantic(doc, sc, library) + _references(doc, library)
     if problems:
-        raise InputError(problems)
+        raise InputError(_in_order(problems))
     return LoadedScenario(sc, path, _fingerprint([path]))
 
 

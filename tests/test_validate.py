@@ -163,3 +163,38 @@ def test_validate_reports_every_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, lines = run(capsys, "validate", str(tmp_path))
     assert code == 2
     assert {Path(line.split(":")[0]).name for line in lines} == {"a.yaml", "b.yaml"}
+
+
+def test_every_problem_in_one_run_in_file_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A schema problem no longer hides rule-id and template problems until it is fixed."""
+    text = (
+        PICKLE.replace("mood_start:", "mood_startt:", 1)
+        .replace("rules: [greeting, recognise_regular,", "rules: [greting, recognise_regular,", 1)
+        .replace('customer:\n      - "', 'customer:\n      - "{{ nobody }} ', 1)
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, lines = run(capsys, "validate", str(path))
+    assert code == 2
+    expected = [
+        (line_of(text, "mood_startt"), "unknown key 'mood_startt' (did you mean 'mood_start'?)"),
+        (line_of(text, "greting"), "unknown rule id 'greting' (did you mean 'greeting'?)"),
+        (line_of(text, "{{ nobody }}"), "'nobody' is undefined"),
+    ]
+    for line, message in expected:
+        assert any(f"bad.yaml:{line}:" in x and message in x for x in lines), (line, lines)
+    numbers = [int(x.split(":")[1]) for x in lines]
+    assert numbers == sorted(numbers)
+
+
+def test_unknown_key_in_a_nested_model_suggests_its_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = PICKLE.replace("weight: 8", "wieght: 8", 1)
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, lines = run(capsys, "validate", str(path))
+    assert code == 2
+    assert any("unknown key 'wieght' (did you mean 'weight'?)" in x for x in lines), lines
