@@ -126,6 +126,7 @@ class Library:
     lexicon: dict[str, LocaleLexicon] = field(default_factory=dict)
     words: dict[str, LocaleWords] = field(default_factory=dict)
     by_id: dict[str, Rule] = field(default_factory=dict)
+    sources: dict[str, tuple[Path, int]] = field(default_factory=dict)  # id -> file, index
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.rules}
@@ -225,6 +226,7 @@ def load_library(directory: Path | None = None) -> Library:
     )
     for doc, where, rule in placed:
         problems += rule_problems(doc, where, rule, set(seen), lib.concepts(rule.locale))
+        lib.sources[rule.id] = (Path(doc.path), where[1])
     if problems:
         raise InputError(problems)
     return lib

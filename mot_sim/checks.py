@@ -3,12 +3,36 @@ result the author expects, and each rule's own ``examples: {hit, miss}``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from mot_sim.catalog import Library
+from mot_sim.errors import InputError
 from mot_sim.models import Example, Rule, Scenario
 from mot_sim.scoring import ReplyResult, Scorer
 from mot_sim.stages import STAGE_IDS
+from mot_sim.yamlsrc import Located, load_file
+
+
+@lru_cache(maxsize=64)
+def _doc(path: Path) -> Located | None:
+    try:
+        return load_file(path)
+    except InputError:
+        return None
+
+
+def _at(path: Path | None, loc: tuple[Any, ...]) -> str:
+    """``PATH:LINE`` of ``loc`` in a file, so a failing example can be found at once."""
+    if path is None:
+        return ""
+    doc = _doc(path)
+    if doc is None:
+        return str(path)
+    return f"{path}:{doc.where(loc)[0]}"
 
 
 @dataclass(frozen=True)
@@ -18,6 +42,7 @@ class ExampleOutcome:
     example: Example
     result: ReplyResult
     failures: tuple[str, ...]
+    at: str = ""  # PATH:LINE of the example
 
     @property
     def passed(self) -> bool:
@@ -34,6 +59,7 @@ class RuleExampleOutcome:
     should_fire: bool
     fired: bool
     why: str  # set-aside reason, or the rules that overrode it
+    at: str = ""  # PATH:LINE of the example
 
     @property
     def passed(self) -> bool:
@@ -61,11 +87,15 @@ def evaluate(example: Example, result: ReplyResult) -> list[str]:
     return fails
 
 
-def run_examples(scenario: Scenario, scorer: Scorer) -> list[ExampleOutcome]:
+def run_examples(
+    scenario: Scenario, scorer: Scorer, path: Path | None = None
+) -> list[ExampleOutcome]:
     out = []
     for i, ex in enumerate(scenario.examples):
         result = scorer.score(scenario, ex.stage, ex.reply, "Sam")
-        out.append(ExampleOutcome(scenario.id, i, ex, result, tuple(evaluate(ex, result))))
+        failures = tuple(evaluate(ex, result))
+        at = _at(path, ("examples", i, "reply")) if failures else ""
+        out.append(ExampleOutcome(scenario.id, i, ex, result, failures, at))
     return out
 
 
@@ -101,20 +131,34 @@ def probe_scenario(library: Library, locale: str) -> Scenario:
 
 
 def _try(
-    scorer: Scorer, scenario: Scenario, rule: Rule, where: str, trainee: str
+    scorer: Scorer,
+    scenario: Scenario,
+    rule: Rule,
+    where: str,
+    trainee: str,
+    source: tuple[Path, tuple[Any, ...]] | None = None,
 ) -> list[RuleExampleOutcome]:
     out: list[RuleExampleOutcome] = []
-    for should, texts in ((True, rule.examples.hit), (False, rule.examples.miss)):
-        for text in texts:
+    for should, kind, texts in (
+        (True, "hit", rule.examples.hit),
+        (False, "miss", rule.examples.miss),
+    ):
+        for k, text in enumerate(texts):
             hits = [h for h in scorer.matches(scenario, text, trainee) if h.rule.id == rule.id]
             fired = any(not h.ignored for h in hits)
             why = next((h.ignored for h in hits if h.ignored), "")
-            out.append(RuleExampleOutcome(rule.id, where, text, should, fired, why))
+            at = ""
+            if fired != should and source is not None:
+                at = _at(source[0], (*source[1], "examples", kind, k))
+            out.append(RuleExampleOutcome(rule.id, where, text, should, fired, why, at))
     return out
 
 
 def run_rule_examples(
-    scorer: Scorer, library: Library, scenarios: list[Scenario]
+    scorer: Scorer,
+    library: Library,
+    scenarios: list[Scenario],
+    paths: Mapping[str, Path] | None = None,
 ) -> list[RuleExampleOutcome]:
     """Every rule's own examples: library rules against the whole library of their locale,
     a scenario's own rules inside that scenario (with its customer's name)."""
@@ -126,9 +170,19 @@ def run_rule_examples(
         probe = probe_scenario(library, locale)
         trainee = library.lexicon[locale].example_context.trainee
         for rule in rules:
-            out += _try(scorer, probe, rule, "library", trainee)
+            found = library.sources.get(rule.id)
+            source = (found[0], ("rules", found[1])) if found else None
+            out += _try(scorer, probe, rule, "library", trainee, source)
     for sc in scenarios:
-        own = [*sc.rules, *(r for sid in STAGE_IDS for r in sc.stage(sid).rules)]
-        for rule in own:
-            out += _try(scorer, sc, rule, sc.id, "Sam")
+        path = (paths or {}).get(sc.id)
+        own: list[tuple[tuple[Any, ...], Rule]] = [
+            (("rules", i), r) for i, r in enumerate(sc.rules)
+        ]
+        own += [
+            (("stages", sid, "rules", i), r)
+            for sid in STAGE_IDS
+            for i, r in enumerate(sc.stage(sid).rules)
+        ]
+        for loc, rule in own:
+            out += _try(scorer, sc, rule, sc.id, "Sam", (path, loc) if path else None)
     return out

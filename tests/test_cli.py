@@ -173,7 +173,14 @@ def test_check_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[s
     )
     code, out, _ = run(capsys, "check", str(broken))
     assert code == 1
-    assert "FAIL pickle_request" in out and "< 90" in out
+    # Where the example is, its score, and the rules that fired: enough to fix it at once.
+    changed = broken.read_text().index("expect: {min_score: 90")
+    reply_line = broken.read_text()[:changed].count("\n")  # the reply sits just above
+    fail = next(line for line in out.splitlines() if line.startswith("FAIL "))
+    assert fail.startswith(f"FAIL {broken}:{reply_line}: pickle_request #"), fail
+    assert "< 90" in fail
+    fired = out.splitlines()[out.splitlines().index(fail) + 1]
+    assert fired.strip().startswith("rules that fired:") and "dismiss_customer -" in fired
     assert out.splitlines()[-1].endswith(" passed, 1 failed")
 
 
@@ -189,7 +196,11 @@ def test_check_runs_every_rules_own_examples(
     monkeypatch.setenv("MOT_SIM_SCORING", str(scoring))
     code, out, _ = run(capsys, "check")
     assert code == 1
-    assert "FAIL rule calm_down (library): 'Sir, please settle down and we can talk.'" in out
+    line = text[: text.index("- \"Sir, please settle down and we can talk.\"")].count("\n") + 1
+    assert (
+        f"FAIL {avoid}:{line}: rule calm_down (library): 'Sir, please settle down and we can talk.'"
+        in out
+    ), out
     assert "rule examples: " in out and out.splitlines()[-1].endswith(" failed")
 
 

@@ -130,7 +130,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         loaded = list(catalog.load_catalog(scenario_dirs(args), strict=True).scenarios.values())
     passed = failed = 0
-    rule_outcomes = run_rule_examples(scorer, library, [ls.scenario for ls in loaded])
+    paths = {ls.scenario.id: ls.path for ls in loaded}
+    rule_outcomes = run_rule_examples(scorer, library, [ls.scenario for ls in loaded], paths)
     for ro in rule_outcomes:
         if ro.passed:
             passed += 1
@@ -140,14 +141,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         failed += 1
         want = "should fire" if ro.should_fire else "should not fire"
         got = f" ({ro.why})" if ro.why else ""
+        at = f"{ro.at}: " if ro.at else ""
         print(
-            f"FAIL rule {ro.rule} ({ro.where}): {ro.text!r} {want}, but it did not{got}"
+            f"FAIL {at}rule {ro.rule} ({ro.where}): {ro.text!r} {want}, but it did not{got}"
             if ro.should_fire
-            else f"FAIL rule {ro.rule} ({ro.where}): {ro.text!r} {want}"
+            else f"FAIL {at}rule {ro.rule} ({ro.where}): {ro.text!r} {want}"
         )
     print(f"rule examples: {sum(r.passed for r in rule_outcomes)} of {len(rule_outcomes)} pass")
     for ls in loaded:
-        for o in run_examples(ls.scenario, scorer):
+        for o in run_examples(ls.scenario, scorer, ls.path):
             reply = o.example.reply if len(o.example.reply) <= 60 else o.example.reply[:57] + "..."
             head = f"{ls.scenario.id} #{o.index + 1} {o.example.stage}: {reply!r} score {o.result.score}"
             if o.passed:
@@ -155,7 +157,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"PASS {head}")
             else:
                 failed += 1
-                print(f"FAIL {head}: {'; '.join(o.failures)}")
+                at = f"{o.at}: " if o.at else ""
+                print(f"FAIL {at}{head}: {'; '.join(o.failures)}")
+                fired = ", ".join(f"{h.rule} {h.points:+.0f}" for h in o.result.hits) or "none"
+                print(f"     rules that fired: {fired}")
+                for h in o.result.set_aside:
+                    print(f"     set aside: {h.rule} ({h.ignored})")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
