@@ -21,7 +21,8 @@ from mot_sim.matching.text import clean_text
 from mot_sim.stages import STAGE_IDS, Dimension, Outcome, StageId
 
 Style = Literal["dominant", "sociable", "steady", "analytical"]
-RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+RULE_ID_RE = r"[a-z][a-z0-9_]{0,63}"  # ids of rules, goals and scenarios
+RuleId = Annotated[str, Field(pattern=rf"^{RULE_ID_RE}$", max_length=64)]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 
 

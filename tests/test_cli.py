@@ -196,7 +196,7 @@ def test_check_runs_every_rules_own_examples(
     monkeypatch.setenv("MOT_SIM_SCORING", str(scoring))
     code, out, _ = run(capsys, "check")
     assert code == 1
-    line = text[: text.index("- \"Sir, please settle down and we can talk.\"")].count("\n") + 1
+    line = text[: text.index('- "Sir, please settle down and we can talk."')].count("\n") + 1
     assert (
         f"FAIL {avoid}:{line}: rule calm_down (library): 'Sir, please settle down and we can talk.'"
         in out
@@ -218,9 +218,63 @@ def test_console_script_installed() -> None:
 
 
 def test_published_schema_file_is_current(capsys: pytest.CaptureFixture[str]) -> None:
-    # Scenario files point editors at docs/scenario.schema.json; it must match the code.
+    # Scenario files point editors at the schema beside them; it must match the code.
     _, out, _ = run(capsys, "schema")
-    assert json.loads((ROOT / "docs" / "scenario.schema.json").read_text()) == json.loads(out)
+    assert json.loads((ROOT / "scenarios" / "scenario.schema.json").read_text()) == json.loads(out)
+    for path in (ROOT / "scenarios").glob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=scenario.schema.json", path
+
+
+def test_new_scaffolds_a_valid_scenario_and_never_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "new", "kettle_return", "--dir", str(tmp_path))
+    assert code == 0
+    path = tmp_path / "kettle_return.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=scenario.schema.json")
+    assert "id: kettle_return\n" in text
+    # Every top-level and customer field is explained by a comment just above it.
+    lines = text.splitlines()
+    for key in ("id:", "title:", "locale:", "difficulty:", "role:", "setting:", "  style:"):
+        at = next(i for i, line in enumerate(lines) if line.startswith(key))
+        assert lines[at - 1].lstrip().startswith("#"), key
+    schema = tmp_path / "scenario.schema.json"
+    _, expected, _ = run(capsys, "schema")
+    assert json.loads(schema.read_text()) == json.loads(expected)
+    # It is valid and its own examples pass, so a trainer can change one thing at a time.
+    assert run(capsys, "validate", str(path))[0] == 0
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 0 and out.splitlines()[-1].endswith(" 0 failed")
+    # A second `new` with the same id refuses and leaves the file alone.
+    path.write_text(text + "# my edits\n", encoding="utf-8")
+    code, _, err = run(capsys, "new", "kettle_return", "--dir", str(tmp_path))
+    assert code == 2 and "already exists" in err
+    assert path.read_text(encoding="utf-8").endswith("# my edits\n")
+    code, _, err = run(capsys, "new", "Kettle-Return", "--dir", str(tmp_path))
+    assert code == 2 and "not a valid id" in err
+
+
+def test_schema_write_puts_it_beside_the_scenarios(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "schema", "--write", str(tmp_path))
+    assert code == 0 and str(tmp_path / "scenario.schema.json") in out
+    _, printed, _ = run(capsys, "schema")
+    assert json.loads((tmp_path / "scenario.schema.json").read_text()) == json.loads(printed)
+
+
+def test_rules_lists_ids_dimension_weight_and_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "--json")
+    rows = json.loads(out)
+    ids = {r["id"] for r in rows}
+    assert code == 0 and {"calm_down", "greeting", "zh_calm_down"} <= ids
+    calm = next(r for r in rows if r["id"] == "calm_down")
+    assert calm["polarity"] == "bad" and calm["dimension"] == "empathy" and calm["reason"]
+    code, out, _ = run(capsys, "rules", "--scenario", "pickle_request")
+    assert code == 0 and "charge_courtesy" in out and "zh_calm_down" not in out
+    assert any(line.startswith("calm_down ") and " -25 " in line for line in out.splitlines())
 
 
 def test_explain_shows_why_rules_fire_and_why_matches_were_set_aside(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,8 +207,92 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+SCHEMA_FILE = "scenario.schema.json"
+
+
+def _schema_text() -> str:
+    return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    if args.write is None:
+        sys.stdout.write(_schema_text())
+        return 0
+    # Beside the scenarios, so their "$schema=scenario.schema.json" comment keeps working
+    # wherever the files are copied.
+    target = Path(args.write) / SCHEMA_FILE
+    if not target.parent.is_dir():
+        raise UsageError(f"{target.parent}: no such directory")
+    target.write_text(_schema_text(), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold a scenario with every field explained; refuses to overwrite anything."""
+    from importlib.resources import files
+
+    from mot_sim.models import RULE_ID_RE
+
+    if not re.fullmatch(RULE_ID_RE, args.id):
+        raise UsageError(
+            f"{args.id!r} is not a valid id: lower case letters, digits and underscores, "
+            "starting with a letter"
+        )
+    directory = Path(args.dir)
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: no such directory")
+    target = directory / f"{args.id}.yaml"
+    if target.exists():
+        raise UsageError(f"{target} already exists; choose another id or move it first")
+    text = (files("mot_sim") / "scaffold" / "scenario.yaml").read_text(encoding="utf-8")
+    with open(target, "x", encoding="utf-8") as fh:  # "x": never overwrite
+        fh.write(text.replace("__ID__", args.id))
+    print(f"wrote {target}")
+    schema = directory / SCHEMA_FILE
+    if not schema.exists():
+        schema.write_text(_schema_text(), encoding="utf-8")
+        print(f"wrote {schema} (editor autocompletion)")
+    print(f"next: edit it, then  mot-sim validate {target}  and  mot-sim check {target}")
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """The rules a scenario can use: library rules, plus a scenario's own with --scenario."""
+    if args.scenario:
+        cat = catalog.load_catalog(scenario_dirs(args))
+        sc = cat.get(args.scenario).scenario
+        library = cat.library
+        own = [*sc.rules, *(r for sid in STAGE_IDS for r in sc.stage(sid).rules)]
+        rules = [r for r in library.rules if (r.locale or "en") == sc.locale] + own
+    else:
+        library = catalog.load_library()
+        rules = [r for r in library.rules if args.locale in (None, r.locale or "en")]
+    rows = [
+        {
+            "id": r.id,
+            "polarity": r.polarity,
+            "dimension": r.dimension,
+            "weight": r.weight,
+            "stages": "all" if r.stages == "all" else list(r.stages),
+            "locale": r.locale or "en",
+            "reason": r.reason,
+        }
+        for r in rules
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    width = max((len(r["id"]) for r in rows), default=2)
+    print(f"{'id':<{width}}  pol   dimension     weight  stages")
+    for row in rows:
+        stages = row["stages"] if row["stages"] == "all" else ",".join(row["stages"])
+        sign = "-" if row["polarity"] == "bad" else "+"
+        print(
+            f"{row['id']:<{width}}  {row['polarity']:<4}  {row['dimension']:<12}  "
+            f"{sign}{row['weight']:<5}  {stages}"
+        )
+        print(f"{'':<{width}}  {row['reason']}")
     return 0
 
 

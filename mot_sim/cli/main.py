@@ -67,7 +67,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("text", metavar="TEXT")
 
-    add("schema", commands.cmd_schema, "print the scenario JSON Schema")
+    p = add("schema", commands.cmd_schema, "print the scenario JSON Schema, or --write it")
+    p.add_argument(
+        "--write",
+        nargs="?",
+        const=".",
+        metavar="DIR",
+        help="write scenario.schema.json into DIR (default: here), beside your scenarios",
+    )
+
+    p = add("new", commands.cmd_new, "scaffold a new scenario with every field explained")
+    p.add_argument("id", metavar="ID", help="the new scenario's id (e.g. kettle_return)")
+    p.add_argument("--dir", default=".", help="where to write ID.yaml (default: here)")
+
+    p = add("rules", commands.cmd_rules, "list rule ids with dimension, weight and reason")
+    p.add_argument("--locale", help="only this locale's rules (en, zh)")
+    p.add_argument("--scenario", metavar="ID", help="the rules one scenario can use")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("score", commands.cmd_score, "score one reply, or a JSON Lines batch")
     p.add_argument("--scenario", metavar="ID")
