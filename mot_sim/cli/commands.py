@@ -268,31 +268,28 @@ def cmd_rules(args: argparse.Namespace) -> int:
     else:
         library = catalog.load_library()
         rules = [r for r in library.rules if args.locale in (None, r.locale or "en")]
-    rows = [
-        {
-            "id": r.id,
-            "polarity": r.polarity,
-            "dimension": r.dimension,
-            "weight": r.weight,
-            "stages": "all" if r.stages == "all" else list(r.stages),
-            "locale": r.locale or "en",
-            "reason": r.reason,
-        }
-        for r in rules
-    ]
     if args.json:
+        rows = [
+            {
+                "id": r.id,
+                "polarity": r.polarity,
+                "dimension": r.dimension,
+                "weight": r.weight,
+                "stages": r.stages if r.stages == "all" else list(r.stages),
+                "locale": r.locale or "en",
+                "reason": r.reason,
+            }
+            for r in rules
+        ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    width = max((len(r["id"]) for r in rows), default=2)
+    width = max((len(r.id) for r in rules), default=2)
     print(f"{'id':<{width}}  pol   dimension     weight  stages")
-    for row in rows:
-        stages = row["stages"] if row["stages"] == "all" else ",".join(row["stages"])
-        sign = "-" if row["polarity"] == "bad" else "+"
-        print(
-            f"{row['id']:<{width}}  {row['polarity']:<4}  {row['dimension']:<12}  "
-            f"{sign}{row['weight']:<5}  {stages}"
-        )
-        print(f"{'':<{width}}  {row['reason']}")
+    for r in rules:
+        stages = r.stages if r.stages == "all" else ",".join(r.stages)
+        sign = "-" if r.polarity == "bad" else "+"
+        print(f"{r.id:<{width}}  {r.polarity:<4}  {r.dimension:<12}  {sign}{r.weight:<5}  {stages}")
+        print(f"{'':<{width}}  {r.reason}")
     return 0
 
 
