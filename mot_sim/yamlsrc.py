@@ -76,8 +76,37 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
+# libyaml composes ~14x faster than the pure-Python parser. It cannot refuse anchors as
+# it meets them, so it is used only on text with no "&" or "*" at all (then there can be
+# no anchor or alias); anything else, and any file libyaml rejects, takes the pure path,
+# which words every problem the same way.
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def _fast(text: str, path: str) -> Located | None:
+    if _CLoader is None or "&" in text or "*" in text:
+        return None
+    try:
+        loader = _CLoader(text)
+    except yaml.YAMLError:
+        return None
+    try:
+        node = loader.get_single_node()
+        located = Located(path, None)
+        if node is not None:
+            located.data = _construct(loader, node, (), located, 0)
+        return located
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
 def load_text(text: str, path: str) -> Located:
     """Parse one YAML document from ``text``; raise :class:`InputError` on any problem."""
+    fast = _fast(text, path)
+    if fast is not None:
+        return fast
     try:
         loader = _StrictLoader(text)
         try:
@@ -122,7 +151,7 @@ def load_file(path: Path) -> Located:
     return load_text(text, name)
 
 
-def _construct(loader: _StrictLoader, node: Node, loc: Loc, out: Located, depth: int) -> Any:
+def _construct(loader: Any, node: Node, loc: Loc, out: Located, depth: int) -> Any:
     out.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
         raise InputError([out.problem(loc, "nesting is too deep")])

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from mot_sim.errors import InputError
-from mot_sim.yamlsrc import MAX_BYTES, load_file, load_text
+from mot_sim.yamlsrc import MAX_BYTES, Located, load_file, load_text
+from tests.conftest import ROOT
 
 
 def problem(text: str) -> str:
@@ -54,3 +55,23 @@ def test_size_limit_and_encoding(tmp_path: Path) -> None:
         load_file(latin)
     with pytest.raises(InputError, match="cannot read file"):
         load_file(tmp_path / "missing.yaml")
+
+
+def test_fast_and_pure_parsers_agree_on_values_and_positions() -> None:
+    """libyaml is used where it can be; it must report exactly what the pure parser does."""
+    from mot_sim.yamlsrc import _construct, _fast, _StrictLoader
+
+    files = [*ROOT.glob("scenarios/*.yaml"), *ROOT.glob("scoring/**/*.yaml")]
+    assert len(files) >= 8
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast = _fast(text, str(path))
+        assert fast is not None, f"{path}: libyaml not used"
+        loader = _StrictLoader(text)
+        pure = Located(str(path), None)
+        pure.data = _construct(loader, loader.get_single_node(), (), pure, 0)
+        loader.dispose()
+        assert fast.data == pure.data, path
+        assert fast.marks == pure.marks, path
+    # Text that could hold an anchor never takes the fast path.
+    assert _fast("a: &x 1\nb: *x\n", "f.yaml") is None
