@@ -314,8 +314,9 @@ def _references(doc: Located, library: Library) -> list[Problem]:
         for i, goal in enumerate(_items(stage.get("goals"))):
             for j, rid in enumerate(_items(_mapping(goal).get("rules"))):
                 unknown(("stages", sid, "goals", i, "rules", j), rid)
-        for i, text in enumerate(_items(stage.get("customer"))):
-            template(("stages", sid, "customer", i), text)
+        for key in ("customer", "model_answers"):
+            for i, text in enumerate(_items(stage.get(key))):
+                template(("stages", sid, key, i), text)
         for outcome, texts in _mapping(stage.get("reactions")).items():
             for i, text in enumerate(_items(texts)):
                 template(("stages", sid, "reactions", outcome, i), text)

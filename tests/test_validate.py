@@ -66,7 +66,7 @@ CASES = [
         "template error",
         ("\"Thanks! I'll probably", "\"{{ nobody }} Thanks! I'll probably"),
         "{{ nobody }}",
-        "template error",
+        "template: 'nobody' is undefined",
     ),
 ]
 
@@ -198,3 +198,47 @@ def test_unknown_key_in_a_nested_model_suggests_its_fields(
     code, lines = run(capsys, "validate", str(path))
     assert code == 2
     assert any("unknown key 'wieght' (did you mean 'weight'?)" in x for x in lines), lines
+
+
+HOSTILE_TEMPLATES = [
+    "{{ 1/0 }}",
+    "{{ 10**5000 }}",
+    "{% include 'x' %}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+    "{{ 'a' * 10**9 }}",
+    "{{ trainee * 100000000 }}",
+    "{% if trainee != 'Sam' %}{{ nobody }}{% endif %}",
+    "{{ trainee.__class__ }}",
+    "{{ trainee | attr('upper') }}",
+    "{# a comment #}",
+    "Hello {{ trainee",
+]
+
+
+@pytest.mark.parametrize("template", HOSTILE_TEMPLATES)
+@pytest.mark.parametrize("where", ["customer", "model_answers"])
+def test_templates_are_names_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, where: str
+) -> None:
+    """Lines cannot compute, loop, include or depend on the trainee: refused with a place."""
+    anchor = {"customer": 'customer:\n      - "', "model_answers": 'model_answers:\n      - "'}
+    text = PICKLE.replace(anchor[where], anchor[where] + template.replace('"', "'") + " ", 1)
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, lines = run(capsys, "validate", str(path))
+    assert code == 2, lines
+    line = line_of(text, template.replace('"', "'"))
+    assert any(x.startswith(f"{path}:{line}:") and "template:" in x for x in lines), lines
+
+
+def test_plain_names_and_filters_render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mot_sim import templating
+
+    line = "Hi {{trainee}}, I'm {{ customer_first | upper }} ({{ customer }})."
+    assert templating.check(line) is None
+    assert templating.render(line, "Alex", "Ms Li Na") == "Hi Alex, I'm NA (Ms Li Na)."
+    # A name is put in as text, never evaluated, and bounded.
+    assert templating.render("{{ trainee }}", "{{ customer }}", "C") == "{{ customer }}"
+    long = templating.render("{{ trainee }}" * 500, "x" * 10_000, "C")
+    assert len(long) <= templating.MAX_RENDERED
