@@ -45,6 +45,9 @@ class Store(Protocol):
     def session(self, session_id: str) -> SessionRecord:
         """One session with its turns; ``session_id`` may be a unique prefix."""
 
+    def session_ids(self) -> list[str]:
+        """Every session id in the log (to shorten ids without making them ambiguous)."""
+
     def best_score(self, trainee: str, scenario_id: str) -> int | None:
         """The trainee's best finished score on a scenario."""
 

@@ -448,6 +448,9 @@ class SqliteStore:
         found = self._read("SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (summary.id,))
         return SessionRecord(summary, [self._turn(r) for r in found])
 
+    def session_ids(self) -> list[str]:
+        return [str(r[0]) for r in self._read("SELECT id FROM sessions")]
+
     def best_score(self, trainee: str, scenario_id: str) -> int | None:
         rows = self._read(
             "SELECT max(s.overall)" + self._PERSON + " WHERE t.name_key = ? AND "
