@@ -461,3 +461,78 @@ def test_short_ids_stay_unique() -> None:
         "0123456789ab": "01234567",
         "fedcba987654": "fedcba98",
     }
+
+
+def _svg_progress(html: str) -> str:
+    start = html.index('aria-label="Scores by attempt"')
+    return html[start : html.index("</svg>", start)]
+
+
+def test_cohort_report_has_a_table_and_a_line_per_trainee(mixed_log: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", "--cohort", "A1", "--out", str(out), "--db", str(mixed_log)]) == 0
+    html = out.read_text(encoding="utf-8")
+    table = html[html.index('<table class="per-trainee">') :]
+    table = table[: table.index("</table>")]
+    rows = [re.sub(r"<[^>]+>|\s+", " ", r).split() for r in table.split("<tr>")[2:]]
+    assert [r[:2] for r in rows] == [["Dee", "E9"], ["José", "Müller"], ["Kim", "Lee"]]
+    assert " ".join(rows[0]).endswith("no finished attempt 2 abandoned")
+    kim = rows[2]
+    assert kim[kim.index("sense") + 1] == "2" and "yes" in kim  # two spellings, one trainee
+
+    chart = _svg_progress(html)
+    groups = chart.split('<g class="trainee-line">')[1:]
+    assert len(groups) == 2  # Dee has no finished encounter; Kim's two attempts are one line
+    for group in groups:
+        names = {t.split(" · ")[0] for t in re.findall(r"<title>([^<]+)</title>", group)}
+        assert len(names) == 1, names  # a line never joins two people
+        assert group.count("<polyline") <= 1
+    kim_line = next(g for g in groups if "Kim Lee" in g)
+    assert kim_line.count("<circle") == 2 and "<polyline" in kim_line
+    # The pass-mark label sits right of every point: it cannot cover the data.
+    label_x = float(re.search(r'class="pass-label" x="([\d.]+)"', chart).group(1))  # type: ignore[union-attr]
+    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', chart)]
+    assert xs and max(xs) + 5 < label_x
+    right = float(re.search(r'class="pass-line" x1="[\d.]+" x2="([\d.]+)"', chart).group(1))  # type: ignore[union-attr]
+    assert max(xs) + 5 <= right < label_x
+
+
+def test_report_thresholds_come_from_the_rubric(
+    mixed_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from tests.conftest import ROOT
+
+    scoring = tmp_path / "scoring"
+    shutil.copytree(ROOT / "scoring", scoring)
+    rubric = (scoring / "rubric.yaml").read_text(encoding="utf-8")
+    assert "pass_mark: 60\n" in rubric and "  good: 60\n" in rubric
+    rubric = rubric.replace("pass_mark: 60\n", "pass_mark: 72\n").replace(
+        "  good: 60\n", "  good: 99\n"
+    )
+    rubric = rubric.replace("name: adequate", "name: fair enough")
+    (scoring / "rubric.yaml").write_text(rubric, encoding="utf-8")
+    monkeypatch.setenv("MOT_SIM_SCORING", str(scoring))
+    out = tmp_path / "r.html"
+    assert main(["report", "--cohort", "A1", "--out", str(out), "--db", str(mixed_log)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "pass mark 72" in html and "pass mark 60" not in html
+    assert "good (from 99)" in html and "fair enough 60+" in html
+    assert 'x1="336"' in html  # the bars' pass line: 120 + 3 * 72
+    chart = _svg_progress(html)
+    pass_y = float(re.search(r'class="pass-label" x="[\d.]+" y="([\d.]+)"', chart).group(1))  # type: ignore[union-attr]
+    bottom, top = 260 - 34, 16
+    assert pass_y - 4 == pytest.approx(bottom - (bottom - top) * 0.72, abs=0.1)
+    # Bars are coloured by the rubric's reply outcomes: good from 99 now, mixed from 45.
+    bars = re.findall(
+        r'<rect x="120" y="\d+" width="(\d+)" height="24" rx="5" fill="(#\w+)"/>', html
+    )
+    bars = [(w, c) for w, c in bars if c != "#eef1f6"]  # not the grey tracks
+    assert len(bars) == 8
+    colours = {"good": "#12805c", "mixed": "#dc6803", "poor": "#c01048"}
+    for width, colour in bars:
+        value = int(width) // 3
+        expected = "good" if value >= 99 else "mixed" if value >= 45 else "poor"
+        assert colour == colours[expected], (value, colour)
+    assert any(int(w) // 3 in range(60, 99) for w, _ in bars)  # green under the old rubric

@@ -44,6 +44,7 @@ OUTCOME_COLOURS = {"good": "#12805c", "mixed": "#dc6803", "poor": "#c01048"}
 # the plot, so no point or line can run over it.
 CHART_W, CHART_H = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 36, 96, 16, 34
+INSET, SPREAD = 16, 12  # points keep clear of the axes; same-score trainees drawn apart
 
 
 @dataclass(frozen=True)
@@ -102,17 +103,22 @@ def _progress(
         if s.finished and s.result is not None:
             people.setdefault(trainee_key(s.trainee.name), []).append(s)
     most = max((len(v) for v in people.values()), default=0)
-    plot_w = CHART_W - LEFT - RIGHT
+    inner = LEFT + INSET, CHART_W - RIGHT - INSET
+    # Trainees with the same scores would hide each other's lines: each is nudged
+    # sideways a little (at most SPREAD px across the cohort).
+    nudge = SPREAD / (len(people) - 1) if len(people) > 1 else 0.0
 
-    def x(i: int) -> float:
-        return round(LEFT + plot_w * (i / (most - 1) if most > 1 else 0.5), 1)
+    def x(i: int, n: int | None = None) -> float:
+        share = i / (most - 1) if most > 1 else 0.5
+        offset = n * nudge - SPREAD / 2 if n is not None and len(people) > 1 else 0.0
+        return round(inner[0] + (inner[1] - inner[0]) * share + offset, 1)
 
     lines = []
     for n, (_key, done) in enumerate(sorted(people.items())):
         colour, dash = PALETTE[n % len(PALETTE)], DASHES[n // len(PALETTE) % len(DASHES)]
         points = [
             {
-                "x": x(i),
+                "x": x(i, n),
                 "y": _y(s.result.overall),
                 "score": s.result.overall,
                 "passed": s.result.passed,
