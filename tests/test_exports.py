@@ -335,6 +335,8 @@ def test_history_summary_per_trainee_and_cohort_filter(
     assert out.strip() == "no sessions recorded for nobody"
     _, out = run(capsys, "history", "--trainee", "KIM LEE", "--json", *db)
     assert [r["trainee"] for r in json.loads(out)] == ["Kim Lee", "Kim Lee"]
+    _, out = run(capsys, "trainee", "  kim   lee ", "--cohort", "B2", *db)
+    assert out.strip() == "recorded trainee 'Kim Lee' (employee id E7, cohort B2)"
 
 
 def test_xapi_needs_a_homepage_from_flag_environment_or_settings(

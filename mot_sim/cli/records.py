@@ -97,10 +97,15 @@ def cmd_trainee(args: argparse.Namespace) -> int:
         name = " ".join(clean_text(args.name).split())
         if not name:
             raise MotSimError("the trainee's name is empty")
-        store.upsert_trainee(Trainee(name, args.employee_id, args.cohort))
+        who = store.upsert_trainee(Trainee(name, args.employee_id, args.cohort))
     finally:
         store.close()
-    print(f"recorded trainee {name!r}")
+    details = [f"employee id {who.employee_id}"] if who.employee_id else []
+    details += [f"cohort {who.cohort}"] if who.cohort else []
+    print(
+        f"recorded trainee {clean_text(who.name)!r}"
+        + (f" ({clean_text(', '.join(details))})" if details else "")
+    )
     return 0
 
 

@@ -14,8 +14,9 @@ class Store(Protocol):
 
     path: str
 
-    def upsert_trainee(self, trainee: Trainee) -> None:
-        """Create the trainee, or update the employee id and cohort given (not None)."""
+    def upsert_trainee(self, trainee: Trainee) -> Trainee:
+        """Create the trainee, or update the employee id and cohort given (not None); the
+        trainee as recorded (the name as first entered, however it was typed now)."""
 
     def start_session(
         self, session_id: str, trainee: str, scenario_id: str, content_hash: str, mode: Mode

@@ -271,7 +271,7 @@ class SqliteStore:
         return int(self._read("PRAGMA user_version")[0][0])
 
     # -- writing -------------------------------------------------------------------------
-    def upsert_trainee(self, trainee: Trainee) -> None:
+    def upsert_trainee(self, trainee: Trainee) -> Trainee:
         with self._write() as db:
             tid = self._trainee_id(db, trainee.name)
             if trainee.employee_id is not None:
@@ -280,6 +280,10 @@ class SqliteStore:
                 )
             if trainee.cohort is not None:
                 db.execute("UPDATE trainees SET cohort = ? WHERE id = ?", (trainee.cohort, tid))
+            row = db.execute(
+                "SELECT name, employee_id, cohort FROM trainees WHERE id = ?", (tid,)
+            ).fetchone()
+        return Trainee(row[0], row[1], row[2])
 
     @staticmethod
     def _trainee_id(db: sqlite3.Connection, name: str) -> int:
