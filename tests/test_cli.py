@@ -215,6 +215,11 @@ def test_play_says_when_answers_run_out_and_keeps_the_session_to_resume(
     assert code == 2 and "is completed: only an unfinished one resumes" in err
     code, _, err = run(capsys, "play", "pickle_request", "--resume", prefix, "--db", db)
     assert code == 2 and "--resume needs --answers" in err
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("set_tone: Hello Ms Li, thank you for calling.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "play", "complaint_call", "--answers", str(partial), "--db", db)
+    assert code == 1 and "No answer for diagnose in " in out
+    assert "stopped at stage 2 of 5 (Diagnose): 1 reply given, no result." in out
 
 
 def test_check_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

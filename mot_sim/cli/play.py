@@ -107,11 +107,13 @@ def run_headless(args: argparse.Namespace, enc: Encounter, recorder: Recorder | 
     print()
     if ran_out:
         given = len(enc.turns)
-        print(
-            f"Answers ran out at stage {given + 1} of {len(STAGE_IDS)} "
-            f"({STAGE_TITLES[ran_out]}): {given} {'reply' if given == 1 else 'replies'} given, "
-            "no result."
+        where = f"stage {given + 1} of {len(STAGE_IDS)} ({STAGE_TITLES[ran_out]})"
+        head = (
+            f"No answer for {ran_out} in {args.answers}: stopped at {where}"
+            if isinstance(answers, dict)
+            else f"Answers ran out at {where}"
         )
+        print(f"{head}: {given} {'reply' if given == 1 else 'replies'} given, no result.")
         if recorder and session:
             print(
                 f"The session is kept unfinished in {recorder.store.path}. Resume it with\n"
