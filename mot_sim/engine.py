@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from mot_sim import templating
@@ -34,6 +35,7 @@ class Turn:
     reaction: str
     seconds: float | None = None
     overtime: bool = False
+    at: str | None = None  # when the reply was scored, ISO 8601 UTC (xAPI, exports)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,7 @@ class Turn:
             "reaction": self.reaction,
             "seconds": self.seconds,
             "overtime": self.overtime,
+            "at": self.at,
         }
 
     @classmethod
@@ -62,6 +65,7 @@ class Turn:
             reaction=str(d["reaction"]),
             seconds=d.get("seconds"),
             overtime=bool(d.get("overtime", False)),
+            at=d.get("at"),
         )
 
 
@@ -257,6 +261,7 @@ class Encounter:
             reaction,
             seconds,
             overtime,
+            datetime.now(UTC).isoformat(timespec="seconds"),
         )
         self.turns.append(turn)
         self._emit(TurnScored(self, turn))

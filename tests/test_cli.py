@@ -160,6 +160,68 @@ def test_play_headless_text_and_yaml(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2 and "unknown stage 'greeting'" in err and "valid: set_tone" in err
 
 
+def test_play_says_when_answers_run_out_and_keeps_the_session_to_resume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "log.db")
+    first = tmp_path / "first.txt"
+    first.write_text(
+        "Hello Ms Li, thank you for calling. That sounds frustrating, let me look into it.\n"
+        "Could you tell me how you used your phone this month?\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "play", "complaint_call", "--answers", str(first), "--trainee", "Sam", "--db", db
+    )
+    assert code == 1
+    assert "Answers ran out at stage 3 of 5 (Solve): 2 replies given, no result." in out
+    assert "FAIL" not in out and "Result:" not in out
+    (session,) = json.loads(run(capsys, "history", "--json", "--db", db)[1])
+    assert session["status"] == "unfinished" and session["replies"] == 2
+    assert session["score"] is None and session["passed"] is None
+    assert f"--resume {session['session_id'][:8]}" in out
+    _, out, _ = run(capsys, "history", "--db", db)
+    assert "unfinished (2 of 5 replies)" in out and "1 unfinished not counted" in out
+
+    # Nothing more to say: it stays unfinished, and says so in JSON too.
+    empty = tmp_path / "none.txt"
+    empty.write_text("\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys, "play", "complaint_call", "--answers", str(empty), "--json", "--db", db
+    )
+    data = json.loads(out)
+    assert code == 1 and data["status"] == "unfinished" and data["result"] is None
+    assert data["answers_ran_out_at"] == "set_tone" and data["turns"] == []
+
+    rest = tmp_path / "rest.txt"
+    rest.write_text(
+        "Let me explain, 130 yuan is roaming. I can refund half, or add a travel pack.\n"
+        "Just to confirm, 65 yuan back within 3 working days. Does that sound right?\n"
+        "I'll call you on Thursday at 10 am, and here is my direct extension.\n",
+        encoding="utf-8",
+    )
+    prefix = session["session_id"][:8]
+    code, out, _ = run(
+        capsys, "play", "complaint_call", "--resume", prefix, "--answers", str(rest), "--db", db
+    )
+    assert code == 0 and "resuming at stage 3 of 5" in out and "Result:" in out
+    done = json.loads(run(capsys, "history", "--json", "--trainee", "sam", "--db", db)[1])
+    assert [(s["session_id"], s["status"], s["replies"]) for s in done] == [
+        (session["session_id"], "completed", 5)
+    ]
+    code, _, err = run(
+        capsys, "play", "complaint_call", "--resume", prefix, "--answers", str(rest), "--db", db
+    )
+    assert code == 2 and "is completed: only an unfinished one resumes" in err
+    code, _, err = run(capsys, "play", "pickle_request", "--resume", prefix, "--db", db)
+    assert code == 2 and "--resume needs --answers" in err
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("set_tone: Hello Ms Li, thank you for calling.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "play", "complaint_call", "--answers", str(partial), "--db", db)
+    assert code == 1 and "No answer for diagnose in " in out
+    assert "stopped at stage 2 of 5 (Diagnose): 1 reply given, no result." in out
+
+
 def test_check_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check")
     assert code == 0 and out.splitlines()[-1].endswith(" passed, 0 failed")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from mot_sim.catalog import Catalog
 from mot_sim.cli.main import main
 from mot_sim.engine import Encounter
-from mot_sim.reports.tabular import neutralise
+from mot_sim.reports.tabular import neutralise, short_ids
 from mot_sim.scoring import Scorer
 from mot_sim.stages import STAGE_IDS
 from mot_sim.store.recorder import Recorder
@@ -161,11 +162,10 @@ def test_xapi_statements_follow_the_spec(
         answered = [s for s in sts if s["verb"]["display"]["en-US"] == "answered"]
         assert answered and all(isinstance(s["result"]["response"], str) for s in answered)
         assert all(
-            "urn:mot-sim:extension:empathy" in s["result"]["extensions"]
-            or "urn:mot-sim:extension:language" in s["result"]["extensions"]
-            or "urn:mot-sim:extension:expectations" in s["result"]["extensions"]
+            set(s["result"]["extensions"])
+            <= {f"urn:mot-sim:extension:{d}" for d in ("empathy", "language", "expectations")}
             for s in answered
-            if s["result"]["extensions"]
+            if "extensions" in s["result"]
         )
         done = sts[-1]
         assert done["result"]["score"]["scaled"] == done["result"]["score"]["raw"] / 100
@@ -196,7 +196,8 @@ def test_history_and_show(log: Path, capsys: pytest.CaptureFixture[str]) -> None
     (row,) = json.loads(out)
     assert row["status"] == "completed" and row["score"] >= 60 and row["band"]
     code, out = run(capsys, "history", "--db", str(log))
-    assert code == 0 and len(out.splitlines()) == 4 and "walked out" in out
+    sessions = out.split("\n\n")[0].splitlines()
+    assert code == 0 and len(sessions) == 4 and "walked out" in out
     code, out = run(capsys, "show", row["session_id"][:8], "--db", str(log))
     assert code == 0 and "Result:" in out and "model answer:" in out and "Ms Li:" in out
     assert main(["show", "nope", "--db", str(log)]) == 2
@@ -216,3 +217,324 @@ def test_terminal_output_has_no_escape_sequences(
         assert main(argv) == 0
         out = capsys.readouterr().out
         assert "\x1b" not in out and "Malory" in out
+
+
+HOSTILE_WORDS = ["Whatever.", "Calm down, you're wrong.", "It's your problem."]
+
+
+@pytest.fixture
+def mixed_log(tmp_path: Path, catalog: Catalog, scorer: Scorer) -> Path:
+    """A cohort with every status: finished (passed, walked out), unfinished, abandoned."""
+    path = tmp_path / "mixed.db"
+    store = SqliteStore(path)
+    store.upsert_trainee(Trainee("Kim Lee", "E7", "A1"))
+    store.upsert_trainee(Trainee("José Müller", "E8", "A1"))
+    store.upsert_trainee(Trainee("Dee", "E9", "A1"))
+
+    def encounter(who: str, replies: list[str] | None, stages: int, abandon: bool) -> None:
+        enc = Encounter(catalog.get("complaint_call").scenario, scorer, who)
+        enc.subscribe(Recorder(store, catalog.fingerprint("complaint_call")))
+        enc.start()
+        for i, stage in enumerate(STAGE_IDS[:stages]):
+            if not enc.is_over:
+                enc.answer(replies[i] if replies else enc.model_answers(stage)[0])
+        if abandon:
+            enc.abandon()
+
+    encounter("Kim Lee", None, 5, False)  # completed, passed
+    encounter("kim  LEE", None, 5, False)  # the same trainee, typed differently
+    encounter("José Müller", HOSTILE_WORDS, 3, False)  # the customer walks out
+    encounter("José Müller", None, 2, False)  # unfinished
+    encounter("Dee", None, 0, True)  # abandoned with no reply
+    encounter("Dee", None, 1, True)  # abandoned after one reply
+    store.close()
+    return path
+
+
+def test_unfinished_and_abandoned_are_no_failed_attempts(
+    mixed_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ("--db", str(mixed_log))
+    code = main(["export", "--format", "csv", *db])
+    out, err = capsys.readouterr()
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["status"] for r in rows] == [
+        "completed",
+        "completed",
+        "walked_out",
+        "unfinished",
+        "abandoned",
+        "abandoned",
+    ]
+    for r in rows[3:]:
+        assert r["overall"] == r["band"] == r["passed"] == r["walked_out"] == "", r
+        assert all(r[d] == "" for d in ("empathy", "language", "expectations", *STAGE_IDS))
+    assert [r["replies"] for r in rows[3:]] == ["2", "0", "1"]
+    assert rows[2]["passed"] == "0" and rows[2]["overall"] != ""
+    assert "6 sessions: 3 finished with a score; 1 unfinished and 2 abandoned without one" in err
+
+    _, out = run(capsys, "export", "--format", "jsonl", *db)
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert [(r["status"], r["result"] is None) for r in recs[3:]] == [
+        ("unfinished", True),
+        ("abandoned", True),
+        ("abandoned", True),
+    ]
+    assert len(recs[5]["turns"]) == 1  # the abandoned attempt's reply is still exported
+
+    _, out = run(capsys, "export", "--format", "xapi", "--homepage", "https://lms.test", *db)
+    by_session: dict[str, list[str]] = {}
+    for st in json.loads(out):
+        by_session.setdefault(st["context"]["registration"], []).append(st["verb"]["id"])
+    ends = [verbs[-1].rsplit("/", 1)[-1] for verbs in by_session.values()]
+    assert ends == ["passed", "passed", "failed", "answered", "abandoned", "abandoned"]
+    for verbs in list(by_session.values())[3:]:
+        assert not any(v.endswith(("/failed", "/passed", "/completed")) for v in verbs)
+    assert list(by_session.values())[4][-1] == "https://w3id.org/xapi/adl/verbs/abandoned"
+
+    report = tmp_path / "r.html"
+    assert main(["report", "--cohort", "A1", "--out", str(report), *db]) == 0
+    html = report.read_text(encoding="utf-8")
+    finished = [int(r["overall"]) for r in rows[:3]]
+    average = re.search(r'<div class="v">(\d+)</div><div class="k">average score', html)
+    assert average and int(average.group(1)) == round(sum(finished) / 3)
+    assert (
+        "Averages and pass rate over 3 finished encounters (2 completed, 1 walked out); "
+        "1 unfinished and 2 abandoned not counted." in html
+    )
+    assert "unfinished · 2 of 5 replies · no score" in html
+    _, out = run(capsys, "history", "--cohort", "A1", *db)
+    assert "1 unfinished and 2 abandoned not counted" in out
+
+
+def test_history_summary_per_trainee_and_cohort_filter(
+    mixed_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ("--db", str(mixed_log))
+    _, out = run(capsys, "history", "--cohort", "A1", "--summary", "--json", *db)
+    doc = json.loads(out)
+    rows = {r["trainee"]: r for r in doc["trainees"]}
+    assert set(rows) == {"Kim Lee", "José Müller", "Dee"}
+    kim, jose, dee = rows["Kim Lee"], rows["José Müller"], rows["Dee"]
+    assert kim["attempts"] == 2 and kim["passed"] and kim["best"] >= kim["latest"] >= 60
+    assert kim["employee_id"] == "E7" and kim["cohort"] == "A1"
+    assert jose["attempts"] == 1 and not jose["passed"] and jose["unfinished"] == 1
+    assert jose["best"] == jose["latest"] and jose["not_counted"] == "1 unfinished"
+    assert dee["attempts"] == 0 and dee["best"] is None and dee["abandoned"] == 2
+    assert (doc["finished"], doc["unfinished"], doc["abandoned"]) == (3, 1, 2)
+    _, out = run(capsys, "history", "--cohort", "A1", "--summary", *db)
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "trainee", "scenario", "attempts", "best", "latest", "passed", "not", "counted"
+    ]  # fmt: skip
+    kim_line = next(x for x in lines if x.startswith("Kim Lee"))
+    assert kim_line.split()[2:4] == ["complaint_call", "2"] and "yes" in kim_line
+    assert any(x.startswith("Dee") and "2 abandoned" in x for x in lines)
+    _, out = run(capsys, "history", "--cohort", "nobody", *db)
+    assert out.strip() == "no sessions recorded for nobody"
+    _, out = run(capsys, "history", "--trainee", "KIM LEE", "--json", *db)
+    assert [r["trainee"] for r in json.loads(out)] == ["Kim Lee", "Kim Lee"]
+    _, out = run(capsys, "trainee", "  kim   lee ", "--cohort", "B2", *db)
+    assert out.strip() == "recorded trainee 'Kim Lee' (employee id E7, cohort B2)"
+
+
+def test_xapi_needs_a_homepage_from_flag_environment_or_settings(
+    mixed_log: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = ("--db", str(mixed_log))
+    monkeypatch.delenv("MOT_SIM_XAPI_HOMEPAGE", raising=False)
+    code = main(["export", "--format", "xapi", *db])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    for hint in ("--homepage URL", "MOT_SIM_XAPI_HOMEPAGE=URL", "mot-sim config xapi-homepage"):
+        assert hint in err
+
+    def homepages(*argv: str) -> set[str]:
+        code, out = run(capsys, "export", "--format", "xapi", *argv, *db)
+        assert code == 0
+        return {st["actor"]["account"]["homePage"] for st in json.loads(out)}
+
+    _, out = run(capsys, "config", "xapi-homepage", "https://lms.saved.test")
+    assert homepages() == {"https://lms.saved.test"}
+    monkeypatch.setenv("MOT_SIM_XAPI_HOMEPAGE", "https://lms.env.test")
+    assert homepages() == {"https://lms.env.test"}
+    assert homepages("--homepage", "https://lms.flag.test") == {"https://lms.flag.test"}
+    _, out = run(capsys, "config")
+    assert "https://lms.env.test (from MOT_SIM_XAPI_HOMEPAGE)" in out
+    monkeypatch.delenv("MOT_SIM_XAPI_HOMEPAGE")
+    assert main(["config", "xapi-homepage", "--unset"]) == 0
+    assert main(["export", "--format", "xapi", *db]) == 2
+    for bad in ("lms.example.org", "ftp://x.test", "https:// spaced.test"):
+        assert main(["export", "--format", "xapi", "--homepage", bad, *db]) == 2
+        assert main(["config", "xapi-homepage", bad]) == 2
+    assert "not a web address" in capsys.readouterr().err
+
+
+def test_xapi_statements_pass_an_independent_validator_and_time_each_answer(
+    mixed_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pydantic import ValidationError
+    from ralph.models.xapi.base.statements import BaseXapiStatement
+
+    # Move every session's start an hour back: each answer keeps its own time.
+    db = sqlite3.connect(mixed_log)
+    db.execute("UPDATE sessions SET started_at = '2026-11-23T13:00:00+00:00'")
+    turn_times = dict(
+        db.execute("SELECT session_id || '/' || idx, created_at FROM turns").fetchall()
+    )
+    db.commit()
+    db.close()
+    _, out = run(
+        capsys,
+        "export",
+        "--format",
+        "xapi",
+        "--homepage",
+        "https://lms.test",
+        "--db",
+        str(mixed_log),
+    )
+    statements = json.loads(out)
+    for st in statements:
+        BaseXapiStatement.model_validate(st)  # raises on anything the spec forbids
+    answered = [st for st in statements if st["verb"]["display"]["en-US"] == "answered"]
+    assert len(answered) == len(turn_times) >= 5 + 5 + 1 + 2 + 1
+    for st in answered:
+        assert st["timestamp"] != "2026-11-23T13:00:00+00:00"
+        assert st["timestamp"] in turn_times.values()
+    # The validator is a real one: what the old export sent for an abandoned encounter
+    # passes, a score out of range or an account without a homepage does not.
+    broken = dict(answered[0], result={"score": {"scaled": 1.5}})
+    with pytest.raises(ValidationError):
+        BaseXapiStatement.model_validate(broken)
+    nobody = dict(answered[0], actor={"objectType": "Agent", "account": {"name": "x"}})
+    with pytest.raises(ValidationError):
+        BaseXapiStatement.model_validate(nobody)
+
+
+def test_csv_for_excel(mixed_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / "excel.csv"
+    db = ("--db", str(mixed_log))
+    assert main(["export", "--format", "csv", "--excel", "--out", str(out_file), *db]) == 0
+    raw = out_file.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "José Müller".encode() in raw
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert "started (UTC)" in rows[0] and "started_at" not in rows[0]
+    for r in rows:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r["started (UTC)"])
+        assert r["ended (UTC)"] == "" or re.fullmatch(
+            r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r["ended (UTC)"]
+        )
+        assert len(r["session_id"]) == 8
+    capsys.readouterr()
+    assert main(["show", rows[0]["session_id"], *db]) == 0  # the id show accepts
+    assert "Result:" in capsys.readouterr().out
+    # Plain CSV keeps ISO times and full ids for tools; --excel needs CSV.
+    _, plain = run(capsys, "export", "--format", "csv", *db)
+    first = next(csv.DictReader(io.StringIO(plain)))
+    assert first["session_id"].startswith(rows[0]["session_id"]) and len(first["session_id"]) == 36
+    assert first["started_at"].endswith("+00:00") and not plain.startswith("\ufeff")
+    assert main(["export", "--format", "jsonl", "--excel", *db]) == 2
+    # Per-turn rows for Excel too, each with its own time, formulas still neutralised.
+    assert (
+        main(["export", "--format", "csv", "--turns", "--excel", "--out", str(out_file), *db]) == 0
+    )
+    turns = list(csv.DictReader(io.StringIO(out_file.read_bytes().decode("utf-8-sig"))))
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", t["answered (UTC)"]) for t in turns)
+    store = SqliteStore(mixed_log)
+    store.upsert_trainee(Trainee("Dee", cohort=EVIL_COHORT))
+    store.close()
+    assert main(["export", "--format", "csv", "--excel", "--out", str(out_file), *db]) == 0
+    text = out_file.read_bytes().decode("utf-8-sig")
+    assert "'" + EVIL_COHORT.replace('"', '""') in text
+
+
+def test_short_ids_stay_unique() -> None:
+    ids = ["abcdef0123", "abcdef0199", "abcdef1", "zz"]
+    short = short_ids(ids)
+    assert short == {
+        "abcdef0123": "abcdef012",
+        "abcdef0199": "abcdef019",
+        "abcdef1": "abcdef1",
+        "zz": "zz",
+    }
+    assert short_ids(["0123456789ab", "fedcba987654"]) == {
+        "0123456789ab": "01234567",
+        "fedcba987654": "fedcba98",
+    }
+
+
+def _svg_progress(html: str) -> str:
+    start = html.index('aria-label="Scores by attempt"')
+    return html[start : html.index("</svg>", start)]
+
+
+def test_cohort_report_has_a_table_and_a_line_per_trainee(mixed_log: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", "--cohort", "A1", "--out", str(out), "--db", str(mixed_log)]) == 0
+    html = out.read_text(encoding="utf-8")
+    table = html[html.index('<table class="per-trainee">') :]
+    table = table[: table.index("</table>")]
+    rows = [re.sub(r"<[^>]+>|\s+", " ", r).split() for r in table.split("<tr>")[2:]]
+    assert [r[:2] for r in rows] == [["Dee", "E9"], ["José", "Müller"], ["Kim", "Lee"]]
+    assert " ".join(rows[0]).endswith("no finished attempt 2 abandoned")
+    kim = rows[2]
+    assert kim[kim.index("sense") + 1] == "2" and "yes" in kim  # two spellings, one trainee
+
+    chart = _svg_progress(html)
+    groups = chart.split('<g class="trainee-line">')[1:]
+    assert len(groups) == 2  # Dee has no finished encounter; Kim's two attempts are one line
+    for group in groups:
+        names = {t.split(" · ")[0] for t in re.findall(r"<title>([^<]+)</title>", group)}
+        assert len(names) == 1, names  # a line never joins two people
+        assert group.count("<polyline") <= 1
+    kim_line = next(g for g in groups if "Kim Lee" in g)
+    assert kim_line.count("<circle") == 2 and "<polyline" in kim_line
+    # The pass-mark label sits right of every point: it cannot cover the data.
+    label_x = float(re.search(r'class="pass-label" x="([\d.]+)"', chart).group(1))  # type: ignore[union-attr]
+    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', chart)]
+    assert xs and max(xs) + 5 < label_x
+    right = float(re.search(r'class="pass-line" x1="[\d.]+" x2="([\d.]+)"', chart).group(1))  # type: ignore[union-attr]
+    assert max(xs) + 5 <= right < label_x
+
+
+def test_report_thresholds_come_from_the_rubric(
+    mixed_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from tests.conftest import ROOT
+
+    scoring = tmp_path / "scoring"
+    shutil.copytree(ROOT / "scoring", scoring)
+    rubric = (scoring / "rubric.yaml").read_text(encoding="utf-8")
+    assert "pass_mark: 60\n" in rubric and "  good: 60\n" in rubric
+    rubric = rubric.replace("pass_mark: 60\n", "pass_mark: 72\n").replace(
+        "  good: 60\n", "  good: 99\n"
+    )
+    rubric = rubric.replace("name: adequate", "name: fair enough")
+    (scoring / "rubric.yaml").write_text(rubric, encoding="utf-8")
+    monkeypatch.setenv("MOT_SIM_SCORING", str(scoring))
+    out = tmp_path / "r.html"
+    assert main(["report", "--cohort", "A1", "--out", str(out), "--db", str(mixed_log)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "pass mark 72" in html and "pass mark 60" not in html
+    assert "good (from 99)" in html and "fair enough 60+" in html
+    assert 'x1="336"' in html  # the bars' pass line: 120 + 3 * 72
+    chart = _svg_progress(html)
+    pass_y = float(re.search(r'class="pass-label" x="[\d.]+" y="([\d.]+)"', chart).group(1))  # type: ignore[union-attr]
+    bottom, top = 260 - 34, 16
+    assert pass_y - 4 == pytest.approx(bottom - (bottom - top) * 0.72, abs=0.1)
+    # Bars are coloured by the rubric's reply outcomes: good from 99 now, mixed from 45.
+    bars = re.findall(
+        r'<rect x="120" y="\d+" width="(\d+)" height="24" rx="5" fill="(#\w+)"/>', html
+    )
+    bars = [(w, c) for w, c in bars if c != "#eef1f6"]  # not the grey tracks
+    assert len(bars) == 8
+    colours = {"good": "#12805c", "mixed": "#dc6803", "poor": "#c01048"}
+    for width, colour in bars:
+        value = int(width) // 3
+        expected = "good" if value >= 99 else "mixed" if value >= 45 else "poor"
+        assert colour == colours[expected], (value, colour)
+    assert any(int(w) // 3 in range(60, 99) for w, _ in bars)  # green under the old rubric

@@ -20,7 +20,14 @@ from mot_sim.settings import Settings
 from mot_sim.stages import STAGE_IDS
 from mot_sim.store import open_store
 from mot_sim.store.recorder import Recorder
-from mot_sim.store.sqlite import APPLICATION_ID, LATEST, MIGRATIONS, SqliteStore
+from mot_sim.store.records import Trainee, trainee_key
+from mot_sim.store.sqlite import (
+    APPLICATION_ID,
+    LATEST,
+    MIGRATIONS,
+    SqliteStore,
+    apply_migration,
+)
 from mot_sim.tui.service import TrainerService
 
 
@@ -53,16 +60,22 @@ def test_round_trip(tmp_path: Path, catalog: Catalog, scorer: Scorer) -> None:
     assert [r.summary.trainee.name for r in store.records(trainee="Kim")] == ["Kim"]
 
 
+def old_log(path: Path, version: int) -> sqlite3.Connection:
+    """A score log as mot-sim at schema ``version`` left it."""
+    db = sqlite3.connect(path)
+    for step in MIGRATIONS[:version]:
+        apply_migration(db, step)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {version}")
+    return db
+
+
 def test_migrates_from_empty_and_from_each_earlier_version(tmp_path: Path) -> None:
     fresh = SqliteStore(tmp_path / "new.db")
     assert fresh.schema_version == LATEST
     for version in range(1, LATEST):
         path = tmp_path / f"v{version}.db"
-        db = sqlite3.connect(path)
-        for script in MIGRATIONS[:version]:
-            db.executescript(script)
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute(f"PRAGMA user_version = {version}")
+        db = old_log(path, version)
         db.execute("INSERT INTO trainees (name, created_at) VALUES ('Old', '2025-01-01')")
         db.execute(
             "INSERT INTO sessions (id, trainee_id, scenario_id, content_hash, mode, started_at,"
@@ -73,6 +86,8 @@ def test_migrates_from_empty_and_from_each_earlier_version(tmp_path: Path) -> No
                 '"status": "completed", "stages": {}, "dimensions": {}, "pass_mark": 60}',
             ),
         )
+        if version >= 2:  # from v2 on, mot-sim writes the overall column with the result
+            db.execute("UPDATE sessions SET overall = 71")
         db.commit()
         db.close()
         store = SqliteStore(path)
@@ -201,6 +216,7 @@ from mot_sim.scoring import Scorer
 from mot_sim.stages import STAGE_IDS
 from mot_sim.store import open_store
 from mot_sim.store.recorder import Recorder
+from mot_sim.store.records import Trainee, trainee_key
 cat = load_catalog(); scorer = Scorer(cat.library)
 store = open_store(sys.argv[1]); who = sys.argv[2]
 sc = cat.get("complaint_call").scenario
@@ -251,3 +267,119 @@ def test_full_disk_gives_clear_message(tmp_path: Path) -> None:
         store.start_session("a", "Sam", "pickle_request", "h", "practice")
     store._db = real
     assert store.sessions() == []  # the failed transaction was rolled back
+
+
+def test_one_trainee_whatever_the_case_spacing_or_unicode_form(
+    tmp_path: Path, catalog: Catalog, scorer: Scorer
+) -> None:
+    store = SqliteStore(tmp_path / "log.db")
+    store.upsert_trainee(Trainee("Alex Park", "E9", "Spring A"))
+    for typed in ("alex park", "Alex  Park", " ALEX\u00a0park ", "\uff21lex Park"):
+        play(catalog, scorer, store, trainee=typed, stages=5)
+    found = store.sessions(trainee="aLeX    pArK")
+    assert len(found) == 4
+    assert {s.trainee for s in found} == {Trainee("Alex Park", "E9", "Spring A")}
+    assert len(store.sessions(cohort="Spring A")) == 4
+    assert store.best_score("ALEX PARK", "pickle_request") == found[0].result.overall  # type: ignore[union-attr]
+    assert store._db.execute("SELECT count(*) FROM trainees").fetchone()[0] == 1
+    assert trainee_key("Ａｌｅｘ  PARK") == trainee_key("alex park") == "alex park"
+    assert trainee_key("Straße") == trainee_key("STRASSE")
+
+
+def test_v2_log_with_duplicate_names_is_merged_without_losing_anything(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v2.db"
+    db = old_log(path, 2)
+    db.executescript(
+        """
+        INSERT INTO trainees (id, name, created_at, employee_id, cohort) VALUES
+            (1, 'Alex Park', '2025-01-01', NULL, NULL),
+            (2, 'alex park', '2025-01-02', 'E1', 'Spring A'),
+            (3, 'Alex  Park', '2025-01-03', NULL, 'Autumn B'),
+            (4, 'Kim', '2025-01-03', 'E2', 'Spring A');
+        INSERT INTO sessions (id, trainee_id, scenario_id, content_hash, mode, started_at,
+            status, overall) VALUES
+            ('s1', 1, 'pickle_request', 'h', 'exam', '2025-01-01T10:00:00+00:00', 'in_progress', NULL),
+            ('s2', 2, 'pickle_request', 'h', 'exam', '2025-01-02T10:00:00+00:00', 'in_progress', NULL),
+            ('s3', 3, 'pickle_request', 'h', 'exam', '2025-01-03T10:00:00+00:00', 'in_progress', NULL),
+            ('s4', 4, 'pickle_request', 'h', 'exam', '2025-01-04T10:00:00+00:00', 'in_progress', NULL);
+        """
+    )
+    db.commit()
+    before_trainees = db.execute(
+        "SELECT id, name, created_at, employee_id, cohort FROM trainees ORDER BY id"
+    ).fetchall()
+    before_sessions = db.execute("SELECT * FROM sessions ORDER BY id").fetchall()
+    db.close()
+
+    store = SqliteStore(path)
+    assert store.schema_version == LATEST
+    alex = store.sessions(trainee="ALEX PARK")
+    assert [s.id for s in alex] == ["s1", "s2", "s3"]
+    # The first-entered name is shown; the blanks of that row are filled from its aliases.
+    assert {s.trainee for s in alex} == {Trainee("Alex Park", "E1", "Autumn B")}
+    assert [s.id for s in store.sessions(cohort="Autumn B")] == ["s1", "s2", "s3"]
+    assert [s.id for s in store.sessions(cohort="Spring A")] == ["s4"]
+    # Nothing deleted, no value replaced: only blanks of the first row were filled.
+    after_trainees = store._db.execute(
+        "SELECT id, name, created_at, employee_id, cohort FROM trainees ORDER BY id"
+    ).fetchall()
+    assert len(after_trainees) == len(before_trainees)
+    for old, new in zip(before_trainees, after_trainees, strict=True):
+        assert all(o is None or o == n for o, n in zip(old, new, strict=True)), (old, new)
+    after_sessions = store._db.execute("SELECT * FROM sessions ORDER BY id").fetchall()
+    assert after_sessions == before_sessions
+    # A new session under another spelling joins the same person; no new name row.
+    store.start_session("s5", "  alex   PARK", "pickle_request", "h", "practice")
+    assert [s.id for s in store.sessions(trainee="Alex Park")] == ["s1", "s2", "s3", "s5"]
+    assert store._db.execute("SELECT count(*) FROM trainees").fetchone()[0] == 4
+    store.upsert_trainee(Trainee("ALEX PARK", cohort="Winter C"))
+    assert store.sessions(trainee="alex park")[0].trainee.cohort == "Winter C"
+    assert store.integrity_check() == "ok"
+
+
+def test_abandoned_and_unfinished_sessions_have_no_result(
+    tmp_path: Path, catalog: Catalog, scorer: Scorer
+) -> None:
+    store = SqliteStore(tmp_path / "log.db")
+    play(catalog, scorer, store, trainee="Sam", stages=5)
+    play(catalog, scorer, store, trainee="Sam", stages=2)  # left to resume later
+    for stages in (0, 2):
+        enc = Encounter(catalog.get("pickle_request").scenario, scorer, "Sam")
+        enc.subscribe(Recorder(store, "h"))
+        enc.start()
+        for stage in STAGE_IDS[:stages]:
+            enc.answer(enc.model_answers(stage)[0])
+        enc.abandon()
+    done, unfinished, abandoned_early, abandoned_late = store.sessions(trainee="Sam")
+    assert done.finished and done.state == "completed" and done.result is not None
+    assert unfinished.state == "unfinished" and unfinished.result is None
+    assert not unfinished.finished and unfinished.turn_count == 2
+    for s in (abandoned_early, abandoned_late):
+        assert s.state == "abandoned" and s.result is None and not s.finished
+        assert s.ended_at is not None
+    assert abandoned_late.turn_count == 2
+    # What the engine worked out for the abandoned attempt is still in the log.
+    kept = store._db.execute(
+        "SELECT result_json FROM sessions WHERE id = ?", (abandoned_late.id,)
+    ).fetchone()[0]
+    assert '"status": "abandoned"' in kept
+    assert store.best_score("Sam", "pickle_request") == done.result.overall
+
+
+def test_each_turn_keeps_its_own_time(tmp_path: Path, catalog: Catalog, scorer: Scorer) -> None:
+    store = SqliteStore(tmp_path / "log.db")
+    enc = Encounter(catalog.get("pickle_request").scenario, scorer, "Sam")
+    rec = Recorder(store, "h")
+    enc.subscribe(rec)
+    enc.answer(enc.model_answers("set_tone")[0])
+    assert rec.session_id
+    store._db.execute(
+        "UPDATE sessions SET started_at = '2026-01-01T09:00:00+00:00' WHERE id = ?",
+        (rec.session_id,),
+    )
+    enc.answer(enc.model_answers("diagnose")[0])
+    (first, second) = store.session(rec.session_id).turns
+    assert first.at == enc.turns[0].at and second.at == enc.turns[1].at
+    assert first.at and first.at.startswith("20") and first.at != "2026-01-01T09:00:00+00:00"

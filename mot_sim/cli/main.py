@@ -93,12 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="FILE", help="JSON Lines in ('-' for stdin), JSON Lines out")
     p.add_argument("text", nargs="?", metavar="TEXT")
 
-    p = add("play", play.cmd_play, "play an encounter (headless with --answers, else in the TUI)")
+    p = add(
+        "play",
+        play.cmd_play,
+        "play an encounter (headless with --answers, else in the TUI); exit 1 if the answers "
+        "run out before the end (the session stays unfinished, to --resume)",
+    )
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument(
         "--answers",
         metavar="FILE",
         help="one reply per line, or a YAML mapping of stage id to reply",
+    )
+    p.add_argument(
+        "--resume",
+        metavar="SESSION_ID",
+        help="with --answers: continue an unfinished session (id or unique prefix)",
     )
     p.add_argument("--trainee", metavar="NAME")
     p.add_argument("--mode", choices=["practice", "exam"], default="practice")

@@ -12,13 +12,13 @@ from mot_sim import catalog, locations
 from mot_sim.cli.commands import scenario_dirs
 from mot_sim.cli.format import final_summary, reply_feedback
 from mot_sim.engine import Encounter
-from mot_sim.errors import InputError, Problem, UnknownIdError
+from mot_sim.errors import InputError, MotSimError, Problem, UnknownIdError
 from mot_sim.matching.text import clean_text
 from mot_sim.scoring import Scorer
-from mot_sim.stages import STAGE_IDS, Mode
-from mot_sim.store import open_store
+from mot_sim.stages import STAGE_IDS, STAGE_TITLES, Mode
+from mot_sim.store import Store, open_store
 from mot_sim.store.recorder import Recorder
-from mot_sim.store.records import Trainee
+from mot_sim.store.records import Trainee, trainee_key
 from mot_sim.yamlsrc import MAX_BYTES, load_file
 
 
@@ -57,13 +57,18 @@ def read_answers(path: str) -> Iterator[str] | dict[str, str]:
 
 
 def run_headless(args: argparse.Namespace, enc: Encounter, recorder: Recorder | None) -> int:
+    """Play from a file of answers. Exit 0 when the encounter ended (passed or not), 1 when
+    the answers ran out first: the session is then kept unfinished, to resume."""
     answers = read_answers(args.answers)
     name = enc.scenario.customer.name
     emit_text = not args.json
     if emit_text:
         print(f"{enc.scenario.title}: you are the {enc.scenario.role}.")
         print(clean_text(enc.scenario.setting).strip())
+        if enc.turns:
+            print(f"(resuming at stage {len(enc.turns) + 1} of {len(STAGE_IDS)})")
     enc.start()
+    ran_out: str | None = None
     while not enc.is_over:
         stage = enc.stage_id
         reply = answers.get(stage) if isinstance(answers, dict) else next(answers, None)
@@ -72,8 +77,7 @@ def run_headless(args: argparse.Namespace, enc: Encounter, recorder: Recorder | 
             for line in enc.customer_lines():
                 print(f"{name}: {clean_text(line)}")
         if reply is None:
-            if emit_text:
-                print(f"(no answer for {stage}; the session stays open to resume)")
+            ran_out = stage
             break
         turn = enc.answer(reply)
         if emit_text:
@@ -81,47 +85,103 @@ def run_headless(args: argparse.Namespace, enc: Encounter, recorder: Recorder | 
             if enc.mode == "practice":
                 print("\n".join(reply_feedback(turn.result, indent="    ")))
             print(f"{name}: {clean_text(turn.reaction)}")
-    result = enc.result()
+    session = recorder.session_id if recorder else None
     if args.json:
         print(
             json.dumps(
                 {
-                    "session": recorder.session_id if recorder else None,
+                    "session": session,
                     "scenario": enc.scenario.id,
                     "trainee": enc.trainee,
                     "mode": enc.mode,
-                    "status": enc.status,
+                    "status": "unfinished" if ran_out else enc.status,
+                    "answers_ran_out_at": ran_out,
                     "turns": [t.to_dict() for t in enc.turns],
-                    "result": result.to_dict(),
+                    "result": None if ran_out else enc.result().to_dict(),
                 },
                 ensure_ascii=False,
                 indent=2,
             )
         )
-    else:
-        print()
-        if enc.status == "walked_out":
-            print(f"{name} walked out.")
-        print("\n".join(final_summary(result)))
-        if recorder and recorder.session_id:
-            print(f"session {recorder.session_id} recorded in {recorder.store.path}")
+        return 1 if ran_out else 0
+    print()
+    if ran_out:
+        given = len(enc.turns)
+        where = f"stage {given + 1} of {len(STAGE_IDS)} ({STAGE_TITLES[ran_out]})"
+        head = (
+            f"No answer for {ran_out} in {args.answers}: stopped at {where}"
+            if isinstance(answers, dict)
+            else f"Answers ran out at {where}"
+        )
+        print(f"{head}: {given} {'reply' if given == 1 else 'replies'} given, no result.")
+        if recorder and session:
+            print(
+                f"The session is kept unfinished in {recorder.store.path}. Resume it with\n"
+                f"  mot-sim play {enc.scenario.id} --resume {session[:8]} --answers MORE_ANSWERS\n"
+                "or from the trainer's home screen."
+            )
+        return 1
+    if enc.status == "walked_out":
+        print(f"{name} walked out.")
+    print("\n".join(final_summary(enc.result())))
+    if recorder and session:
+        print(f"session {session} recorded in {recorder.store.path}")
     return 0
+
+
+def _resumed(
+    args: argparse.Namespace, cat: catalog.Catalog, store: Store
+) -> tuple[Encounter, Recorder]:
+    """The unfinished session ``--resume`` names, ready for its next answer."""
+    record = store.session(args.resume)
+    s = record.summary
+    if s.status != "in_progress":
+        raise MotSimError(
+            f"session {s.id[:8]} is {s.state.replace('_', ' ')}: only an unfinished one resumes"
+        )
+    if s.scenario_id != args.scenario:
+        raise MotSimError(
+            f"session {s.id[:8]} is an encounter of {s.scenario_id}, not {args.scenario}"
+        )
+    if args.trainee and trainee_key(args.trainee) != trainee_key(s.trainee.name):
+        raise MotSimError(f"session {s.id[:8]} belongs to another trainee")
+    loaded = cat.get(s.scenario_id)
+    if cat.fingerprint(s.scenario_id) != s.content_hash:
+        print(
+            "note: the scenario or its rules changed since this session began; the rest is "
+            "scored with the current version",
+            file=sys.stderr,
+        )
+    enc = Encounter.resume(
+        loaded.scenario, Scorer(cat.library), s.trainee.name, s.mode, record.turns, args.timer
+    )
+    recorder = Recorder(store, s.content_hash, session_id=s.id)
+    enc.subscribe(recorder)
+    return enc, recorder
 
 
 def cmd_play(args: argparse.Namespace) -> int:
     cat = catalog.load_catalog(scenario_dirs(args))
     loaded = cat.get(args.scenario)
-    scorer = Scorer(cat.library)
+    if args.resume and not args.answers:
+        raise MotSimError(
+            "--resume needs --answers FILE (the trainer resumes from its home screen)"
+        )
     mode: Mode = args.mode
-    enc = Encounter(loaded.scenario, scorer, args.trainee or "", mode, args.timer)
     if args.answers:
         store = open_store(locations.default_db_path(getattr(args, "db", None)))
-        trainee = enc.trainee or "anonymous"
-        if args.employee_id is not None or args.cohort is not None:
-            store.upsert_trainee(Trainee(trainee, args.employee_id, args.cohort))
-        recorder = Recorder(store, cat.fingerprint(loaded.scenario.id))
-        enc.subscribe(recorder)
         try:
+            if args.resume:
+                enc, recorder = _resumed(args, cat, store)
+            else:
+                enc = Encounter(
+                    loaded.scenario, Scorer(cat.library), args.trainee or "", mode, args.timer
+                )
+                recorder = Recorder(store, cat.fingerprint(loaded.scenario.id))
+                enc.subscribe(recorder)
+            trainee = enc.trainee or "anonymous"
+            if args.employee_id is not None or args.cohort is not None:
+                store.upsert_trainee(Trainee(trainee, args.employee_id, args.cohort))
             return run_headless(args, enc, recorder)
         finally:
             store.close()

@@ -1,21 +1,26 @@
-"""Score-log commands: trainee, history, show, export, report."""
+"""Score-log commands: trainee, history, show, export, report, config."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from mot_sim import locations
+from mot_sim import locations, settings
 from mot_sim.cli.format import final_summary, transcript
 from mot_sim.errors import MotSimError
 from mot_sim.matching.text import clean_text
 from mot_sim.stages import STAGE_IDS
 from mot_sim.store import Store, open_store
-from mot_sim.store.records import SessionRecord, Trainee
+from mot_sim.store.records import SessionRecord, SessionSummary, Trainee
+
+if TYPE_CHECKING:
+    from mot_sim.models import Rubric
 
 Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
@@ -26,14 +31,28 @@ def _store(args: argparse.Namespace) -> Store:
 
 def _titles(args: argparse.Namespace) -> dict[str, str]:
     """Scenario titles for display; ids stand in for scenarios no longer installed."""
+    return _library(args)[0]
+
+
+def _library(args: argparse.Namespace) -> tuple[dict[str, str], Rubric | None]:
+    """Scenario titles and the rubric (pass mark, bands), as far as they load."""
     from mot_sim.catalog import load_catalog
     from mot_sim.cli.commands import scenario_dirs
 
     try:
         cat = load_catalog(scenario_dirs(args))
     except MotSimError:
-        return {}
-    return {sid: ls.scenario.title for sid, ls in cat.scenarios.items()}
+        return {}, None
+    return {sid: ls.scenario.title for sid, ls in cat.scenarios.items()}, cat.library.rubric
+
+
+def _rubric_alone() -> Rubric:
+    """The rubric file by itself, for when the rule library does not load."""
+    from mot_sim.catalog import validate_model
+    from mot_sim.models import Rubric
+    from mot_sim.yamlsrc import load_file
+
+    return validate_model(Rubric, load_file(locations.scoring_dir() / "rubric.yaml"))
 
 
 def _since(value: str | None) -> str | None:
@@ -45,15 +64,31 @@ def _since(value: str | None) -> str | None:
         raise MotSimError(f"--since {value!r}: expected a date like 2026-11-01") from None
 
 
-def _write(text: str, out: str | None) -> None:
+def _write(text: str, out: str | None, note: str = "") -> None:
     if not out or out == "-":
         sys.stdout.write(text)
-        return
-    try:
-        Path(out).write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise MotSimError(f"cannot write {out}: {exc.strerror}") from None
-    print(f"wrote {out}", file=sys.stderr)
+    else:
+        try:
+            Path(out).write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise MotSimError(f"cannot write {out}: {exc.strerror}") from None
+        print(f"wrote {out}", file=sys.stderr)
+    if note:
+        print(note, file=sys.stderr)
+
+
+def _export_note(sessions: list[SessionSummary]) -> str:
+    """Says which exported sessions carry a score, so nobody averages the others as 0."""
+    from mot_sim.reports.summary import tally
+
+    t = tally(sessions)
+    count = f"{len(sessions)} session" + ("" if len(sessions) == 1 else "s")
+    note = f"{count}: {t.finished} finished with a score"
+    left = [f"{n} {what}" for n, what in ((t.unfinished, "unfinished"), (t.abandoned, "abandoned"))]
+    left = [x for x in left if not x.startswith("0 ")]
+    if left:
+        note += f"; {' and '.join(left)} without one"
+    return note + " (only finished encounters count in averages and pass rates)"
 
 
 def cmd_trainee(args: argparse.Namespace) -> int:
@@ -62,57 +97,108 @@ def cmd_trainee(args: argparse.Namespace) -> int:
         name = " ".join(clean_text(args.name).split())
         if not name:
             raise MotSimError("the trainee's name is empty")
-        store.upsert_trainee(Trainee(name, args.employee_id, args.cohort))
+        who = store.upsert_trainee(Trainee(name, args.employee_id, args.cohort))
     finally:
         store.close()
-    print(f"recorded trainee {name!r}")
+    details = [f"employee id {who.employee_id}"] if who.employee_id else []
+    details += [f"cohort {who.cohort}"] if who.cohort else []
+    print(
+        f"recorded trainee {clean_text(who.name)!r}"
+        + (f" ({clean_text(', '.join(details))})" if details else "")
+    )
     return 0
 
 
+def _history_row(s: SessionSummary) -> dict[str, Any]:
+    r = s.result if s.finished else None
+    return {
+        "session_id": s.id,
+        "trainee": s.trainee.name,
+        "cohort": s.trainee.cohort,
+        "scenario": s.scenario_id,
+        "mode": s.mode,
+        "started_at": s.started_at,
+        "ended_at": s.ended_at,
+        "status": s.state,
+        "replies": s.turn_count,
+        "score": r.overall if r else None,
+        "band": r.band if r else None,
+        "passed": r.passed if r else None,
+    }
+
+
+def _summary_lines(sessions: list[SessionSummary]) -> list[str]:
+    """The per-trainee table of ``history``: attempts, best, latest, passed."""
+    from mot_sim.reports.summary import tally, trainee_table
+
+    def cut(text: str | None, width: int) -> str:
+        text = clean_text(text or "")
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    lines = [
+        f"{'trainee':<20} {'scenario':<20} {'attempts':>8} {'best':>5} {'latest':>6}  "
+        f"{'passed':<7} not counted"
+    ]
+    for row in trainee_table(sessions):
+        lines.append(
+            f"{cut(row.trainee, 20):<20} {cut(row.scenario_id, 20):<20} {row.attempts:>8} "
+            f"{'—' if row.best is None else row.best:>5} "
+            f"{'—' if row.latest is None else row.latest:>6}  "
+            f"{('yes' if row.passed else 'not yet') if row.attempts else '—':<7} "
+            f"{row.not_counted}".rstrip()
+        )
+    lines.append(tally(sessions).caption)
+    return lines
+
+
 def cmd_history(args: argparse.Namespace) -> int:
+    from mot_sim.reports.summary import tally, trainee_table
+
     store = _store(args)
     try:
-        sessions = store.sessions(trainee=args.trainee)
+        sessions = store.sessions(trainee=args.trainee, cohort=args.cohort)
     finally:
         store.close()
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "session_id": s.id,
-                        "trainee": s.trainee.name,
-                        "cohort": s.trainee.cohort,
-                        "scenario": s.scenario_id,
-                        "mode": s.mode,
-                        "started_at": s.started_at,
-                        "ended_at": s.ended_at,
-                        "status": s.status,
-                        "score": s.result.overall if s.result else None,
-                        "band": s.result.band if s.result else None,
-                        "passed": s.result.passed if s.result else None,
-                    }
-                    for s in sessions
+        if args.summary:
+            t = tally(sessions)
+            doc: Any = {
+                "trainees": [
+                    {**vars(row), "not_counted": row.not_counted} for row in trainee_table(sessions)
                 ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+                "finished": t.finished,
+                "unfinished": t.unfinished,
+                "abandoned": t.abandoned,
+                "average": t.average,
+                "passed": t.passed,
+                "caption": t.caption,
+            }
+        else:
+            doc = [_history_row(s) for s in sessions]
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
         return 0
     if not sessions:
-        print("no sessions recorded" + (f" for {clean_text(args.trainee)}" if args.trainee else ""))
+        who = [clean_text(x) for x in (args.trainee, args.cohort) if x]
+        print("no sessions recorded" + (f" for {' in '.join(who)}" if who else ""))
         return 0
-    print(
-        f"{'date (UTC)':<17} {'session':<8} {'trainee':<16} {'scenario':<20} {'mode':<8} "
-        f"{'score':>5}  {'band':<15} status"
-    )
-    for s in sessions:
-        r = s.result
+    if not args.summary:
         print(
-            f"{s.started_at.replace('T', ' ')[:16]:<17} {s.id[:8]:<8} {clean_text(s.trainee.name)[:16]:<16} "
-            f"{clean_text(s.scenario_id)[:20]:<20} {s.mode:<8} {'' if r is None else r.overall:>5}  "
-            f"{'' if r is None else r.band:<15} {s.status.replace('_', ' ')}"
+            f"{'date (UTC)':<17} {'session':<8} {'trainee':<16} {'scenario':<20} {'mode':<8} "
+            f"{'score':>5}  {'band':<15} status"
         )
+        for s in sessions:
+            r = s.result if s.finished else None
+            state = s.state.replace("_", " ")
+            if not s.finished:
+                state += f" ({s.turn_count} of {len(STAGE_IDS)} replies)"
+            print(
+                f"{s.started_at.replace('T', ' ')[:16]:<17} {s.id[:8]:<8} "
+                f"{clean_text(s.trainee.name)[:16]:<16} {clean_text(s.scenario_id)[:20]:<20} "
+                f"{s.mode:<8} {'—' if r is None else r.overall:>5}  "
+                f"{'' if r is None else r.band:<15} {state}"
+            )
+        print()
+    print("\n".join(_summary_lines(sessions)))
     return 0
 
 
@@ -136,11 +222,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(
         f"session {clean_text(s.id)}  {clean_text(s.trainee.name)}  {clean_text(s.scenario_id)}  "
         f"{s.mode}  "
-        f"started {s.started_at}  {s.status.replace('_', ' ')}"
+        f"started {s.started_at}  {s.state.replace('_', ' ')}"
     )
     print("\n".join(transcript(rec.turns, customer, s.trainee.name, models)))
-    if s.result:
+    if s.finished and s.result:
         print("\n".join(final_summary(s.result)))
+    else:
+        print(
+            f"{s.state.capitalize()} after {len(rec.turns)} of {len(STAGE_IDS)} replies: "
+            "no result (it does not count as an attempt)."
+        )
     return 0
 
 
@@ -151,29 +242,44 @@ def _records(args: argparse.Namespace, store: Store) -> list[SessionRecord]:
 def cmd_export(args: argparse.Namespace) -> int:
     from mot_sim.reports import tabular, xapi
 
+    if args.excel and args.format != "csv":
+        raise MotSimError("--excel is for --format csv")
+    homepage = ""
+    if args.format == "xapi":
+        found = settings.xapi_homepage(args.homepage)
+        if found is None:
+            raise MotSimError(
+                "xAPI export needs your organisation's homepage for the trainees' accounts "
+                "(account.homePage): pass --homepage URL, set "
+                f"{settings.XAPI_HOMEPAGE_ENV}=URL, or save it once with "
+                "`mot-sim config xapi-homepage URL`"
+            )
+        homepage = xapi.check_homepage(found)
+    since = _since(args.since)
     store = _store(args)
     try:
+        style = tabular.PLAIN
+        if args.excel:
+            style = tabular.CsvStyle(excel=True, ids=tabular.short_ids(store.session_ids()))
         if args.format == "csv" and not args.turns:
-            rows = [
-                tabular.session_row(s)
-                for s in store.sessions(
-                    trainee=args.trainee, cohort=args.cohort, since=_since(args.since)
-                )
-            ]
-            _write(tabular.to_csv(tabular.SESSION_COLUMNS, rows), args.out)
+            sessions = store.sessions(trainee=args.trainee, cohort=args.cohort, since=since)
+            rows = [tabular.session_row(s, style) for s in sessions]
+            text = tabular.to_csv(tabular.SESSION_COLUMNS, rows, style)
+            _write(text, args.out, _export_note(sessions))
             return 0
         records = _records(args, store)
     finally:
         store.close()
+    note = _export_note([r.summary for r in records])
     if args.format == "csv":
-        rows = [row for rec in records for row in tabular.turn_rows(rec)]
-        _write(tabular.to_csv(tabular.TURN_COLUMNS, rows), args.out)
+        rows = [row for rec in records for row in tabular.turn_rows(rec, style)]
+        _write(tabular.to_csv(tabular.TURN_COLUMNS, rows, style), args.out, note)
     elif args.format == "jsonl":
-        _write(tabular.to_jsonl(records), args.out)
+        _write(tabular.to_jsonl(records), args.out, note)
     else:
         titles = _titles(args)
-        statements = [st for rec in records for st in xapi.statements(rec, titles, args.homepage)]
-        _write(json.dumps(statements, ensure_ascii=False, indent=2) + "\n", args.out)
+        statements = [st for rec in records for st in xapi.statements(rec, titles, homepage)]
+        _write(json.dumps(statements, ensure_ascii=False, indent=2) + "\n", args.out, note)
     return 0
 
 
@@ -188,7 +294,41 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     subject, kind = (args.trainee, "trainee") if args.trainee else (args.cohort, "cohort")
-    _write(render_report(subject, kind, records, _titles(args)), args.out)
+    if kind == "trainee" and records:
+        subject = records[0].summary.trainee.name  # as first entered, whatever was typed
+    titles, rubric = _library(args)
+    html = render_report(subject, kind, records, titles, rubric or _rubric_alone())
+    _write(html, args.out)
+    return 0
+
+
+CONFIG_KEYS = {"xapi-homepage": "xapi_homepage"}
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """Show the settings, or set or clear one."""
+    path = locations.settings_path()
+    current = settings.Settings.load(path)
+    if args.key is None:
+        env = os.environ.get(settings.XAPI_HOMEPAGE_ENV)
+        shown = env or current.xapi_homepage or "(not set)"
+        source = f" (from {settings.XAPI_HOMEPAGE_ENV})" if env else ""
+        print(f"xapi-homepage  {clean_text(shown)}{source}")
+        print(f"settings file  {path}")
+        return 0
+    field = CONFIG_KEYS[args.key]
+    if args.unset:
+        setattr(current, field, "")
+    elif args.value is None:
+        print(clean_text(getattr(current, field)) or "(not set)")
+        return 0
+    else:
+        from mot_sim.reports.xapi import check_homepage
+
+        setattr(current, field, check_homepage(args.value))
+    if not current.save(path):
+        raise MotSimError(f"cannot write the settings file {path}")
+    print(f"{args.key} {'cleared' if args.unset else 'set'} in {path}")
     return 0
 
 
@@ -198,8 +338,18 @@ def register(add: Add) -> None:
     p.add_argument("--employee-id", metavar="ID")
     p.add_argument("--cohort", metavar="NAME")
 
-    p = add("history", cmd_history, "sessions recorded: date, scenario, mode, score, status")
+    p = add(
+        "history",
+        cmd_history,
+        "sessions recorded (date, scenario, mode, score, status), then a summary per trainee",
+    )
     p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--cohort", metavar="NAME")
+    p.add_argument(
+        "--summary",
+        action="store_true",
+        help="only the summary per trainee and scenario: attempts, best, latest, passed",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("show", cmd_show, "one session's annotated transcript")
@@ -213,13 +363,23 @@ def register(add: Add) -> None:
     p.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD)")
     p.add_argument("--turns", action="store_true", help="CSV: one row per turn")
     p.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: UTF-8 byte-order mark, dates Excel reads (UTC), short session ids",
+    )
+    p.add_argument(
         "--homepage",
         metavar="URL",
-        default="https://hr.invalid",
-        help="xAPI: your organisation's system, for the actor's account",
+        help="xAPI: your organisation's system, for the actor's account (default: "
+        f"{settings.XAPI_HOMEPAGE_ENV}, then `mot-sim config xapi-homepage`)",
     )
 
     p = add("report", cmd_report, "a self-contained HTML report for a trainee or a cohort")
     p.add_argument("--trainee", metavar="NAME")
     p.add_argument("--cohort", metavar="NAME")
     p.add_argument("--out", metavar="FILE.html", required=True)
+
+    p = add("config", cmd_config, "show or change settings (the xAPI homepage)")
+    p.add_argument("key", nargs="?", choices=sorted(CONFIG_KEYS), metavar="KEY")
+    p.add_argument("value", nargs="?", metavar="VALUE")
+    p.add_argument("--unset", action="store_true", help="clear the setting")

@@ -1,7 +1,10 @@
 """A self-contained HTML report for a trainee or a cohort (Jinja2, autoescaped).
 
 Charts are inline SVG built from numbers only; every piece of text (names, replies,
-scenario titles) reaches the page through autoescaping, never ``|safe``.
+scenario titles) reaches the page through autoescaping, never ``|safe``. The pass mark,
+the colours of score bars and the band names come from the rubric the scores were made
+with, never from numbers written here. Averages and pass rates count finished encounters
+only, and the report says how many it left out.
 """
 
 from __future__ import annotations
@@ -14,21 +17,60 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from mot_sim.models import Rubric
+from mot_sim.reports.summary import tally, trainee_table
 from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES
-from mot_sim.store.records import SessionRecord
+from mot_sim.store.records import SessionRecord, SessionSummary, trainee_key
 
 LATEST_TRANSCRIPTS = 3
+# Line colours for trainees (colour-blind-safe first: Okabe-Ito, then Tableau); after
+# these, the colours repeat with a dash pattern so every line stays distinct.
+PALETTE = (
+    "#0072b2",
+    "#d55e00",
+    "#009e73",
+    "#cc79a7",
+    "#e69f00",
+    "#56b4e9",
+    "#000000",
+    "#8c564b",
+    "#7f7f7f",
+    "#bcbd22",
+)
+DASHES = ("", "6 3", "2 3", "8 3 2 3")
+OUTCOME_COLOURS = {"good": "#12805c", "mixed": "#dc6803", "poor": "#c01048"}
+
+# Geometry of the progress chart. The right gutter holds the pass-mark label, outside
+# the plot, so no point or line can run over it.
+CHART_W, CHART_H = 720, 260
+LEFT, RIGHT, TOP, BOTTOM = 36, 96, 16, 34
+INSET, SPREAD = 16, 12  # points keep clear of the axes; same-score trainees drawn apart
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: int | None
+    colour: str = OUTCOME_COLOURS["poor"]
 
 
 def _avg(values: list[int | None]) -> int | None:
     vals = [v for v in values if v is not None]
     return round(mean(vals)) if vals else None
+
+
+def _bar(rubric: Rubric, label: str, value: int | None) -> Bar:
+    # Dimension and stage averages are reply scores: coloured by the rubric's outcomes.
+    return Bar(label, value, OUTCOME_COLOURS[rubric.outcome_for(value or 0)])
+
+
+def _outcome_legend(rubric: Rubric) -> list[tuple[str, str, int]]:
+    """(outcome, colour, lowest whole score) as the rubric itself decides outcomes."""
+    lowest: dict[str, int] = {}
+    for score in range(100, -1, -1):
+        lowest[rubric.outcome_for(score)] = score
+    ordered = sorted(lowest.items(), key=lambda item: -item[1])
+    return [(name, OUTCOME_COLOURS[name], low) for name, low in ordered]
 
 
 def _segments(text: str, hits: list[Any]) -> list[tuple[str, str]]:
@@ -48,47 +90,80 @@ def _segments(text: str, hits: list[Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _progress(records: list[SessionRecord]) -> dict[str, Any]:
-    """Points of the overall-score-over-time chart (x by order, y by score)."""
-    done = [
-        r.summary
-        for r in records
-        if r.summary.result is not None and r.summary.status != "in_progress"
-    ]
-    width, height, pad = 640, 200, 30
-    n = len(done)
-    points = []
-    for i, s in enumerate(done):
-        x = pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
-        y = height - pad - (height - 2 * pad) * (s.result.overall / 100 if s.result else 0)
-        points.append(
+def _y(score: float) -> float:
+    return round(CHART_H - BOTTOM - (CHART_H - TOP - BOTTOM) * score / 100, 1)
+
+
+def _progress(
+    sessions: list[SessionSummary], rubric: Rubric, titles: dict[str, str]
+) -> dict[str, Any]:
+    """One line per trainee: finished encounters by attempt number (x), score (y)."""
+    people: dict[str, list[SessionSummary]] = {}
+    for s in sorted(sessions, key=lambda x: x.started_at):
+        if s.finished and s.result is not None:
+            people.setdefault(trainee_key(s.trainee.name), []).append(s)
+    most = max((len(v) for v in people.values()), default=0)
+    inner = LEFT + INSET, CHART_W - RIGHT - INSET
+    # Trainees with the same scores would hide each other's lines: each is nudged
+    # sideways a little (at most SPREAD px across the cohort).
+    nudge = SPREAD / (len(people) - 1) if len(people) > 1 else 0.0
+
+    def x(i: int, n: int | None = None) -> float:
+        share = i / (most - 1) if most > 1 else 0.5
+        offset = n * nudge - SPREAD / 2 if n is not None and len(people) > 1 else 0.0
+        return round(inner[0] + (inner[1] - inner[0]) * share + offset, 1)
+
+    lines = []
+    for n, (_key, done) in enumerate(sorted(people.items())):
+        colour, dash = PALETTE[n % len(PALETTE)], DASHES[n // len(PALETTE) % len(DASHES)]
+        points = [
             {
-                "x": round(x, 1),
-                "y": round(y, 1),
-                "score": s.result.overall if s.result else 0,
-                "date": s.started_at[:10],
-                "scenario": s.scenario_id,
-                "passed": bool(s.result and s.result.passed),
+                "x": x(i, n),
+                "y": _y(s.result.overall),
+                "score": s.result.overall,
+                "passed": s.result.passed,
+                "label": f"{s.trainee.name} · attempt {i + 1} · {s.started_at[:10]} · "
+                f"{titles.get(s.scenario_id, s.scenario_id)} · {s.result.overall} "
+                f"({s.result.band})",
+            }
+            for i, s in enumerate(done)
+            if s.result is not None
+        ]
+        lines.append(
+            {
+                "name": done[0].trainee.name,
+                "colour": colour,
+                "dash": dash,
+                "points": points,
+                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
             }
         )
-    pass_y = height - pad - (height - 2 * pad) * 0.6
     return {
-        "width": width,
-        "height": height,
-        "pad": pad,
-        "points": points,
-        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "pass_y": round(pass_y, 1),
+        "width": CHART_W,
+        "height": CHART_H,
+        "left": LEFT,
+        "right": CHART_W - RIGHT,
+        "top": TOP,
+        "bottom": CHART_H - BOTTOM,
+        "lines": lines,
+        "label_scores": len(lines) == 1,  # one trainee: room to print each score
+        "pass_mark": round(rubric.pass_mark),
+        "pass_y": _y(rubric.pass_mark),
+        "ticks": [{"value": v, "y": _y(v)} for v in (0, 50, 100)],
+        "xticks": [{"n": i + 1, "x": x(i)} for i in range(most)] if most <= 20 else [],
     }
 
 
 def build_context(
-    subject: str, kind: str, records: list[SessionRecord], titles: dict[str, str]
+    subject: str,
+    kind: str,
+    records: list[SessionRecord],
+    titles: dict[str, str],
+    rubric: Rubric,
 ) -> dict[str, Any]:
-    finished = [
-        r for r in records if r.summary.result is not None and r.summary.status != "in_progress"
-    ]
-    results = [r.summary.result for r in finished if r.summary.result]
+    summaries = [r.summary for r in records]
+    counts = tally(summaries)
+    results = [s.result for s in summaries if s.finished and s.result is not None]
     bad: Counter[str] = Counter()
     info: dict[str, tuple[str, str]] = {}
     for r in records:
@@ -97,23 +172,29 @@ def build_context(
                 if h.polarity == "bad":
                     bad[h.rule] += 1
                     info[h.rule] = (h.reason, h.better or "")
-    latest = sorted(records, key=lambda r: r.summary.started_at, reverse=True)[:LATEST_TRANSCRIPTS]
+    # Newest first; of sessions begun the same second, the one recorded later.
+    by_time = sorted(records, key=lambda r: r.summary.started_at)
+    latest = by_time[::-1][:LATEST_TRANSCRIPTS]
     return {
         "subject": subject,
         "kind": kind,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "trainees": sorted({r.summary.trainee.name for r in records}),
+        "trainees": sorted({trainee_key(s.trainee.name) for s in summaries}),
         "count": len(records),
-        "finished": len(finished),
-        "passed": sum(1 for x in results if x.passed),
-        "walked_out": sum(1 for x in results if x.walked_out),
-        "average": _avg([x.overall for x in results]),
-        "best": max((x.overall for x in results), default=None),
+        "tally": counts,
+        "pass_mark": round(rubric.pass_mark),
+        "stage_count": len(STAGE_IDS),
+        "bands": sorted(rubric.bands, key=lambda b: -b.min),
+        "outcomes": _outcome_legend(rubric),
         "dimensions": [
-            Bar(d.capitalize(), _avg([x.dimensions[d] for x in results])) for d in DIMENSIONS
+            _bar(rubric, d.capitalize(), _avg([x.dimensions[d] for x in results]))
+            for d in DIMENSIONS
         ],
-        "stages": [Bar(STAGE_TITLES[s], _avg([x.stages[s] for x in results])) for s in STAGE_IDS],
-        "progress": _progress(sorted(records, key=lambda r: r.summary.started_at)),
+        "stages": [
+            _bar(rubric, STAGE_TITLES[s], _avg([x.stages[s] for x in results])) for s in STAGE_IDS
+        ],
+        "progress": _progress(summaries, rubric, titles),
+        "table": trainee_table(summaries),
         "weakest": [
             {"rule": rule, "count": n, "reason": info[rule][0], "better": info[rule][1]}
             for rule, n in bad.most_common(8)
@@ -138,8 +219,13 @@ def build_context(
 
 
 def render_report(
-    subject: str, kind: str, records: list[SessionRecord], titles: dict[str, str]
+    subject: str,
+    kind: str,
+    records: list[SessionRecord],
+    titles: dict[str, str],
+    rubric: Rubric,
 ) -> str:
     loader = PackageLoader("mot_sim.reports", "templates")
     env = Environment(autoescape=True, loader=loader, undefined=StrictUndefined)
-    return env.get_template("report.html.j2").render(build_context(subject, kind, records, titles))
+    context = build_context(subject, kind, records, titles, rubric)
+    return env.get_template("report.html.j2").render(context)

@@ -1,11 +1,22 @@
-"""CSV and JSON Lines exports, safe to open in a spreadsheet."""
+"""CSV and JSON Lines exports, safe to open in a spreadsheet.
+
+Only a finished encounter (completed, or the customer walked out) has a score: an
+unfinished or abandoned session has its status and reply count, and empty score cells,
+never a 0 that a spreadsheet would average as a failure.
+
+``--excel`` CSV is for a double-click: a UTF-8 byte-order mark (so "José Müller" is not
+read as Windows-1252), dates as "2026-11-23 14:05:00" in UTC (said in the header), which
+Excel reads as dates, and the short session ids ``mot-sim show`` accepts.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from mot_sim.stages import DIMENSIONS, STAGE_IDS
@@ -22,6 +33,60 @@ def neutralise(value: Any) -> Any:
         return "'" + value
     return value
 
+
+BOM = "\ufeff"
+SHORT_ID = 8  # as long as a session id prefix that `mot-sim show` takes
+_DATE_COLUMNS = {
+    "started_at": "started (UTC)",
+    "ended_at": "ended (UTC)",
+    "answered_at": "answered (UTC)",
+}
+
+
+def short_ids(ids: Iterable[str], length: int = SHORT_ID) -> dict[str, str]:
+    """The shortest prefix of each id, at least ``length`` long, that no other id shares."""
+    ordered = sorted(set(ids))
+    out: dict[str, str] = {}
+    for i, sid in enumerate(ordered):
+        need = length
+        for other in ordered[max(0, i - 1) : i] + ordered[i + 1 : i + 2]:
+            common = next(
+                (k for k, (a, b) in enumerate(zip(sid, other, strict=False)) if a != b),
+                min(len(sid), len(other)),
+            )
+            need = max(need, common + 1)
+        out[sid] = sid[:need]
+    return out
+
+
+def excel_time(iso: str | None) -> str:
+    """An ISO 8601 time as Excel reads a date and time: UTC, a space, no zone."""
+    if not iso:
+        return ""
+    when = datetime.fromisoformat(iso)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """Plain CSV for tools (ISO times, full ids), or CSV for Excel."""
+
+    excel: bool = False
+    ids: Mapping[str, str] = field(default_factory=dict)  # full id -> short id (Excel)
+
+    def session_id(self, sid: str) -> str:
+        return self.ids.get(sid, sid[:SHORT_ID]) if self.excel else sid
+
+    def time(self, iso: str | None) -> str:
+        return excel_time(iso) if self.excel else (iso or "")
+
+    def header(self, columns: list[str]) -> list[str]:
+        return [_DATE_COLUMNS.get(c, c) for c in columns] if self.excel else columns
+
+
+PLAIN = CsvStyle()
 
 SESSION_COLUMNS = [
     "session_id",
@@ -61,22 +126,23 @@ TURN_COLUMNS = [
     "seconds",
     "good_rules",
     "bad_rules",
+    "answered_at",
 ]
 
 
-def session_row(s: SessionSummary) -> list[Any]:
-    r = s.result
+def session_row(s: SessionSummary, style: CsvStyle = PLAIN) -> list[Any]:
+    r = s.result if s.finished else None
     return [
-        s.id,
+        style.session_id(s.id),
         s.trainee.name,
         s.trainee.employee_id or "",
         s.trainee.cohort or "",
         s.scenario_id,
         s.content_hash,
         s.mode,
-        s.status,
-        s.started_at,
-        s.ended_at or "",
+        s.state,
+        style.time(s.started_at),
+        style.time(s.ended_at),
         "" if r is None else r.overall,
         "" if r is None else r.band,
         "" if r is None else int(r.passed),
@@ -87,12 +153,12 @@ def session_row(s: SessionSummary) -> list[Any]:
     ]
 
 
-def turn_rows(rec: SessionRecord) -> Iterable[list[Any]]:
+def turn_rows(rec: SessionRecord, style: CsvStyle = PLAIN) -> Iterable[list[Any]]:
     s = rec.summary
     for t in rec.turns:
         res = t.result
         yield [
-            s.id,
+            style.session_id(s.id),
             s.trainee.name,
             s.trainee.employee_id or "",
             s.trainee.cohort or "",
@@ -110,14 +176,17 @@ def turn_rows(rec: SessionRecord) -> Iterable[list[Any]]:
             "" if t.seconds is None else round(t.seconds, 1),
             " ".join(h.rule for h in res.hits if h.polarity == "good"),
             " ".join(h.rule for h in res.hits if h.polarity == "bad"),
+            style.time(t.at),
         ]
 
 
-def to_csv(header: list[str], rows: Iterable[list[Any]]) -> str:
+def to_csv(header: list[str], rows: Iterable[list[Any]], style: CsvStyle = PLAIN) -> str:
     """RFC 4180 CSV (CRLF line ends, quotes where needed), every text cell neutralised."""
     out = io.StringIO()
+    if style.excel:
+        out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
+    writer.writerow(style.header(header))
     for row in rows:
         writer.writerow([neutralise(v) for v in row])
     return out.getvalue()
@@ -135,10 +204,11 @@ def session_json(rec: SessionRecord) -> dict[str, Any]:
         "scenario": s.scenario_id,
         "content_hash": s.content_hash,
         "mode": s.mode,
-        "status": s.status,
+        "status": s.state,
         "started_at": s.started_at,
         "ended_at": s.ended_at,
-        "result": None if s.result is None else s.result.to_dict(),
+        "replies": s.turn_count,
+        "result": None if s.result is None or not s.finished else s.result.to_dict(),
         "turns": [t.to_dict() for t in rec.turns],
     }
 

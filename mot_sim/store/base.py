@@ -14,8 +14,9 @@ class Store(Protocol):
 
     path: str
 
-    def upsert_trainee(self, trainee: Trainee) -> None:
-        """Create the trainee, or update the employee id and cohort given (not None)."""
+    def upsert_trainee(self, trainee: Trainee) -> Trainee:
+        """Create the trainee, or update the employee id and cohort given (not None); the
+        trainee as recorded (the name as first entered, however it was typed now)."""
 
     def start_session(
         self, session_id: str, trainee: str, scenario_id: str, content_hash: str, mode: Mode
@@ -44,6 +45,9 @@ class Store(Protocol):
 
     def session(self, session_id: str) -> SessionRecord:
         """One session with its turns; ``session_id`` may be a unique prefix."""
+
+    def session_ids(self) -> list[str]:
+        """Every session id in the log (to shorten ids without making them ambiguous)."""
 
     def best_score(self, trainee: str, scenario_id: str) -> int | None:
         """The trainee's best finished score on a scenario."""

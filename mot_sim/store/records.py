@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
+from typing import Literal
 
-from mot_sim.engine import FinalResult, Turn
+from mot_sim.engine import FinalResult, Status, Turn
 from mot_sim.stages import Mode
+
+# What HR sees: a session still "in progress" in the log is, at export time, unfinished
+# (left to resume later, or a closed terminal); nobody can tell it is being played now.
+State = Literal["completed", "walked_out", "unfinished", "abandoned"]
+STATES: tuple[State, ...] = ("completed", "walked_out", "unfinished", "abandoned")
+# Encounters that reached an end the trainee is judged on: all five stages answered, or
+# the customer walked out. Only these have a score, and only these count in averages.
+FINISHED: tuple[Status, ...] = ("completed", "walked_out")
+_STATE: dict[Status, State] = {
+    "in_progress": "unfinished",
+    "completed": "completed",
+    "walked_out": "walked_out",
+    "abandoned": "abandoned",
+}
+
+
+def trainee_key(name: str) -> str:
+    """The identity of a trainee's name: "alex park", "Alex  Park" and "ＡＬＥＸ PARK" are
+    one person (Unicode NFKC, case folded, whitespace collapsed)."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    # Case folding can undo NFKC (e.g. "ß" -> "ss" is fine, but some folds decompose).
+    return " ".join(unicodedata.normalize("NFKC", folded).split())
+
+
+def display_name(name: str) -> str:
+    """A name as shown: as typed, with surrounding and repeated whitespace removed."""
+    return " ".join(name.split())
 
 
 @dataclass(frozen=True)
@@ -17,7 +46,12 @@ class Trainee:
 
 @dataclass(frozen=True)
 class SessionSummary:
-    """One session without its turns: enough for lists, history and CSV rows."""
+    """One session without its turns: enough for lists, history and CSV rows.
+
+    ``result`` is set only for a finished encounter (completed, or the customer walked
+    out). An unfinished or abandoned one has none: it is not a failed attempt, and its
+    partial scores stay in its turns.
+    """
 
     id: str
     trainee: Trainee
@@ -26,9 +60,18 @@ class SessionSummary:
     mode: Mode
     started_at: str  # ISO 8601, UTC
     ended_at: str | None
-    status: str  # in_progress, completed, walked_out, abandoned
+    status: Status  # as the engine left it: in_progress, completed, walked_out, abandoned
     result: FinalResult | None
     turn_count: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def state(self) -> State:
+        """The status as reports and exports name it."""
+        return _STATE[self.status]
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,16 +22,57 @@ from typing import Any
 from mot_sim.engine import FinalResult, Turn
 from mot_sim.errors import StoreError
 from mot_sim.stages import Mode
-from mot_sim.store.records import SessionRecord, SessionSummary, Trainee
+from mot_sim.store.records import (
+    FINISHED,
+    SessionRecord,
+    SessionSummary,
+    Trainee,
+    display_name,
+    trainee_key,
+)
 
 APPLICATION_ID = 0x4D4F5453  # "MOTS": marks a file as a mot-sim score log
 BUSY_TIMEOUT_MS = 30_000
 HEADER = b"SQLite format 3\x00"
 
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: SQL, then optionally Python for what SQL cannot do (Unicode)."""
+
+    sql: str
+    then: Callable[[sqlite3.Connection], None] | None = None
+
+
+def _link_same_trainees(db: sqlite3.Connection) -> None:
+    """v3: give every trainee its identity key; a name that differs from an earlier one
+    only by case, spacing or Unicode form becomes an alias of the first (``same_as``).
+    Nothing is deleted and no session is moved: each keeps the name row it was recorded
+    under, and reading follows the alias to the first-entered name."""
+    first: dict[str, int] = {}
+    for tid, name in db.execute("SELECT id, name FROM trainees ORDER BY id").fetchall():
+        key = trainee_key(name)
+        db.execute(
+            "UPDATE trainees SET name_key = ?, same_as = ? WHERE id = ?",
+            (key, first.get(key), tid),
+        )
+        first.setdefault(key, tid)
+    # Where the first-entered row lacks an employee id or cohort that an alias has, the
+    # person has it: fill the blank from the most recent alias that says (no value is
+    # replaced; the alias rows keep theirs).
+    for column in ("employee_id", "cohort"):
+        db.execute(
+            f"UPDATE trainees SET {column} = (SELECT a.{column} FROM trainees a "
+            f"WHERE a.same_as = trainees.id AND a.{column} IS NOT NULL ORDER BY a.id DESC "
+            f"LIMIT 1) WHERE same_as IS NULL AND {column} IS NULL"
+        )
+
+
 # Each entry moves the schema from version i to i + 1. Never edit a released entry.
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[Migration] = [
     # v1: trainees, sessions and turns
-    """
+    Migration(
+        """
     CREATE TABLE trainees (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL UNIQUE,
@@ -63,9 +105,11 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL,
         PRIMARY KEY (session_id, idx)
     );
-    """,
-    # v2: HR fields on trainees; the overall score kept in a column for fast listing
     """
+    ),
+    # v2: HR fields on trainees; the overall score kept in a column for fast listing
+    Migration(
+        """
     ALTER TABLE trainees ADD COLUMN employee_id TEXT;
     ALTER TABLE trainees ADD COLUMN cohort TEXT;
     ALTER TABLE sessions ADD COLUMN overall INTEGER;
@@ -73,9 +117,30 @@ MIGRATIONS: list[str] = [
         WHERE result_json IS NOT NULL;
     CREATE INDEX sessions_by_trainee ON sessions(trainee_id, started_at);
     CREATE INDEX trainees_by_cohort ON trainees(cohort);
+    """
+    ),
+    # v3: one person per name whatever its case, spacing or Unicode form
+    Migration(
+        """
+    ALTER TABLE trainees ADD COLUMN name_key TEXT;
+    ALTER TABLE trainees ADD COLUMN same_as INTEGER REFERENCES trainees(id);
+    CREATE UNIQUE INDEX trainees_by_key ON trainees(name_key) WHERE same_as IS NULL;
     """,
+        then=_link_same_trainees,
+    ),
 ]
+
+
 LATEST = len(MIGRATIONS)
+
+
+def apply_migration(db: sqlite3.Connection, step: Migration) -> None:
+    """Run one schema step inside the caller's transaction."""
+    for statement in step.sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    if step.then is not None:
+        step.then(db)
 
 
 def now() -> str:
@@ -192,9 +257,7 @@ class SqliteStore:
                 # Another process may have migrated while we waited for the lock.
                 version = db.execute("PRAGMA user_version").fetchone()[0]
                 if version < LATEST:
-                    for statement in MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            db.execute(statement)
+                    apply_migration(db, MIGRATIONS[version])
                     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                     db.execute(f"PRAGMA user_version = {version + 1}")
                 db.execute("COMMIT")
@@ -208,23 +271,36 @@ class SqliteStore:
         return int(self._read("PRAGMA user_version")[0][0])
 
     # -- writing -------------------------------------------------------------------------
-    def upsert_trainee(self, trainee: Trainee) -> None:
+    def upsert_trainee(self, trainee: Trainee) -> Trainee:
         with self._write() as db:
-            self._trainee_id(db, trainee.name)
+            tid = self._trainee_id(db, trainee.name)
             if trainee.employee_id is not None:
                 db.execute(
-                    "UPDATE trainees SET employee_id = ? WHERE name = ?",
-                    (trainee.employee_id, trainee.name),
+                    "UPDATE trainees SET employee_id = ? WHERE id = ?", (trainee.employee_id, tid)
                 )
             if trainee.cohort is not None:
-                db.execute(
-                    "UPDATE trainees SET cohort = ? WHERE name = ?", (trainee.cohort, trainee.name)
-                )
+                db.execute("UPDATE trainees SET cohort = ? WHERE id = ?", (trainee.cohort, tid))
+            row = db.execute(
+                "SELECT name, employee_id, cohort FROM trainees WHERE id = ?", (tid,)
+            ).fetchone()
+        return Trainee(row[0], row[1], row[2])
 
     @staticmethod
     def _trainee_id(db: sqlite3.Connection, name: str) -> int:
-        db.execute("INSERT OR IGNORE INTO trainees (name, created_at) VALUES (?, ?)", (name, now()))
-        return int(db.execute("SELECT id FROM trainees WHERE name = ?", (name,)).fetchone()[0])
+        """The person's row, found by identity key; created (as typed) the first time."""
+        key = trainee_key(name)
+        if not key:
+            raise StoreError("the trainee's name is empty")
+        found = db.execute(
+            "SELECT id FROM trainees WHERE name_key = ? AND same_as IS NULL", (key,)
+        ).fetchone()
+        if found:
+            return int(found[0])
+        cur = db.execute(
+            "INSERT INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
+            (display_name(name), key, now()),
+        )
+        return int(cur.lastrowid or 0)
 
     def start_session(
         self, session_id: str, trainee: str, scenario_id: str, content_hash: str, mode: Mode
@@ -255,7 +331,7 @@ class SqliteStore:
                     turn.reaction,
                     turn.seconds,
                     int(turn.overtime),
-                    now(),
+                    turn.at or now(),
                 ),
             )
 
@@ -268,17 +344,26 @@ class SqliteStore:
             )
 
     # -- reading -------------------------------------------------------------------------
+    # A session's trainee is the person behind the name row it was recorded under (t):
+    # the first-entered form of the name, with the person's employee id and cohort.
+    _PERSON = (
+        " FROM sessions s JOIN trainees n ON n.id = s.trainee_id"
+        " JOIN trainees t ON t.id = coalesce(n.same_as, n.id)"
+    )
     _SUMMARY = (
         "SELECT s.id, t.name, t.employee_id, t.cohort, s.scenario_id, s.content_hash, s.mode, "
         "s.started_at, s.ended_at, s.status, s.result_json, "
-        "(SELECT count(*) FROM turns u WHERE u.session_id = s.id) AS turn_count "
-        "FROM sessions s JOIN trainees t ON t.id = s.trainee_id"
+        "(SELECT count(*) FROM turns u WHERE u.session_id = s.id) AS turn_count" + _PERSON
     )
 
     @staticmethod
     def _summary(row: sqlite3.Row) -> SessionSummary:
+        # An abandoned session keeps its partial result in the log, but it is no result:
+        # only a finished encounter has a score.
         result = (
-            FinalResult.from_dict(json.loads(row["result_json"])) if row["result_json"] else None
+            FinalResult.from_dict(json.loads(row["result_json"]))
+            if row["result_json"] and row["status"] in FINISHED
+            else None
         )
         return SessionSummary(
             id=row["id"],
@@ -299,7 +384,7 @@ class SqliteStore:
     ) -> tuple[str, tuple[str, ...]]:
         where, args = [], []
         for clause, value in (
-            ("t.name = ?", trainee),
+            ("t.name_key = ?", None if trainee is None else trainee_key(trainee)),
             ("t.cohort = ?", cohort),
             ("s.started_at >= ?", since),
             ("s.status = ?", status),
@@ -323,6 +408,7 @@ class SqliteStore:
                 "reaction": r["reaction"],
                 "seconds": r["seconds"],
                 "overtime": bool(r["overtime"]),
+                "at": r["created_at"],
             }
         )
 
@@ -346,7 +432,8 @@ class SqliteStore:
         turns: dict[str, list[Turn]] = {s.id: [] for s in summaries}
         for r in self._read(
             "SELECT u.* FROM turns u JOIN sessions s ON s.id = u.session_id "
-            "JOIN trainees t ON t.id = s.trainee_id" + where + " ORDER BY u.session_id, u.idx",
+            "JOIN trainees n ON n.id = s.trainee_id JOIN trainees t ON t.id = "
+            "coalesce(n.same_as, n.id)" + where + " ORDER BY u.session_id, u.idx",
             args,
         ):
             turns.setdefault(r["session_id"], []).append(self._turn(r))
@@ -365,11 +452,14 @@ class SqliteStore:
         found = self._read("SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (summary.id,))
         return SessionRecord(summary, [self._turn(r) for r in found])
 
+    def session_ids(self) -> list[str]:
+        return [str(r[0]) for r in self._read("SELECT id FROM sessions")]
+
     def best_score(self, trainee: str, scenario_id: str) -> int | None:
         rows = self._read(
-            "SELECT max(s.overall) FROM sessions s JOIN trainees t ON t.id = s.trainee_id "
-            "WHERE t.name = ? AND s.scenario_id = ? AND s.status IN ('completed', 'walked_out')",
-            (trainee, scenario_id),
+            "SELECT max(s.overall)" + self._PERSON + " WHERE t.name_key = ? AND "
+            "s.scenario_id = ? AND s.status IN ('completed', 'walked_out')",
+            (trainee_key(trainee), scenario_id),
         )
         value = rows[0][0] if rows else None
         return None if value is None else int(value)
