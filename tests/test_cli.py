@@ -380,3 +380,20 @@ def test_validate_checks_the_lexicon(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, out, _ = run(capsys, "validate", str(lexicon))
     assert code == 2
     assert "lexicon.yaml:7:" in out and "never closed" in out
+
+
+def test_show_renders_model_answers_for_the_trainee(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model answer that names the trainee reads with their name, not '{{ trainee }}'."""
+    assert run(capsys, "new", "kettle_return", "--dir", str(tmp_path))[0] == 0
+    answers = tmp_path / "a.txt"
+    answers.write_text("Hello, I'm Zed, happy to help.\nWhat happened?\n", encoding="utf-8")
+    db = str(tmp_path / "log.db")
+    argv = ["--scenarios", str(tmp_path), "--db", db]
+    run(capsys, "play", "kettle_return", "--answers", str(answers), "--trainee", "Zed", *argv)
+    code, out, _ = run(capsys, "history", "--json", *argv)
+    (row,) = json.loads(out)
+    code, out, _ = run(capsys, "show", row["session_id"][:8], *argv)
+    assert code == 0 and "model answer: Good morning, I'm Zed." in out
+    assert "{{" not in out

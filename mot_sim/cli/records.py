@@ -215,8 +215,13 @@ def cmd_show(args: argparse.Namespace) -> int:
         from mot_sim.cli.commands import scenario_dirs
 
         scenario = load_catalog(scenario_dirs(args)).get(s.scenario_id).scenario
-        models = {k: scenario.stage(k).model_answers[0] for k in STAGE_IDS}
+        from mot_sim import templating
+
         customer = scenario.customer.name
+        models = {
+            k: templating.render(scenario.stage(k).model_answers[0], s.trainee.name, customer)
+            for k in STAGE_IDS
+        }
     except MotSimError:
         customer = "Customer"
     print(
