@@ -1,4 +1,5 @@
-"""Cold start of the trainer to its first screen being ready, against importing Textual.
+"""Cold start of the trainer to its first screen being ready, against importing Textual,
+and of the command line's everyday commands.
 
     python bench/bench_startup.py [--runs 10]
 
@@ -41,6 +42,22 @@ def once_ms(code: str, env: dict[str, str]) -> float:
     return (float(out.split()[-1]) - start) * 1000
 
 
+COMMANDS = [  # (command line, target)
+    (["--help"], "< 100 ms"),
+    (["list"], ""),
+    (["score", "--scenario", "pickle_request", "--stage", "set_tone", "Hello there!"], ""),
+    (["check"], ""),
+]
+
+
+def command_ms(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mot_sim", *argv], check=True, env=env, capture_output=True
+    )
+    return (time.perf_counter() - start) * 1000
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=15)
@@ -65,6 +82,15 @@ def main() -> int:
         f"ratio (median of paired runs): {statistics.median(ratios):.2f}x "
         f"[{ratios[0]:.2f}..{ratios[-1]:.2f}] (target <= 1.5x and < 1000 ms)"
     )
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "MOT_SIM_DATA": home, "MOT_SIM_DB": os.path.join(home, "b.db")}
+        for argv, target in COMMANDS:
+            command_ms(argv, env)  # byte-code written, files cached
+            runs = 3 if argv == ["check"] else args.runs
+            times = [command_ms(argv, env) for _ in range(runs)]
+            shown = " ".join(a if len(a) < 20 else a[:17] + "..." for a in argv)
+            note = f" (target {target})" if target else ""
+            print(f"mot-sim {shown}: {statistics.median(times):.0f} ms (median of {runs}){note}")
     return 0
 
 

@@ -45,3 +45,7 @@ class UnknownIdError(MotSimError):
 
 class StoreError(MotSimError):
     """The score log cannot be opened or written safely."""
+
+
+class UsageError(Exception):
+    """Wrong command-line usage (exit 2 with the usage line)."""

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from mot_sim import catalog
 from mot_sim.cli.format import reply_feedback
-from mot_sim.errors import InputError, Problem, UnknownIdError
+from mot_sim.errors import InputError, Problem, UnknownIdError, UsageError
 from mot_sim.matching.text import clean_text
 from mot_sim.models import Rubric, RuleFile, scenario_json_schema
 from mot_sim.scoring import Scorer
@@ -375,7 +375,3 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         print("\n".join(reply_feedback(result)))
     return 0
-
-
-class UsageError(Exception):
-    """Wrong command-line usage (exit 2 with the usage line)."""

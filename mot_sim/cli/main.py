@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
 from mot_sim import __version__
-from mot_sim.errors import InputError, MotSimError
+from mot_sim.errors import InputError, MotSimError, UsageError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -31,9 +32,30 @@ def _common() -> argparse.ArgumentParser:
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from mot_sim.cli import commands, play, records
+class _Lazy:
+    """A command module imported only when one of its commands runs, so ``--help`` and
+    usage errors cost no import of the core (pydantic, YAML, the matcher)."""
 
+    def __init__(self, module: str) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Handler:
+        module = self._module
+
+        def handler(args: argparse.Namespace) -> int:
+            run: Handler = getattr(importlib.import_module(module), name)
+            return run(args)
+
+        handler.__name__ = name
+        return handler
+
+
+commands = _Lazy("mot_sim.cli.commands")
+play = _Lazy("mot_sim.cli.play")
+records = _Lazy("mot_sim.cli.records")
+
+
+def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
         prog="mot-sim",
@@ -117,13 +139,60 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cohort", metavar="NAME", help="the trainee's group or class")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    records.register(add)
+    p = add("trainee", records.cmd_trainee, "record a trainee's employee id and cohort")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--employee-id", metavar="ID")
+    p.add_argument("--cohort", metavar="NAME")
+
+    p = add(
+        "history",
+        records.cmd_history,
+        "sessions recorded (date, scenario, mode, score, status), then a summary per trainee",
+    )
+    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--cohort", metavar="NAME")
+    p.add_argument(
+        "--summary",
+        action="store_true",
+        help="only the summary per trainee and scenario: attempts, best, latest, passed",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add("show", records.cmd_show, "one session's annotated transcript")
+    p.add_argument("session", metavar="SESSION_ID", help="the id, or a unique prefix of it")
+
+    p = add("export", records.cmd_export, "export sessions for HR: CSV, JSON Lines or xAPI")
+    p.add_argument("--format", choices=["csv", "jsonl", "xapi"], required=True)
+    p.add_argument("--out", metavar="FILE", help="default: standard output")
+    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--cohort", metavar="NAME")
+    p.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD)")
+    p.add_argument("--turns", action="store_true", help="CSV: one row per turn")
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: UTF-8 byte-order mark, dates Excel reads (UTC), short session ids",
+    )
+    p.add_argument(
+        "--homepage",
+        metavar="URL",
+        help="xAPI: your organisation's system, for the actor's account (default: "
+        "MOT_SIM_XAPI_HOMEPAGE, then `mot-sim config xapi-homepage`)",
+    )
+
+    p = add("report", records.cmd_report, "a self-contained HTML report for a trainee or a cohort")
+    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--cohort", metavar="NAME")
+    p.add_argument("--out", metavar="FILE.html", required=True)
+
+    p = add("config", records.cmd_config, "show or change settings (the xAPI homepage)")
+    p.add_argument("key", nargs="?", metavar="KEY", help="xapi-homepage")
+    p.add_argument("value", nargs="?", metavar="VALUE")
+    p.add_argument("--unset", action="store_true", help="clear the setting")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from mot_sim.cli.commands import UsageError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,8 +20,6 @@ from mot_sim.store.records import SessionRecord, SessionSummary, Trainee
 
 if TYPE_CHECKING:
     from mot_sim.models import Rubric
-
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -321,6 +318,12 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(f"xapi-homepage  {clean_text(shown)}{source}")
         print(f"settings file  {path}")
         return 0
+    if args.key not in CONFIG_KEYS:
+        from mot_sim.errors import UsageError
+
+        raise UsageError(
+            f"unknown setting {args.key!r}; settings: {', '.join(sorted(CONFIG_KEYS))}"
+        )
     field = CONFIG_KEYS[args.key]
     if args.unset:
         setattr(current, field, "")
@@ -335,56 +338,3 @@ def cmd_config(args: argparse.Namespace) -> int:
         raise MotSimError(f"cannot write the settings file {path}")
     print(f"{args.key} {'cleared' if args.unset else 'set'} in {path}")
     return 0
-
-
-def register(add: Add) -> None:
-    p = add("trainee", cmd_trainee, "record a trainee's employee id and cohort")
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--employee-id", metavar="ID")
-    p.add_argument("--cohort", metavar="NAME")
-
-    p = add(
-        "history",
-        cmd_history,
-        "sessions recorded (date, scenario, mode, score, status), then a summary per trainee",
-    )
-    p.add_argument("--trainee", metavar="NAME")
-    p.add_argument("--cohort", metavar="NAME")
-    p.add_argument(
-        "--summary",
-        action="store_true",
-        help="only the summary per trainee and scenario: attempts, best, latest, passed",
-    )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-
-    p = add("show", cmd_show, "one session's annotated transcript")
-    p.add_argument("session", metavar="SESSION_ID", help="the id, or a unique prefix of it")
-
-    p = add("export", cmd_export, "export sessions for HR: CSV, JSON Lines or xAPI")
-    p.add_argument("--format", choices=["csv", "jsonl", "xapi"], required=True)
-    p.add_argument("--out", metavar="FILE", help="default: standard output")
-    p.add_argument("--trainee", metavar="NAME")
-    p.add_argument("--cohort", metavar="NAME")
-    p.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD)")
-    p.add_argument("--turns", action="store_true", help="CSV: one row per turn")
-    p.add_argument(
-        "--excel",
-        action="store_true",
-        help="CSV for Excel: UTF-8 byte-order mark, dates Excel reads (UTC), short session ids",
-    )
-    p.add_argument(
-        "--homepage",
-        metavar="URL",
-        help="xAPI: your organisation's system, for the actor's account (default: "
-        f"{settings.XAPI_HOMEPAGE_ENV}, then `mot-sim config xapi-homepage`)",
-    )
-
-    p = add("report", cmd_report, "a self-contained HTML report for a trainee or a cohort")
-    p.add_argument("--trainee", metavar="NAME")
-    p.add_argument("--cohort", metavar="NAME")
-    p.add_argument("--out", metavar="FILE.html", required=True)
-
-    p = add("config", cmd_config, "show or change settings (the xAPI homepage)")
-    p.add_argument("key", nargs="?", choices=sorted(CONFIG_KEYS), metavar="KEY")
-    p.add_argument("value", nargs="?", metavar="VALUE")
-    p.add_argument("--unset", action="store_true", help="clear the setting")
