@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mot_sim.matching.text import tokenize
 
@@ -74,8 +75,11 @@ _LEX = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def parse(source: str, detectors: frozenset[str] = frozenset()) -> Seq:
-    """Parse one pattern; raises :class:`PatternError` with the column of the problem."""
+    """Parse one pattern; raises :class:`PatternError` with the column of the problem.
+    Cached: validation, concept checks and compilation all parse the same patterns, and
+    the result is immutable."""
     if len(source) > MAX_PATTERN_CHARS:
         raise PatternError(1, f"a pattern is at most {MAX_PATTERN_CHARS} characters")
     items = [(m.lastgroup or "bad", m.group(), m.start() + 1) for m in _LEX.finditer(source)]
