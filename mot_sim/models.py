@@ -54,7 +54,8 @@ DETECTOR_NAMES: tuple[str, ...] = get_args(DetectorName)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No NaN or infinity anywhere: every number in a file has a finite, sensible range.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _pattern_syntax(value: str) -> str:
@@ -230,69 +231,68 @@ class Band(_Strict):
 
 
 class StructureRule(_Strict):
-    """What stops word salad, keyword strings and lists of stock phrases from scoring."""
+    """What stops word salad, keyword strings and lists of stock phrases from scoring.
+    Every value is set in scoring/rubric.yaml, the one place for them."""
 
-    min_words: int = Field(3, ge=1, le=20)
-    short_factor: float = Field(0.5, ge=0, le=1)
+    min_words: int = Field(ge=1, le=20)
+    short_factor: float = Field(ge=0, le=1)
     keyword_run: int = Field(
-        5, ge=3, le=20, description="A clause this long without a single function word..."
+        ge=3, le=20, description="A clause this long without a single function word..."
     )
     keyword_glue: float = Field(
-        0.15, ge=0, le=1, description="...with a smaller share of function words than this."
+        ge=0, le=1, description="...with a smaller share of function words than this."
     )
     fragment_words: int = Field(
-        5, ge=1, le=20, description="A clause of at most this many courtesy words is stock."
+        ge=1, le=20, description="A clause of at most this many courtesy words is stock."
     )
     list_share: float = Field(
-        0.7, ge=0, le=1, description="...this share of stock clauses (of 3 or more) is a list."
+        ge=0, le=1, description="...this share of stock clauses (of 3 or more) is a list."
     )
     list_kinds: int = Field(
-        3, ge=1, le=20, description="...made of at least this many kinds of courtesy."
+        ge=1, le=20, description="...made of at least this many kinds of courtesy."
     )
-    max_repeat_ratio: float = Field(0.5, ge=0, le=1)
-    list_cap: float = Field(35, ge=0, le=100, description="Most a list of stock phrases scores.")
+    max_repeat_ratio: float = Field(ge=0, le=1)
+    list_cap: float = Field(ge=0, le=100, description="Most a list of stock phrases scores.")
 
 
-def _default_outcomes() -> dict[Outcome, float]:
-    return {"good": 60.0, "mixed": 45.0, "poor": 0.0}
+Share = Annotated[float, Field(ge=0, le=100)]
 
 
 class Rubric(_Strict):
-    """How hits become scores, and scores become results."""
+    """How hits become scores, and scores become results. No value has a default here:
+    scoring/rubric.yaml is the one place for them (and docs/scoring.md quotes it, checked
+    by a test)."""
 
     version: Literal[1] = 1
-    neutral: float = Field(50, ge=0, le=100, description="A dimension's start before hits.")
-    gain: float = Field(50, ge=0, le=100, description="Most a dimension can gain from hits.")
-    scale: float = Field(25, gt=0, description="Points at which ~63% of the gain is reached.")
+    neutral: float = Field(ge=0, le=100, description="A dimension's start before hits.")
+    gain: float = Field(ge=0, le=100, description="Most a dimension can gain from hits.")
+    scale: float = Field(gt=0, le=1000, description="Points at which ~63% of the gain is reached.")
     silent: float = Field(
-        35, ge=0, le=100, description="Used for a dimension without evidence when combining."
+        ge=0, le=100, description="Used for a dimension without evidence when combining."
     )
     empty: float = Field(
-        30, ge=0, le=100, description="Floor for a reply in which nothing good was found."
+        ge=0, le=100, description="Floor for a reply in which nothing good was found."
     )
     bad_spill: float = Field(
-        0.5, ge=0, le=2, description="Share of each bad rule's weight also taken off overall."
+        ge=0, le=2, description="Share of each bad rule's weight also taken off overall."
     )
-    pass_mark: float = Field(60, ge=0, le=100)
-    outcomes: dict[Outcome, float] = Field(
-        default_factory=lambda: _default_outcomes(),
-        description="Lowest reply score for each outcome.",
-    )
-    stage_weights: dict[StageId, dict[Dimension, float]]
-    stage_importance: dict[StageId, float]
+    pass_mark: float = Field(ge=0, le=100)
+    outcomes: dict[Outcome, Share] = Field(description="Lowest reply score for each outcome.")
+    stage_weights: dict[StageId, dict[Dimension, Share]]
+    stage_importance: dict[StageId, Share]
     bands: list[Band] = Field(min_length=1)
-    structure: StructureRule = StructureRule()
+    structure: StructureRule
     no_goal_cap: float = Field(
-        44, ge=0, le=100, description="Most a reply scores that meets none of the stage's goals."
+        ge=0, le=100, description="Most a reply scores that meets none of the stage's goals."
     )
     missed_required_cap: float = Field(
-        59, ge=0, le=100, description="Most a reply scores that misses a required goal."
+        ge=0, le=100, description="Most a reply scores that misses a required goal."
     )
     bad_cap: float = Field(
-        55, ge=0, le=100, description="Most a reply scores with phrasing the course rejects."
+        ge=0, le=100, description="Most a reply scores with phrasing the course rejects."
     )
     goal_bonus: float = Field(
-        10, ge=0, le=50, description="Points for meeting all of a stage's goals (pro rata)."
+        ge=0, le=50, description="Points for meeting all of a stage's goals (pro rata)."
     )
 
     @model_validator(mode="after")
@@ -368,7 +368,7 @@ class Stage(_Strict):
     reactions: Reactions
     rules: list[Rule] = Field(default_factory=list, description="Extra rules for this stage.")
     exclude_rules: list[RuleId] = Field(default_factory=list)
-    weights: dict[Dimension, float] | None = Field(
+    weights: dict[Dimension, Share] | None = Field(
         default=None, description="Overrides the rubric's dimension weights for this stage."
     )
     model_answers: list[Text] = Field(min_length=1)

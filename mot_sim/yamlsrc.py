@@ -8,6 +8,8 @@ position is kept so later validation can report ``PATH:LINE:COL``.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,16 @@ from mot_sim.errors import InputError, Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+MAX_NODES = 50_000  # values in one file; the shipped files have a few thousand
+MAX_INT_DIGITS = 18  # every integer a file needs is small; 5,000 digits is an attack
+_PLAIN = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
 
 Loc = tuple[str | int, ...]
 
@@ -49,10 +61,17 @@ class Located:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases while composing."""
+    """SafeLoader that refuses anchors and aliases, and too many values, while composing."""
+
+    nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self.nodes += 1
         event = self.peek_event()  # type: ignore[no-untyped-call]
+        if self.nodes > MAX_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"more than {MAX_NODES:,} values in one file", event.start_mark
+            )
         if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None,
@@ -85,6 +104,11 @@ _CLoader: Any = getattr(yaml, "CSafeLoader", None)
 
 def _fast(text: str, path: str) -> Located | None:
     if _CLoader is None or "&" in text or "*" in text:
+        return None
+    # libyaml composes a whole file before we can count its values; a file that could hold
+    # more than MAX_NODES (each needs a comma or a line) goes to the pure parser, which
+    # stops counting at the limit.
+    if text.count(",") + text.count("\n") > MAX_NODES // 4:
         return None
     try:
         loader = _CLoader(text)
@@ -133,16 +157,33 @@ def load_text(text: str, path: str) -> Located:
         raise InputError([Problem(path, 1, 1, "YAML nesting is too deep")]) from None
 
 
+def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, refusing more than ``limit`` whatever its size claims.
+
+    A FIFO would block ``open`` forever and a symlink to /dev/zero reports size 0 and never
+    ends, so the file is opened without blocking, must be a regular file, and is read only
+    up to the limit."""
+    name = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError([Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError([Problem(name, 1, 1, "not a regular file")])
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise InputError([Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > limit:
+        raise InputError([Problem(name, 1, 1, f"file is larger than the limit, {limit:,} bytes")])
+    return raw
+
+
 def load_file(path: Path) -> Located:
     """Read and parse ``path`` with the size bound and UTF-8 check applied first."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError([Problem(name, 1, 1, f"file is {size} bytes; the limit is 1 MiB")])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    raw = read_bounded(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -151,12 +192,36 @@ def load_file(path: Path) -> Located:
     return load_text(text, name)
 
 
+def _scalar(loader: Any, node: ScalarNode, loc: Loc, out: Located) -> Any:
+    """A scalar as plain YAML types it. Explicit tags (``!!timestamp``, ``!!int x``) are
+    refused: the files need text, numbers and true/false, and PyYAML's constructors crash
+    on odd input to them. Integers are bounded before conversion."""
+    plain = not node.style  # None (pure parser) or "" (libyaml) for a plain scalar
+    implicit = loader.resolve(ScalarNode, node.value, (plain, not plain))
+    if node.tag != implicit or node.tag not in _PLAIN:
+        raise InputError([out.problem(loc, f"explicit tags are not allowed ({node.tag})")])
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value  # a date in a title is text, not a datetime
+    if node.tag == "tag:yaml.org,2002:int":
+        digits = node.value.lstrip("+-").replace("_", "")
+        if len(digits) > MAX_INT_DIGITS:
+            raise InputError([out.problem(loc, f"number {node.value[:12]}... is too large")])
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, AttributeError, IndexError, OverflowError):
+        raise InputError([out.problem(loc, f"not a valid value: {node.value[:40]!r}")]) from None
+
+
 def _construct(loader: Any, node: Node, loc: Loc, out: Located, depth: int) -> Any:
     out.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
         raise InputError([out.problem(loc, "nesting is too deep")])
+    if len(out.marks) > 2 * MAX_NODES:
+        raise InputError([out.problem(loc, f"more than {MAX_NODES:,} values in one file")])
     if isinstance(node, ScalarNode):
-        return loader.construct_object(node, deep=True)
+        return _scalar(loader, node, loc, out)
+    if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+        raise InputError([out.problem(loc, f"explicit tags are not allowed ({node.tag})")])
     if isinstance(node, SequenceNode):
         return [
             _construct(loader, child, (*loc, i), out, depth + 1)
@@ -184,5 +249,6 @@ def _construct(loader: Any, node: Node, loc: Loc, out: Located, depth: int) -> A
 
 
 def iter_yaml_files(directory: Path) -> Iterator[Path]:
-    """The ``*.yaml``/``*.yml`` files of a directory, in a stable order."""
+    """The ``*.yaml``/``*.yml`` files of a directory, in a stable order. Anything that is not
+    a regular file (a FIFO, a device) is still listed, so loading it reports it, located."""
     yield from sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})
