@@ -350,12 +350,28 @@ def load_scenario(path: Path, library: Library) -> LoadedScenario:
 def scenario_paths(extra_dirs: list[str] | None = None) -> list[Path]:
     """Scenario files: built-in first, then extra directories in the order given."""
     paths: list[Path] = []
+    missing: list[Problem] = []
+    named = {Path(d) for d in extra_dirs or []}
     for d in [locations.builtin_scenarios_dir(), *locations.extra_scenario_dirs(extra_dirs)]:
         if d.is_dir():
             paths += list(iter_yaml_files(d))
-        elif d.is_file():
+        elif d.exists():
             paths.append(d)
+        elif d in named:  # a mistyped --scenarios must not look like an empty directory
+            missing.append(Problem(str(d), 1, 1, "no such scenario directory or file"))
+    if missing:
+        raise InputError(missing)
     return paths
+
+
+def _missing_env_dirs() -> list[Problem]:
+    """MOT_SIM_SCENARIOS entries that do not exist: warned about, not fatal (the variable
+    may be set for a whole site before every directory is there)."""
+    return [
+        Problem(str(d), 1, 1, "no such scenario directory (from MOT_SIM_SCENARIOS)")
+        for d in locations.extra_scenario_dirs(None)
+        if not d.exists()
+    ]
 
 
 @dataclass
@@ -370,7 +386,13 @@ class Catalog:
         try:
             return self.scenarios[scenario_id]
         except KeyError:
-            raise UnknownIdError("scenario", scenario_id, sorted(self.scenarios)) from None
+            # The scenario may be in a file that failed to load: say which, and where.
+            broken = [p for p in self.problems if Path(p.path).stem == scenario_id]
+            if broken:
+                raise InputError(broken) from None
+            raise UnknownIdError(
+                "scenario", scenario_id, sorted(self.scenarios), self.problems
+            ) from None
 
     def fingerprint(self, scenario_id: str) -> str:
         """Content hash of the scenario and the rules and rubric it is scored with."""
@@ -384,7 +406,7 @@ def load_catalog(extra_dirs: list[str] | None = None, *, strict: bool = False) -
     ``problems`` (or raised when ``strict``) so one bad file does not hide the others."""
     library = load_library()
     scenarios: dict[str, LoadedScenario] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = _missing_env_dirs()
     for path in scenario_paths(extra_dirs):
         try:
             loaded = load_scenario(path, library)

@@ -38,9 +38,16 @@ class InputError(MotSimError):
 class UnknownIdError(MotSimError):
     """An id given on the command line that names nothing; lists the valid ones."""
 
-    def __init__(self, kind: str, given: str, valid: list[str]) -> None:
+    def __init__(
+        self, kind: str, given: str, valid: list[str], skipped: list[Problem] | None = None
+    ) -> None:
         self.kind, self.given, self.valid = kind, given, valid
-        super().__init__(f"unknown {kind} {given!r}; valid: {', '.join(valid) or '(none)'}")
+        message = f"unknown {kind} {given!r}; valid: {', '.join(valid) or '(none)'}"
+        if skipped:  # it may be in one of the files that could not be loaded
+            files = sorted({p.path for p in skipped})
+            message += f"\n{len(files)} file(s) could not be loaded (mot-sim validate):"
+            message += "".join(f"\n  {p}" for p in skipped[:10])
+        super().__init__(message)
 
 
 class StoreError(MotSimError):

@@ -32,8 +32,10 @@ def test_list_json_and_extra_dirs(
     code, out, _ = run(capsys, "list", "--scenarios", str(DATA / "zh"))
     assert "zh_bill_call" in out
     monkeypatch.setenv("MOT_SIM_SCENARIOS", f"/nonexistent:{DATA / 'zh'}")
-    code, out, _ = run(capsys, "list")
+    code, out, err = run(capsys, "list")
     assert "zh_bill_call" in out and "pickle_request" in out
+    # A directory set for a whole site may not exist yet: a warning, and exit 1.
+    assert code == 1 and "/nonexistent:1:1: no such scenario directory" in err
 
 
 def test_schema_accepts_every_scenario(capsys: pytest.CaptureFixture[str]) -> None:
@@ -377,9 +379,9 @@ def test_validate_checks_the_lexicon(tmp_path: Path, capsys: pytest.CaptureFixtu
         "      c: ['(unclosed']\n    negators: [not]\n    transparent: []\n",
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, "validate", str(lexicon))
+    code, _, err = run(capsys, "validate", str(lexicon))
     assert code == 2
-    assert "lexicon.yaml:7:" in out and "never closed" in out
+    assert "lexicon.yaml:7:" in err and "never closed" in err
 
 
 def test_show_renders_model_answers_for_the_trainee(
@@ -397,3 +399,51 @@ def test_show_renders_model_answers_for_the_trainee(
     code, out, _ = run(capsys, "show", row["session_id"][:8], *argv)
     assert code == 0 and "model answer: Good morning, I'm Zed." in out
     assert "{{" not in out
+
+
+def test_one_broken_file_is_skipped_named_and_fails_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "scenarios" / "pickle_request.yaml").read_text(encoding="utf-8")
+    (tmp_path / "probe_x.yaml").write_text(text.replace("difficulty: easy", "difficulty: !!int x"))
+    two = text.replace("id: pickle_request", "id: pickle_two").replace(
+        "title: One more slice of pickle", 'title: "Two\\nlines red"'
+    )
+    (tmp_path / "two.yaml").write_text(two)
+    code, out, err = run(capsys, "list", "--scenarios", str(tmp_path))
+    assert code == 1  # a script notices the scenario that went missing
+    assert "pickle_two" in out and "complaint_call" in out
+    line = next(x for x in out.splitlines() if x.startswith("pickle_two"))
+    assert line.endswith("Two lines red")
+    assert f"warning: skipped {tmp_path / 'probe_x.yaml'}:8:13: explicit tags" in err
+    # Asking for the broken scenario says which file is broken and where.
+    code, _, err = run(
+        capsys,
+        "score",
+        "--scenarios",
+        str(tmp_path),
+        "--scenario",
+        "probe_x",
+        "--stage",
+        "set_tone",
+        "Hello",
+    )
+    assert code == 2 and f"{tmp_path / 'probe_x.yaml'}:8:13: explicit tags" in err
+    code, _, err = run(capsys, "play", "nope", "--scenarios", str(tmp_path), "--answers", "-")
+    assert code == 2 and "unknown scenario 'nope'" in err and "probe_x.yaml:8:13" in err
+
+
+def test_a_missing_scenario_directory_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "list", "--scenarios", "/nonexistent/scenarios")
+    assert code == 2 and "/nonexistent/scenarios:1:1: no such scenario directory" in err
+
+
+def test_validate_prints_problems_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n")
+    code, out, err = run(capsys, "validate", str(bad))
+    assert code == 2 and out == "" and f"{bad}:1:1:" in err
+    code, out, err = run(capsys, "validate")
+    assert code == 0 and "valid" in out and err == ""

@@ -51,10 +51,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         width = max((len(r["id"]) for r in rows), default=2)
         for r in rows:
-            print(f"{r['id']:<{width}}  {r['difficulty']:<6}  {r['style']:<10}  {r['title']}")
+            title = " ".join(clean_text(r["title"]).split())  # one line per scenario
+            print(f"{r['id']:<{width}}  {r['difficulty']:<6}  {r['style']:<10}  {title}")
     for p in cat.problems:
-        print(f"warning: {p}", file=sys.stderr)
-    return 0
+        print(f"warning: skipped {p}", file=sys.stderr)
+    # Scripts must notice a scenario that silently went missing.
+    return 1 if cat.problems else 0
 
 
 def _expand(paths: list[str]) -> Iterator[Path]:
@@ -108,9 +110,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         problems += _validate_one(path, library)
     # A file both named and part of the rule library would be reported twice.
     for p in dict.fromkeys(str(p) for p in problems):
-        print(p)
+        print(p, file=sys.stderr)
     if not problems:
-        print(f"{len(files)} file(s) valid", file=sys.stderr)
+        print(f"{len(files)} file(s) valid")
     return 2 if problems else 0
 
 

@@ -70,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = add("list", commands.cmd_list, "list the scenarios found")
+    p = add(
+        "list",
+        commands.cmd_list,
+        "list the scenarios found (exit 1 if a file had to be skipped: it is named, located)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = add("validate", commands.cmd_validate, "validate scenario, rule and rubric files")
