@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from mot_sim.models import Scenario
 from mot_sim.scoring import Scorer
 from mot_sim.stages import DIMENSIONS, STAGE_IDS
 from mot_sim.yamlsrc import load_text
+from tests.hostile import Outcome, exercise, hostile_scenarios
 
 yamlish = st.text(alphabet=string.printable + "&*!|>-:[]{}#'\"\u00e9\u4e2d\x00\x1b", max_size=300)
 
@@ -151,3 +153,15 @@ def test_any_pattern_parses_or_says_where_and_matches_any_reply(
     for hit in Matcher([rule], words).match(a):
         assert 0 <= hit.start < hit.end <= len(reply)
         assert reply[hit.start : hit.end] == hit.text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=hostile_scenarios())
+def test_hostile_scenario_files_are_refused_or_work(
+    catalog: Catalog, tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    """Tags, huge and non-finite numbers, empty phrases, computing templates, broken
+    patterns, control characters: our own located error, or a scenario that plays."""
+    out = Outcome()
+    exercise(text, catalog.library, Scorer(catalog.library), tmp_path_factory.mktemp("h"), out)
+    assert out.foreign == []
