@@ -375,6 +375,15 @@ class _Reply:
 def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
     """Every non-overlapping match of ``p`` as word ranges [start, end)."""
     code, ids, sent, clause, n, filler = p.code, r.ids, r.sent, r.clause, r.n, r.filler
+    if len(code) == 2 and code[0][0] == _DET:
+        # A pattern that is one detector (most detector patterns): its ranges, as the
+        # program below would take them (first range per start, no overlaps).
+        found = r.detector(code[0][1])  # type: ignore[arg-type]
+        ranges: list[tuple[int, int]] = []
+        for start in sorted(found):
+            if not ranges or start >= ranges[-1][1]:
+                ranges.append((start, found[start][0] + 1))
+        return ranges
     failed: set[int] = set()
     width = n + 1
     s = 0
