@@ -378,11 +378,11 @@ def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
     if len(code) == 2 and code[0][0] == _DET:
         # A pattern that is one detector (most detector patterns): its ranges, as the
         # program below would take them (first range per start, no overlaps).
-        found = r.detector(code[0][1])  # type: ignore[arg-type]
+        det = r.detector(code[0][1])  # type: ignore[arg-type]
         ranges: list[tuple[int, int]] = []
-        for start in sorted(found):
+        for start in sorted(det):
             if not ranges or start >= ranges[-1][1]:
-                ranges.append((start, found[start][0] + 1))
+                ranges.append((start, det[start][0] + 1))
         return ranges
     failed: set[int] = set()
     width = n + 1
