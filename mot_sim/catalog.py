@@ -298,17 +298,58 @@ def _references(doc: Located, library: Library) -> list[Problem]:
                 doc.problem(loc, f"unknown rule id {rule_id!r}{_near(rule_id, all_ids)}")
             )
 
-    def template(loc: tuple[Any, ...], text: Any) -> None:
-        err = templating.check(text) if isinstance(text, str) else None
+    def template(loc: tuple[Any, ...], text: Any, said: tuple[str, ...] = ()) -> None:
+        err = templating.check(text, said) if isinstance(text, str) else None
         if err:
             problems.append(doc.problem(loc, err))
+
+    stages = _mapping(data.get("stages"))
+
+    def goal_ids(sid: Any) -> set[str]:
+        goals = _items(_mapping(stages.get(sid)).get("goals"))
+        return {str(g["id"]) for g in goals if isinstance(g, dict) and isinstance(g.get("id"), str)}
+
+    def condition(loc: tuple[Any, ...], cond: Any, stage_id: Any) -> None:
+        """Rule and goal ids a reaction or a branch depends on must exist (goals: in the
+        stage whose reply it looks at)."""
+        cond = _mapping(cond)
+        unknown((*loc, "hit"), cond.get("hit"))
+        goals = goal_ids(stage_id)
+        for key in ("goal", "missed"):
+            gid = cond.get(key)
+            if isinstance(gid, str) and gid not in goals:
+                problems.append(
+                    doc.problem(
+                        (*loc, key),
+                        f"no goal {gid!r} in stage {stage_id}{_near(gid, goals)}",
+                    )
+                )
 
     customer = _mapping(data.get("customer"))
     for rid in _mapping(customer.get("sensitive_to")):
         unknown(("customer", "sensitive_to", rid), rid)
     template(("customer", "walk_out_line"), customer.get("walk_out_line"))
-    for sid, raw in _mapping(data.get("stages")).items():
+    order = list(STAGE_IDS)
+    for sid, raw in stages.items():
         stage = _mapping(raw)
+        reactions = _mapping(stage.get("reactions"))
+        for i, reply in enumerate(_items(reactions.get("when"))):
+            where = ("stages", sid, "reactions", "when", i)
+            cond = _mapping(_mapping(reply).get("when"))
+            condition((*where, "when"), cond, sid)
+            hit = cond.get("hit")
+            quotable = (hit,) if isinstance(hit, str) else ()
+            for j, text in enumerate(_items(_mapping(reply).get("say"))):
+                template((*where, "say", j), text, quotable)
+        previous = order[order.index(sid) - 1] if sid in order and order.index(sid) else None
+        for i, branch in enumerate(_items(stage.get("branches"))):
+            at: tuple[Any, ...] = ("stages", sid, "branches", i)
+            if previous is None:
+                problems.append(doc.problem(at, f"{sid} has no previous stage to branch on"))
+                continue
+            condition((*at, "after"), _mapping(branch).get("after"), previous)
+            for j, text in enumerate(_items(_mapping(branch).get("customer"))):
+                template((*at, "customer", j), text)
         for i, rid in enumerate(_items(stage.get("exclude_rules"))):
             unknown(("stages", sid, "exclude_rules", i), rid)
         for i, goal in enumerate(_items(stage.get("goals"))):
@@ -317,8 +358,8 @@ def _references(doc: Located, library: Library) -> list[Problem]:
         for key in ("customer", "model_answers"):
             for i, text in enumerate(_items(stage.get(key))):
                 template(("stages", sid, key, i), text)
-        for outcome, texts in _mapping(stage.get("reactions")).items():
-            for i, text in enumerate(_items(texts)):
+        for outcome in ("good", "mixed", "poor"):
+            for i, text in enumerate(_items(reactions.get(outcome))):
                 template(("stages", sid, "reactions", outcome, i), text)
     for i, ex in enumerate(_items(data.get("examples"))):
         expect = _mapping(_mapping(ex).get("expect"))

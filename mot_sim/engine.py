@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from mot_sim import templating
 from mot_sim.matching.text import clean_text
-from mot_sim.models import Scenario
+from mot_sim.models import Branch, Condition, Scenario
 from mot_sim.scoring import ReplyResult, Scorer
 from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES, Mode
 
@@ -130,6 +130,24 @@ Event = Started | TurnScored | Ended
 Listener = Callable[[Event], None]
 
 
+def holds(cond: Condition, result: ReplyResult) -> bool:
+    """Did the reply do what the condition asks (every key given)?"""
+    return (
+        (cond.hit is None or any(h.rule == cond.hit for h in result.hits))
+        and (cond.goal is None or cond.goal in result.goals_met)
+        and (cond.missed is None or cond.missed in result.goals_missed)
+        and (cond.outcome is None or cond.outcome == result.outcome)
+    )
+
+
+def said(result: ReplyResult) -> dict[str, str]:
+    """What each rule matched in the reply (its first hit), for reactions that quote it."""
+    out: dict[str, str] = {}
+    for h in result.hits:
+        out.setdefault(h.rule, h.text)
+    return out
+
+
 def _pick(options: list[str], key: str) -> str:
     # Deterministic variety: the same reply always draws the same reaction.
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
@@ -213,9 +231,20 @@ class Encounter:
     def render(self, line: str) -> str:
         return templating.render(line, self.trainee, self.scenario.customer.name)
 
+    def _branch(self, stage_id: str, previous: ReplyResult | None) -> Branch | None:
+        """The opening of ``stage_id`` that the previous reply calls for, if any."""
+        if previous is None:
+            return None
+        return next(
+            (b for b in self.scenario.stage(stage_id).branches if holds(b.after, previous)), None
+        )
+
     def customer_lines(self) -> list[str]:
-        """What the customer says to open the current stage."""
-        return [self.render(x) for x in self.scenario.stage(self.stage_id).customer]
+        """What the customer says to open the current stage: it may depend on what the
+        previous reply did (an open question draws out what a closed one would not)."""
+        stage = self.scenario.stage(self.stage_id)
+        branch = self._branch(self.stage_id, self.turns[-1].result if self.turns else None)
+        return [self.render(x) for x in (branch.customer if branch else stage.customer)]
 
     def model_answers(self, stage: str | None = None) -> list[str]:
         return [self.render(x) for x in self.scenario.stage(stage or self.stage_id).model_answers]
@@ -239,6 +268,11 @@ class Encounter:
         customer = self.scenario.customer
         delta = getattr(customer.mood_change, result.outcome)
         delta += sum(customer.sensitive_to.get(h.rule, 0) for h in result.hits)
+        # The next stage may open harder (or easier) because of what this reply did.
+        nxt = STAGE_IDS[len(self.turns) + 1] if len(self.turns) + 1 < len(STAGE_IDS) else None
+        branch = self._branch(nxt, result) if nxt else None
+        if branch:
+            delta += branch.mood
         overtime = bool(self.time_limit and seconds is not None and seconds > self.time_limit)
         if overtime:
             delta += OVERTIME_MOOD
@@ -248,8 +282,16 @@ class Encounter:
         if walked:
             reaction = self.render(customer.walk_out_line)
         else:
-            options = getattr(self.scenario.stage(stage).reactions, result.outcome)
-            reaction = self.render(_pick(options, f"{stage}\0{text}"))
+            reactions = self.scenario.stage(stage).reactions
+            # A reaction to what was said comes first: "Friday at noon, then."
+            answered = next((r for r in reactions.when if holds(r.when, result)), None)
+            options = answered.say if answered else getattr(reactions, result.outcome)
+            reaction = templating.render(
+                _pick(options, f"{stage}\0{text}"),
+                self.trainee,
+                customer.name,
+                said(result) if answered else None,
+            )
         turn = Turn(
             len(self.turns),
             stage,

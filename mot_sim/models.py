@@ -343,10 +343,51 @@ class Customer(_Strict):
         return self
 
 
+class Condition(_Strict):
+    """What a reply did, for a customer who answers what was said. Every key given must
+    hold: a rule fired (``hit``), a goal of the stage was met or missed, an outcome."""
+
+    hit: RuleId | None = Field(default=None, description="This rule fired on the reply.")
+    goal: RuleId | None = Field(default=None, description="The reply met this goal.")
+    missed: RuleId | None = Field(default=None, description="The reply missed this goal.")
+    outcome: Outcome | None = Field(default=None, description="The reply's outcome.")
+
+    @model_validator(mode="after")
+    def _something(self) -> Condition:
+        if self.hit is None and self.goal is None and self.missed is None and self.outcome is None:
+            raise ValueError("a condition needs at least one of hit, goal, missed, outcome")
+        return self
+
+
+class Reply(_Strict):
+    """A reaction for replies that did something in particular."""
+
+    when: Condition
+    say: list[Text] = Field(
+        min_length=1,
+        description="What the customer says; may quote the reply with {{ said.RULE }} when "
+        "`when` names that rule (the trainee's 'Friday at noon', word for word).",
+    )
+
+
 class Reactions(_Strict):
     good: list[Text] = Field(min_length=1)
     mixed: list[Text] = Field(min_length=1)
     poor: list[Text] = Field(min_length=1)
+    when: list[Reply] = Field(
+        default_factory=list,
+        description="Checked first, in order: the first whose condition holds is the reaction.",
+    )
+
+
+class Branch(_Strict):
+    """The stage opens differently depending on the previous stage's reply."""
+
+    after: Condition = Field(description="What the previous reply did.")
+    customer: list[Text] = Field(min_length=1, description="The customer's opening line(s).")
+    mood: int = Field(
+        default=0, ge=-50, le=50, description="Mood change when this opening is taken."
+    )
 
 
 class Goal(_Strict):
@@ -365,6 +406,11 @@ class Stage(_Strict):
     purpose: Text = Field(description="Shown to the trainee: what this stage is for.")
     goals: list[Goal] = Field(min_length=1, max_length=10)
     customer: list[Text] = Field(min_length=1, description="The customer's opening line(s).")
+    branches: list[Branch] = Field(
+        default_factory=list,
+        description="Openings that depend on the previous reply; the first that holds is "
+        "used, else `customer`.",
+    )
     reactions: Reactions
     rules: list[Rule] = Field(default_factory=list, description="Extra rules for this stage.")
     exclude_rules: list[RuleId] = Field(default_factory=list)

@@ -96,3 +96,51 @@ def test_every_scenario_model_answers_score_well(catalog: Catalog, scorer: Score
             enc.answer(enc.model_answers(stage)[0])
         res = enc.result()
         assert res.passed and res.overall >= 70, (sid, res)
+
+
+BILL_TONE = "Good morning Ms Li, I'm Sam, I'm so sorry, what a shock that bill must be."
+
+
+def test_the_next_stage_opens_with_what_the_reply_drew_out(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Asked an open question, the bill customer mentions her trip; asked nothing, she
+    insists nothing changed, and is harder to bring round."""
+    asked, _ = make(catalog, scorer, "complaint_call")
+    asked.answer(BILL_TONE)
+    asked.answer("What was different about how you used your phone this month?")
+    assert "Hong Kong" in asked.customer_lines()[0]
+    told, _ = make(catalog, scorer, "complaint_call")
+    told.answer(BILL_TONE)
+    plain = told.mood
+    turn = told.answer("Okay. One moment please.")
+    assert "nothing changed" in told.customer_lines()[0]
+    assert "Hong Kong" not in told.customer_lines()[0]
+    # The harder opening costs mood on top of the reply's own outcome.
+    delta = getattr(told.scenario.customer.mood_change, turn.result.outcome)
+    assert turn.mood_after == max(0, plain + delta - 8)
+    # A resumed encounter opens the stage the same way.
+    again = Encounter.resume(told.scenario, scorer, "Sam", "practice", list(told.turns))
+    assert again.customer_lines() == told.customer_lines()
+
+
+def test_a_reaction_quotes_what_the_trainee_promised(catalog: Catalog, scorer: Scorer) -> None:
+    enc, _ = make(catalog, scorer, "complaint_call")
+    replies = [
+        BILL_TONE,
+        "What was different about how you used your phone this month?",
+        "130 yuan is roaming from Hong Kong; I can refund half or add a travel pack, "
+        "which would you prefer?",
+        "So to recap: half the roaming refunded by Friday. Does that make sense?",
+    ]
+    for reply in replies:
+        enc.answer(reply)
+    turn = enc.answer("I will call you next Tuesday before 5 pm, and here is my direct line.")
+    assert turn.result.outcome == "good"
+    assert "next Tuesday before 5 pm. I'll hold you to that." in turn.reaction
+    # Without a concrete time, the usual reaction: no quote of something never said.
+    other, _ = make(catalog, scorer, "complaint_call")
+    for reply in replies:
+        other.answer(reply)
+    turn = other.answer("I'll be in touch soon, here is my direct line.")
+    assert "hold you to that" not in turn.reaction and "{{" not in turn.reaction

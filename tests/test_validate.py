@@ -242,3 +242,38 @@ def test_plain_names_and_filters_render(tmp_path: Path, capsys: pytest.CaptureFi
     assert templating.render("{{ trainee }}", "{{ customer }}", "C") == "{{ customer }}"
     long = templating.render("{{ trainee }}" * 500, "x" * 10_000, "C")
     assert len(long) <= templating.MAX_RENDERED
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            ("      - after: {hit: question_open}", "      - after: {hit: question_opn}"),
+            "unknown rule id 'question_opn' (did you mean 'question_open'?)",
+        ),
+        (
+            ("      - after: {missed: ask}", "      - after: {missed: asks}"),
+            "no goal 'asks' in stage diagnose (did you mean 'ask'?)",
+        ),
+        (
+            ("{{ said.time_concrete }}", "{{ said.customer_name }}"),
+            "quotes a rule this reaction's `when: {hit: ...}` does not name",
+        ),
+        (
+            ("        - when: {hit: time_concrete, outcome: good}", "        - when: {}"),
+            "a condition needs at least one of hit, goal, missed, outcome",
+        ),
+    ],
+)
+def test_reactions_and_branches_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: tuple[str, str], message: str
+) -> None:
+    text = (ROOT / "scenarios" / "complaint_call.yaml").read_text(encoding="utf-8")
+    assert edit[0] in text
+    path = tmp_path / "c.yaml"
+    path.write_text(text.replace(*edit, 1), encoding="utf-8")
+    code, lines = run(capsys, "validate", str(path))
+    assert code == 2
+    hit = next((x for x in lines if message in x), None)
+    assert hit is not None, lines
+    assert hit.startswith(f"{path}:{line_of(text.replace(*edit, 1), edit[1].strip())}:"), hit

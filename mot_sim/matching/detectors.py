@@ -31,7 +31,8 @@ _CONCRETE = [
     rf"\bwithin (?:the next )?{_NUM} {_UNIT}",
     rf"\bin (?:about |around |roughly |under |less than |the next )?{_NUM} {_UNIT}",
     rf"\b(?:at|before|until|from) {_CLOCK}",
-    rf"\b(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| at| before)?",
+    rf"\b(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| noon)?"
+    rf"(?: (?:at|before|by|around|from) {_CLOCK}| at| before)?",
     r"\b(?:(?:later|by|before|until|from|ready|done|sorted|back|out|through|processed|arrives?"
     r"|starts?|goes|go|happens?|finish(?:es|ed)?|fixed|credited|refunded|sent|delivered|call you"
     r"|ring you|text you|email you|contact you) )(?:today|tonight)(?: morning| afternoon| evening)?",
