@@ -188,6 +188,15 @@ def test_negation_does_not_reach_into_a_subordinate_clause(en: LocaleWords) -> N
     assert fired(en, [calm], "I won't tell you to calm down.") == set()
 
 
+def test_two_word_negators(en: LocaleWords) -> None:
+    calm = rule("calm", "calm down", polarity="bad")
+    text = "Rather than telling you to calm down, I'll say it would annoy me too."
+    assert hits_of(en, [calm], text) == [("calm", "calm down", "negated by 'rather than'")]
+    assert fired(en, [calm], "Instead of asking you to calm down, I'll fix it.") == set()
+    happy = rule("happy", "happy to help")
+    assert fired(en, [happy], "I'm more than happy to help.") == {"happy"}
+
+
 def test_quoted_rejection_holds_for_rules_that_ignore_negation(en: LocaleWords) -> None:
     vague = rule("vague", "<time_vague>", polarity="bad", negatable=False)
     assert fired(en, [vague], "We'll sort it at some point.") == {"vague"}

@@ -463,6 +463,12 @@ def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
     return out
 
 
+def _pair(norms: list[str], j: int) -> str:
+    """The two words ending at ``j``: negators may be two words ("rather than", "instead
+    of": "rather than telling you to calm down" does not tell you to)."""
+    return f"{norms[j - 1]} {norms[j]}" if j > 0 else ""
+
+
 class Matcher:
     """All rules of one locale, compiled against one vocabulary."""
 
@@ -533,9 +539,10 @@ class Matcher:
             norm = norms[j]
             if norm in w.subordinators:
                 return ""
-            if norm in w.negators:
+            pair = _pair(norms, j)
+            if norm in w.negators or pair in w.negators:
                 nxt = norms[j + 1] if j + 1 < len(norms) else ""
-                return "" if nxt in w.negation_exceptions else norm
+                return "" if nxt in w.negation_exceptions else norm if norm in w.negators else pair
             if norm in w.coordinators:
                 # "won't hide behind paperwork *or* tell you ...": the negation covers both.
                 k = j - 1
@@ -568,7 +575,10 @@ class Matcher:
                 while j >= 0 and a.tokens[a.words[j]].start >= qs:  # the quote's own words
                     j -= 1
                 while j >= 0 and r.sent[j] == r.sent[s]:
-                    if a.norms[j] in self.words.negators:
+                    if (
+                        a.norms[j] in self.words.negators
+                        or _pair(a.norms, j) in self.words.negators
+                    ):
                         return True
                     j -= 1
         return False
