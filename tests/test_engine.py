@@ -96,3 +96,14 @@ def test_every_scenario_model_answers_score_well(catalog: Catalog, scorer: Score
             enc.answer(enc.model_answers(stage)[0])
         res = enc.result()
         assert res.passed and res.overall >= 70, (sid, res)
+
+
+def test_a_reply_is_kept_and_scored_up_to_the_one_limit(catalog: Catalog, scorer: Scorer) -> None:
+    from mot_sim.stages import MAX_REPLY_CHARS
+
+    enc, events = make(catalog, scorer)
+    turn = enc.answer("Good afternoon! " * 5_000)
+    assert len(turn.reply) == MAX_REPLY_CHARS
+    assert any(f"first {MAX_REPLY_CHARS:,} characters" in n for n in turn.result.notes)
+    scored = [e for e in events if isinstance(e, TurnScored)]
+    assert scored[0].turn.reply == turn.reply

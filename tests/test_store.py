@@ -383,3 +383,19 @@ def test_each_turn_keeps_its_own_time(tmp_path: Path, catalog: Catalog, scorer: 
     (first, second) = store.session(rec.session_id).turns
     assert first.at == enc.turns[0].at and second.at == enc.turns[1].at
     assert first.at and first.at.startswith("20") and first.at != "2026-01-01T09:00:00+00:00"
+
+
+def test_the_store_keeps_a_reply_up_to_the_one_limit(
+    tmp_path: Path, catalog: Catalog, scorer: Scorer
+) -> None:
+    """Whoever writes through the store API, a reply is kept to MAX_REPLY_CHARS."""
+    import dataclasses
+
+    from mot_sim.stages import MAX_REPLY_CHARS
+
+    store = SqliteStore(tmp_path / "log.db")
+    enc = Encounter(catalog.get("pickle_request").scenario, scorer, "Sam")
+    turn = enc.answer("Hello there.")
+    store.start_session("s1", "Sam", "pickle_request", "h", "practice")
+    store.add_turn("s1", dataclasses.replace(turn, reply="x" * (MAX_REPLY_CHARS * 3)))
+    assert len(store.session("s1").turns[0].reply) == MAX_REPLY_CHARS

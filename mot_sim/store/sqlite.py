@@ -21,7 +21,7 @@ from typing import Any
 
 from mot_sim.engine import FinalResult, Turn
 from mot_sim.errors import StoreError
-from mot_sim.stages import Mode
+from mot_sim.stages import MAX_REPLY_CHARS, Mode
 from mot_sim.store.records import (
     FINISHED,
     SessionRecord,
@@ -324,7 +324,7 @@ class SqliteStore:
                     turn.index,
                     turn.stage,
                     json.dumps(list(turn.customer_lines)),
-                    turn.reply,
+                    turn.reply[:MAX_REPLY_CHARS],
                     json.dumps(turn.result.to_dict()),
                     turn.mood_before,
                     turn.mood_after,
