@@ -323,6 +323,8 @@ def _lone_surrogate(value: Any) -> str | None:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
         return str(exc.object[exc.start : exc.end].encode("unicode_escape").decode())
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
     return None
 
 
@@ -338,7 +340,10 @@ def parse_batch_line(line: str) -> Any:
 def _batch_id(item: Any) -> Any:
     """The id to echo in a record: the item's, unless it cannot be written as JSON text."""
     rid = item.get("id") if isinstance(item, dict) else None
-    return None if _lone_surrogate(rid) else rid
+    try:
+        return None if _lone_surrogate(rid) else rid
+    except ValueError:
+        return None
 
 
 def batch_record(scorer: Scorer, cat: catalog.Catalog, item: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from mot_sim.errors import MotSimError
-from mot_sim.matching.text import clean_text
+from mot_sim.store.records import clean_display
 
 
 def stdin_text(option: str) -> IO[str]:
@@ -64,7 +64,7 @@ def is_terminal(stream: IO[str] | None) -> bool:
 
 def for_terminal(text: str) -> str:
     """Text with every control sequence removed (newlines and tabs kept)."""
-    return clean_text(text)
+    return clean_display(text)
 
 
 def write_data(text: str) -> None:
