@@ -15,7 +15,7 @@ from mot_sim import templating
 from mot_sim.matching.text import clean_text
 from mot_sim.models import Branch, Condition, Scenario
 from mot_sim.scoring import ReplyResult, Scorer
-from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES, Mode
+from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, STAGE_TITLES, Mode
 
 Status = Literal["in_progress", "completed", "walked_out", "abandoned"]
 OVERTIME_MOOD = -10
@@ -264,7 +264,10 @@ class Encounter:
         text = clean_text(text)
         stage = self.stage_id
         lines = tuple(self.customer_lines())
+        # The scorer reads the first MAX_REPLY_CHARS and notes the cut; the turn keeps the
+        # same characters, the one limit every way in (TUI, play, store) applies.
         result = result or self.scorer.score(self.scenario, stage, text, self.trainee)
+        text = text[:MAX_REPLY_CHARS]
         customer = self.scenario.customer
         delta = getattr(customer.mood_change, result.outcome)
         delta += sum(customer.sensitive_to.get(h.rule, 0) for h in result.hits)

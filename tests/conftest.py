@@ -3,6 +3,9 @@ real user's score log or settings."""
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +43,25 @@ def zh_catalog() -> Iterator[Catalog]:
     mp.setenv("MOT_SIM_SCENARIOS", str(DATA / "zh"))
     yield load_catalog(strict=True)
     mp.undo()
+
+
+def without_root_override() -> None:
+    """For ``preexec_fn``: a process that runs as root loses the capabilities that let it
+    ignore file permissions, so a read-only folder is read-only to it as to anyone (the
+    tests run as root in some containers). Linux only; a no-op for other users."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop = 24
+    for cap in (1, 2, 3):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
+        if libc.prctl(pr_capbset_drop, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file in ``folder``, by name, with the SHA-256 of its content."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -447,3 +448,101 @@ def test_validate_prints_problems_on_stderr(
     assert code == 2 and out == "" and f"{bad}:1:1:" in err
     code, out, err = run(capsys, "validate")
     assert code == 0 and "valid" in out and err == ""
+
+
+def strict_json(line: str) -> object:
+    """Parse as a strict consumer would: NaN and Infinity are not JSON."""
+
+    def refuse(name: str) -> object:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_batch_survives_hostile_lines_and_always_writes_valid_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F13: each bad line gets its own error record, the good lines after it are scored."""
+    good = json.dumps({"id": "ok", "scenario": "pickle_request", "stage": "solve", "text": "Sure"})
+    lines = [
+        "[" * 100_000,  # RecursionError in the parser
+        good,
+        '{"id": "s", "scenario": "pickle_request", "stage": "solve", "text": "a\\ud800b"}',
+        '{"id": NaN, "scenario": "pickle_request", "stage": "solve", "text": "x"}',
+        '{"id": 1e999, "scenario": "pickle_request", "stage": "solve", "text": "x"}',
+        '{"id": "\\udfff", "scenario": "pickle_request", "stage": "solve", "text": "x"}',
+        '{"id": ' + "9" * 5000 + "}",
+        good,
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "score", "--batch", str(src))
+    recs = [strict_json(line) for line in out.splitlines()]
+    assert code == 1 and len(recs) == len(lines) and err == ""
+    assert [r.get("id") for r in recs] == [None, "ok", "s", None, None, None, None, "ok"]  # type: ignore[union-attr]
+    errors = {n: r["error"] for n, r in enumerate(recs, 1) if "error" in r}  # type: ignore[index, operator]
+    assert sorted(errors) == [1, 3, 4, 5, 6, 7]
+    assert all(set(recs[n - 1]) == {"id", "error"} for n in errors)  # type: ignore[arg-type]
+    assert "line 1: nested too deeply" in errors[1]
+    assert "line 3:" in errors[3] and "lone surrogate" in errors[3]
+    assert "NaN" in errors[4] and "1e999" in errors[5] and "lone surrogate" in errors[6]
+    assert "score" in recs[1] and recs[1] == recs[7]  # type: ignore[operator]
+
+
+def test_batch_and_answers_from_a_closed_stdin_say_so(tmp_path: Path) -> None:
+    """F13: `<&-` closes standard input; Python then has no sys.stdin at all."""
+    env = {**os.environ, "MOT_SIM_DB": str(tmp_path / "log.db")}
+    for argv in (["score", "--batch", "-"], ["play", "pickle_request", "--answers", "-"]):
+        out = subprocess.run(
+            ["sh", "-c", 'exec "$0" -m mot_sim "$@" <&-', sys.executable, *argv],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+        assert "standard input is closed" in out.stderr and out.stdout == ""
+    assert not (tmp_path / "log.db").exists()  # refused before the score log was touched
+
+
+def test_batch_from_stdin_that_is_not_utf8_gives_error_records(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    good = {"id": 2, "scenario": "pickle_request", "stage": "solve", "text": "Sure"}
+    raw = b'{"id": 1, "text": "\xff\xfe"}\n' + json.dumps(good).encode() + b"\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
+    code, out, _ = run(capsys, "score", "--batch", "-")
+    first, second = (strict_json(x) for x in out.splitlines())
+    assert code == 1 and "error" in first and second["id"] == 2  # type: ignore[index, operator]
+
+
+def test_one_reply_limit_in_play_batch_engine_and_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 5.6 MB reply is cut to MAX_REPLY_CHARS wherever it enters, as the TUI cuts it,
+    and the output says so."""
+    import io
+
+    from mot_sim.stages import MAX_REPLY_CHARS
+    from mot_sim.store import open_store
+
+    huge = "I understand, let me help. " * 210_000  # 5.7 million characters
+    db = tmp_path / "log.db"
+    answers = (huge + "\nWhat happened?\n").encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(answers), encoding="utf-8"))
+    code, out, _ = run(capsys, "play", "pickle_request", "--answers", "-", "--db", str(db))
+    assert code == 1 and len(out) < 3 * MAX_REPLY_CHARS
+    assert out.count(f"cut to its first {MAX_REPLY_CHARS:,} characters") == 1
+    store = open_store(db)
+    (record,) = store.records()
+    store.close()
+    assert [len(t.reply) for t in record.turns] == [MAX_REPLY_CHARS, len("What happened?")]
+    assert record.turns[0].reply == huge[:MAX_REPLY_CHARS]
+    assert any(f"{MAX_REPLY_CHARS:,}" in n for n in record.turns[0].result.notes)
+
+    src = tmp_path / "in.jsonl"
+    item = {"id": 1, "scenario": "pickle_request", "stage": "solve", "text": huge[:60_000]}
+    src.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "score", "--batch", str(src))
+    assert code == 0 and json.loads(out)["truncated_to"] == MAX_REPLY_CHARS

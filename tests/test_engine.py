@@ -144,3 +144,14 @@ def test_a_reaction_quotes_what_the_trainee_promised(catalog: Catalog, scorer: S
         other.answer(reply)
     turn = other.answer("I'll be in touch soon, here is my direct line.")
     assert "hold you to that" not in turn.reaction and "{{" not in turn.reaction
+
+
+def test_a_reply_is_kept_and_scored_up_to_the_one_limit(catalog: Catalog, scorer: Scorer) -> None:
+    from mot_sim.stages import MAX_REPLY_CHARS
+
+    enc, events = make(catalog, scorer)
+    turn = enc.answer("Good afternoon! " * 5_000)
+    assert len(turn.reply) == MAX_REPLY_CHARS
+    assert any(f"first {MAX_REPLY_CHARS:,} characters" in n for n in turn.result.notes)
+    scored = [e for e in events if isinstance(e, TurnScored)]
+    assert scored[0].turn.reply == turn.reply

@@ -5,8 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
 import re
+import resource
 import sqlite3
+import stat
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -21,6 +27,7 @@ from mot_sim.stages import STAGE_IDS
 from mot_sim.store.recorder import Recorder
 from mot_sim.store.records import Trainee
 from mot_sim.store.sqlite import SqliteStore
+from tests.conftest import snapshot
 
 EVIL_NAME = '<script>alert("x")</script> O\'Neil "javascript:alert(1)"'
 EVIL_COHORT = '=HYPERLINK("http://evil","click")'
@@ -538,3 +545,233 @@ def test_report_thresholds_come_from_the_rubric(
         expected = "good" if value >= 99 else "mixed" if value >= 45 else "poor"
         assert colour == colours[expected], (value, colour)
     assert any(int(w) // 3 in range(60, 99) for w, _ in bars)  # green under the old rubric
+
+
+def test_xapi_homepage_must_be_a_web_address(
+    mixed_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A homepage becomes a link in the learning record store: only http(s) is taken."""
+    db = ("--db", str(mixed_log))
+    for bad in ("javascript:alert(1)", "JavaScript:alert(1)//https://x", "data:text/html,x"):
+        assert main(["export", "--format", "xapi", "--homepage", bad, *db]) == 2
+        assert main(["config", "xapi-homepage", bad]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and "not a web address" in err
+
+
+def big_log(path: Path, catalog: Catalog, scorer: Scorer, sessions: int = 12) -> Path:
+    store = SqliteStore(path)
+    for i in range(sessions):
+        enc = Encounter(catalog.get("complaint_call").scenario, scorer, f"Trainee {i}")
+        enc.subscribe(Recorder(store, catalog.fingerprint("complaint_call")))
+        for stage in STAGE_IDS:
+            enc.answer(enc.model_answers(stage)[0])
+    store.close()
+    return path
+
+
+def test_export_onto_a_full_disk_keeps_the_previous_export(
+    tmp_path: Path, catalog: Catalog, scorer: Scorer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F15: the export is written beside its target and renamed over it only when whole.
+    A file-size limit (RLIMIT_FSIZE) makes the write fail as a full disk would."""
+    log = big_log(tmp_path / "log.db", catalog, scorer)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "class.jsonl"
+    assert main(["export", "--format", "csv", "--out", str(target), "--db", str(log)]) == 0
+    previous = target.read_bytes()
+    target.chmod(0o640)
+    limit = 64 * 1024  # room for SQLite's 32 KiB shared memory, not for the export
+    assert main(["export", "--format", "jsonl", "--db", str(log)]) == 0
+    assert len(capsys.readouterr().out.encode()) > 2 * limit
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    argv = ["export", "--format", "jsonl", "--out", str(target), "--db", str(log)]
+    full = subprocess.run(
+        [sys.executable, "-m", "mot_sim", *argv],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+    )
+    assert full.returncode == 2 and "Traceback" not in full.stderr, full.stderr
+    assert f"cannot write {target}" in full.stderr and "left as it was" in full.stderr
+    assert target.read_bytes() == previous
+    assert [p.name for p in folder.iterdir()] == ["class.jsonl"]  # no temporary file left
+    # And when it fits, the new export replaces the old one whole, keeping its mode.
+    assert main(["export", "--format", "jsonl", "--out", str(target), "--db", str(log)]) == 0
+    assert len(target.read_text().splitlines()) == 12
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    "target", ["the log", "-wal", "-shm", "-journal", "symlink", "other spelling", "hard link"]
+)
+def test_export_and_report_refuse_to_write_over_the_score_log(
+    log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    """F16: --out naming the log itself, or a file SQLite keeps beside it, is refused."""
+    out = {
+        "the log": log,
+        "-wal": log.with_name(log.name + "-wal"),
+        "-shm": log.with_name(log.name + "-shm"),
+        "-journal": log.with_name(log.name + "-journal"),
+        "symlink": tmp_path / "looks-harmless.csv",
+        "other spelling": tmp_path / ".." / tmp_path.name / "." / log.name,
+        "hard link": tmp_path / "hard.csv",
+    }[target]
+    if target == "symlink":
+        out.symlink_to(log.with_name(log.name + "-wal"))
+    if target == "hard link":
+        os.link(log, out)
+    before = snapshot(tmp_path)
+    for argv in (
+        ["export", "--format", "csv"],
+        ["export", "--format", "jsonl", "--turns"],
+        ["export", "--format", "xapi", "--homepage", "https://lms.test"],
+        ["report", "--cohort", "A1"],
+    ):
+        assert main([*argv, "--out", str(out), "--db", str(log)]) == 2
+        err = capsys.readouterr().err
+        assert "is the score log" in err and "nothing was written" in err, err
+    assert snapshot(tmp_path) == before
+    store = SqliteStore(log)
+    assert len(store.sessions()) == 3 and store.integrity_check() == "ok"
+
+
+def on_terminal(argv: list[str], db: Path) -> tuple[int, bytes, str]:
+    """Run mot-sim with its standard output on a pseudo-terminal, as a person would."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "MOT_SIM_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mot_sim", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the program closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.stderr
+    err = proc.stderr.read().decode()
+    return proc.wait(), b"".join(chunks), err
+
+
+CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def test_identity_fields_are_cleaned_on_the_way_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F17: escapes typed into --cohort, --employee-id or a name are never stored."""
+    db = str(tmp_path / "log.db")
+    argv = ["trainee", "Eve\x1b]0;pwned\x07", "--employee-id", "E1\x1b[2J", "--db", db]
+    assert main([*argv, "--cohort", "A\x07 1\x9b5m"]) == 0
+    answers = tmp_path / "a.txt"
+    answers.write_text("Hello there.\n", encoding="utf-8")
+    hostile = ["--trainee", "Mal\x1b[31mory", "--employee-id", "X\x0d2"]
+    hostile += ["--cohort", "\x1b]8;;http://evil.test\x07B\x1b]8;;\x07"]
+    code = main(["play", "pickle_request", "--answers", str(answers), *hostile, "--db", db])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert not CONTROLS.search(out)
+    stored = (
+        sqlite3.connect(db).execute("SELECT name, employee_id, cohort FROM trainees").fetchall()
+    )
+    assert sorted(stored) == [("Eve", "E1", "A 1"), ("Malory", "X 2", "B")]
+
+
+def test_exports_to_a_terminal_print_no_control_sequences(
+    log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F17: whatever the log holds, nothing printed to a terminal carries ESC, BEL or C1
+    controls; an export to a file keeps the replies as recorded, identity fields clean."""
+    evil = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x07"
+    db = sqlite3.connect(log)
+    db.execute("UPDATE turns SET reply = reply || ?", (evil,))
+    db.execute("UPDATE trainees SET cohort = ? WHERE name = 'Kim'", ("A1" + evil,))
+    db.commit()
+    db.close()
+    session = json.loads(run(capsys, "history", "--json", "--db", str(log))[1])[0]["session_id"]
+    for argv in (
+        ["export", "--format", "csv"],
+        ["export", "--format", "csv", "--turns"],
+        ["export", "--format", "csv", "--turns", "--excel"],
+        ["export", "--format", "jsonl"],
+        ["export", "--format", "xapi", "--homepage", "https://lms.test"],
+        ["export", "--format", "jsonl", "--out", "/dev/stdout"],
+        ["history"],
+        ["history", "--json"],
+        ["show", session[:8]],
+    ):
+        code, out, err = on_terminal(argv, log)
+        assert code == 0 and "Traceback" not in err, (argv, err)
+        assert out and not CONTROLS.search(out.decode().replace("\r", "")), argv
+    target = tmp_path / "all.jsonl"
+    assert main(["export", "--format", "jsonl", "--out", str(target), "--db", str(log)]) == 0
+    records = [json.loads(line) for line in target.read_text().splitlines()]
+    assert all(t["reply"].endswith(evil) for r in records for t in r["turns"])
+    assert {r["trainee"]["cohort"] for r in records} == {"A1", EVIL_COHORT}
+
+
+def test_a_tampered_log_is_shown_clean_and_damaged_rows_are_reported(
+    log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F18: every value read from a shared log is untrusted: escapes in the band, a rule's
+    reason or a start time print inert, and a row that is not what mot-sim wrote is named
+    (`session X: damaged record`) while the rest is shown."""
+    db = sqlite3.connect(log)
+    first, second, third = (r[0] for r in db.execute("SELECT id FROM sessions ORDER BY rowid"))
+    evil = "\x1b]0;pwned\x07\x1b[2J"
+    db.execute(
+        "UPDATE sessions SET result_json = json_set(result_json, '$.band', ?) WHERE id = ?",
+        ("good" + evil, first),
+    )
+    db.execute(
+        "UPDATE turns SET result_json = json_set(result_json, '$.hits[0].reason', ?) "
+        "WHERE session_id = ?",
+        ("because" + evil, first),
+    )
+    db.execute("UPDATE sessions SET result_json = 'not json' WHERE id = ?", (second,))
+    db.execute("UPDATE sessions SET started_at = ? WHERE id = ?", ("2026-01-01" + evil, third))
+    db.commit()
+    db.close()
+    args = ("--db", str(log))
+
+    def check(argv: list[str], code: int, data: bool = False) -> tuple[str, str]:
+        got = main([*argv, *args])
+        out, err = capsys.readouterr()
+        assert got == code, (argv, err)
+        assert "Traceback" not in err and not CONTROLS.search(err), argv
+        assert data or not CONTROLS.search(out), argv  # data to a pipe is kept as recorded
+        return out, err
+
+    out, err = check(["history"], 1)
+    assert first[:8] in out and second[:8] not in out and third[:8] not in out
+    assert f"session {second}: damaged record" in err and f"session {third}: damaged" in err
+    out, _ = check(["history", "--json"], 1)
+    assert [s["session_id"] for s in json.loads(out)] == [first]
+    out, _ = check(["show", first[:8]], 0)
+    assert "good]0;pwned" not in out and "because" in out and "Result:" in out
+    _, err = check(["show", second[:8]], 2)
+    assert f"session {second}: damaged record" in err
+    for fmt in ("csv", "jsonl", "xapi"):
+        out, err = check(["export", "--format", fmt, "--homepage", "https://lms.test"], 1, True)
+        assert first in out and second not in out and f"session {third}: damaged" in err
+    report = tmp_path / "r.html"
+    _, err = check(["report", "--trainee", EVIL_NAME, "--out", str(report)], 1)
+    assert f"session {second}: damaged record" in err
+    html = report.read_text()
+    assert not CONTROLS.search(html) and "pwned" not in html
+    assert "over 1 finished encounter (1 completed" in html  # the sound session, alone

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import os
 import signal
 import sqlite3
@@ -29,6 +31,7 @@ from mot_sim.store.sqlite import (
     apply_migration,
 )
 from mot_sim.tui.service import TrainerService
+from tests.conftest import snapshot, without_root_override
 
 
 def play(
@@ -383,3 +386,174 @@ def test_each_turn_keeps_its_own_time(tmp_path: Path, catalog: Catalog, scorer: 
     (first, second) = store.session(rec.session_id).turns
     assert first.at == enc.turns[0].at and second.at == enc.turns[1].at
     assert first.at and first.at.startswith("20") and first.at != "2026-01-01T09:00:00+00:00"
+
+
+def test_the_store_keeps_a_reply_up_to_the_one_limit(
+    tmp_path: Path, catalog: Catalog, scorer: Scorer
+) -> None:
+    """Whoever writes through the store API, a reply is kept to MAX_REPLY_CHARS."""
+    import dataclasses
+
+    from mot_sim.stages import MAX_REPLY_CHARS
+
+    store = SqliteStore(tmp_path / "log.db")
+    enc = Encounter(catalog.get("pickle_request").scenario, scorer, "Sam")
+    turn = enc.answer("Hello there.")
+    store.start_session("s1", "Sam", "pickle_request", "h", "practice")
+    store.add_turn("s1", dataclasses.replace(turn, reply="x" * (MAX_REPLY_CHARS * 3)))
+    assert len(store.session("s1").turns[0].reply) == MAX_REPLY_CHARS
+
+
+def foreign_with_unsaved_writes(path: Path, mode: str) -> sqlite3.Connection:
+    """Another program's database whose last writes are not yet in the main file: in its
+    -wal (WAL mode) or behind a -journal (rollback mode, mid-transaction). The writer's
+    connection is returned still open, as a running program would hold it."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute(f"PRAGMA journal_mode = {mode}")
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, payload TEXT)")
+    db.execute("BEGIN")
+    db.executemany("INSERT INTO invoices (payload) VALUES (?)", [("x" * 500,)] * 200)
+    db.execute("COMMIT")
+    if mode == "delete":  # rollback mode: changes written, the journal still hot
+        db.execute("PRAGMA cache_size = 1")
+        db.execute("BEGIN")
+        db.execute("UPDATE invoices SET payload = 'changed'")
+    return db
+
+
+@pytest.mark.parametrize(
+    "case", ["wal, writer still open", "wal, writer gone (copied -wal)", "hot journal, copied"]
+)
+def test_foreign_database_with_unsaved_writes_is_left_byte_for_byte(
+    tmp_path: Path, case: str
+) -> None:
+    """F14: recognising a file must not checkpoint, recover or roll back anything in it."""
+    source = tmp_path / "src"
+    source.mkdir()
+    writer = foreign_with_unsaved_writes(
+        source / "other.db", "delete" if "journal" in case else "wal"
+    )
+    if "still open" in case:
+        folder = source
+    else:  # what a crashed program leaves behind, copied while it held the file
+        folder = tmp_path / "copy"
+        folder.mkdir()
+        for f in source.iterdir():
+            if not f.name.endswith("-shm"):
+                (folder / f.name).write_bytes(f.read_bytes())
+        writer.close()
+    path = folder / "other.db"
+    assert (folder / "other.db-wal").exists() or (folder / "other.db-journal").exists()
+    watched = [n for n in snapshot(folder) if not n.endswith("-shm")]  # -shm: shared memory
+    before = {n: h for n, h in snapshot(folder).items() if n in watched}
+    files_before = set(snapshot(folder))
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="another program") as exc:
+            open_store(path, read_only=read_only)
+        assert "nothing was changed" in str(exc.value)
+    env = {**os.environ, "MOT_SIM_DB": str(path)}
+    for argv in (["history"], ["trainee", "Sam"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "mot_sim", *argv], capture_output=True, text=True, env=env
+        )
+        assert out.returncode == 2 and "another program" in out.stderr, out.stderr
+    gc.collect()
+    assert {n: h for n, h in snapshot(folder).items() if n in watched} == before
+    assert set(snapshot(folder)) == files_before  # no -shm or -wal left behind either
+    if "still open" in case:
+        writer.close()
+
+
+def test_a_new_log_created_by_many_processes_at_once(tmp_path: Path) -> None:
+    """Recognising a file before opening it must not refuse a log another mot-sim is
+    creating at that very moment."""
+    db = tmp_path / "fresh.db"
+    code = "import sys; from mot_sim.store import open_store; open_store(sys.argv[1]).close()"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE, text=True)
+        for _ in range(8)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, errors
+    assert SqliteStore(db).schema_version == LATEST
+
+
+@pytest.mark.parametrize("locked", ["folder", "file", "folder, writer active"])
+def test_a_log_nobody_may_write_is_read_without_leaving_a_trace(
+    tmp_path: Path, catalog: Catalog, scorer: Scorer, locked: str
+) -> None:
+    """History, show, exports and reports read a log in a read-only folder (or a read-only
+    log) read-only: they work, and leave no -wal or -shm behind."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    log = folder / "class.db"
+    store = SqliteStore(log)
+    rec = play(catalog, scorer, store, trainee="Kim")
+    store.upsert_trainee(Trainee("Kim", "E7", "A1"))
+    store.close()
+    writer = None
+    if "writer" in locked:  # a trainee mid-encounter: an unflushed session in the -wal
+        writer = SqliteStore(log)
+        writer._db.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.start_session("pending-1", "Lee", "pickle_request", "h", "exam")
+    before = snapshot(folder)
+    log.chmod(0o444)
+    if "folder" in locked:
+        folder.chmod(0o555)
+    env = {**os.environ, "MOT_SIM_DB": str(log)}
+    assert rec.session_id
+    try:
+        for argv in (
+            ["history"],
+            ["history", "--json"],
+            ["show", rec.session_id[:8]],
+            ["export", "--format", "csv"],
+            ["export", "--format", "jsonl"],
+            ["report", "--cohort", "A1", "--out", str(tmp_path / "a1.html")],
+        ):
+            out = subprocess.run(
+                [sys.executable, "-m", "mot_sim", *argv],
+                capture_output=True,
+                text=True,
+                env=env,
+                preexec_fn=without_root_override,
+            )
+            assert out.returncode == 0 and "Traceback" not in out.stderr, (argv, out.stderr)
+            if argv == ["history", "--json"]:
+                ids = {s["session_id"] for s in json.loads(out.stdout)}
+                assert ids == {rec.session_id} | ({"pending-1"} if writer else set())
+        after = snapshot(folder)
+        if writer:  # shared memory: every reader's marks move in it, as they should
+            assert set(after) == set(before)
+            after.pop("class.db-shm")
+            before.pop("class.db-shm")
+        assert after == before
+    finally:
+        folder.chmod(0o755)
+        log.chmod(0o644)
+        if writer:
+            writer.close()
+
+
+def test_reading_an_older_log_changes_nothing_in_it(tmp_path: Path) -> None:
+    """History and exports read a log of an older schema through a migrated copy in
+    memory: the file keeps its version until a command that records something opens it."""
+    path = tmp_path / "v2.db"
+    db = old_log(path, 2)
+    db.execute("INSERT INTO trainees (name, created_at) VALUES ('Old', '2025-01-01')")
+    db.execute(
+        "INSERT INTO sessions (id, trainee_id, scenario_id, content_hash, mode, started_at,"
+        " status) VALUES ('s1', 1, 'pickle_request', 'h', 'exam', '2025-01-01T10:00:00+00:00',"
+        " 'in_progress')"
+    )
+    db.commit()
+    db.close()
+    before = snapshot(tmp_path)
+    reader = open_store(path, read_only=True)
+    assert [s.id for s in reader.sessions(trainee="old")] == ["s1"]
+    reader.close()
+    assert snapshot(tmp_path) == before
+    missing = tmp_path / "none" / "log.db"
+    assert open_store(missing, read_only=True).sessions() == []
+    assert not missing.parent.exists()  # reading creates no log (and no folder)

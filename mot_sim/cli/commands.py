@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator
@@ -12,11 +13,12 @@ from typing import IO, Any
 
 from mot_sim import catalog
 from mot_sim.cli.format import reply_feedback
-from mot_sim.errors import InputError, Problem, UnknownIdError, UsageError
+from mot_sim.cli.streams import bounded_lines, for_terminal, is_terminal, stdin_text
+from mot_sim.errors import InputError, MotSimError, Problem, UnknownIdError, UsageError
 from mot_sim.matching.text import clean_text
 from mot_sim.models import Rubric, RuleFile, scenario_json_schema
 from mot_sim.scoring import Scorer
-from mot_sim.stages import STAGE_IDS
+from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS
 from mot_sim.yamlsrc import iter_yaml_files, load_file
 
 
@@ -300,17 +302,66 @@ def _check_stage(stage: str) -> None:
         raise UnknownIdError("stage", stage, list(STAGE_IDS))
 
 
+# A batch line holds one reply (scored on its first MAX_REPLY_CHARS characters) and a few
+# short fields; a line longer than this is refused, read past without being kept.
+MAX_BATCH_LINE_CHARS = 8 * 1024 * 1024
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in a parsed JSON value (not text: it cannot be written as
+    UTF-8), escaped for a message; None when there is none."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return str(exc.object[exc.start : exc.end].encode("unicode_escape").decode())
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    return None
+
+
+def parse_batch_line(line: str) -> Any:
+    """One batch line as strict JSON (I-JSON, RFC 7493): no NaN or Infinity, no number too
+    large for a double, and no nesting deeper than the parser's recursion allows."""
+    try:
+        return json.loads(line, parse_constant=_refuse_constant, parse_float=_finite)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _batch_id(item: Any) -> Any:
+    """The id to echo in a record: the item's, unless it cannot be written as JSON text."""
+    rid = item.get("id") if isinstance(item, dict) else None
+    try:
+        return None if _lone_surrogate(rid) else rid
+    except ValueError:
+        return None
+
+
 def batch_record(scorer: Scorer, cat: catalog.Catalog, item: Any) -> dict[str, Any]:
     """Score one batch item; the output shape is a published contract."""
     if not isinstance(item, dict):
         raise ValueError("each line must be a JSON object")
+    bad = _lone_surrogate(item)
+    if bad:
+        raise ValueError(f"contains a lone surrogate ({bad}), which is not text")
     for key in ("scenario", "stage", "text"):
         if not isinstance(item.get(key), str):
             raise ValueError(f"'{key}' must be a string")
     _check_stage(item["stage"])
     scenario = cat.get(item["scenario"]).scenario
     r = scorer.score(scenario, item["stage"], item["text"], str(item.get("trainee", "")))
-    return {
+    rec: dict[str, Any] = {
         "id": item.get("id"),
         "scenario": scenario.id,
         "stage": item["stage"],
@@ -328,31 +379,49 @@ def batch_record(scorer: Scorer, cat: catalog.Catalog, item: Any) -> dict[str, A
         ],
         "suggestions": r.suggestions,
     }
+    if len(item["text"]) > MAX_REPLY_CHARS:  # said, as everywhere a reply is cut
+        rec["truncated_to"] = MAX_REPLY_CHARS
+    return rec
+
+
+def _json_line(rec: dict[str, Any]) -> str:
+    """One output line, valid JSON whatever the record holds (or an error record)."""
+    try:
+        return json.dumps(rec, ensure_ascii=False, allow_nan=False)
+    except (ValueError, RecursionError) as exc:
+        return json.dumps({"id": None, "error": f"cannot write the result as JSON: {exc}"})
 
 
 def _batch(args: argparse.Namespace, scorer: Scorer, cat: catalog.Catalog) -> int:
+    """Score JSON Lines; every input line yields one output line, in order, and a bad line
+    is an error record, never the end of the batch."""
     failed = False
     if args.batch == "-":
-        stream: IO[str] = sys.stdin
+        stream = stdin_text("--batch")
     else:
         try:
             stream = open(args.batch, encoding="utf-8", errors="replace")  # noqa: SIM115
         except OSError as exc:
             raise InputError([Problem(args.batch, 1, 1, f"cannot read: {exc.strerror}")]) from None
     out = sys.stdout
+    clean = is_terminal(out)
     with stream:
-        for n, line in enumerate(stream, start=1):
-            if not line.strip():
+        lines = bounded_lines(stream, MAX_BATCH_LINE_CHARS)
+        for n, (line, too_long) in enumerate(lines, start=1):
+            if not line.strip() and not too_long:
                 continue
             item: Any = None
             try:
-                item = json.loads(line)
+                if too_long:
+                    raise ValueError(f"longer than {MAX_BATCH_LINE_CHARS:,} characters")
+                item = parse_batch_line(line)
                 rec = batch_record(scorer, cat, item)
-            except (ValueError, UnknownIdError) as exc:
+            except (ValueError, MotSimError) as exc:
                 failed = True
-                rid = item.get("id") if isinstance(item, dict) else None
-                rec = {"id": rid, "error": f"line {n}: {exc}"}
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                rec = {"id": _batch_id(item), "error": f"line {n}: {exc}"}
+            text = _json_line(rec)
+            out.write((for_terminal(text) if clean else text) + "\n")
+            out.flush()
     return 1 if failed else 0
 
 

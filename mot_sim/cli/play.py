@@ -11,26 +11,39 @@ from pathlib import Path
 from mot_sim import catalog, locations
 from mot_sim.cli.commands import scenario_dirs
 from mot_sim.cli.format import final_summary, reply_feedback
+from mot_sim.cli.streams import bounded_lines, stdin_text
 from mot_sim.engine import Encounter
 from mot_sim.errors import InputError, MotSimError, Problem, UnknownIdError
 from mot_sim.matching.text import clean_text
 from mot_sim.scoring import Scorer
-from mot_sim.stages import STAGE_IDS, STAGE_TITLES, Mode
+from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS, STAGE_TITLES, Mode
 from mot_sim.store import Store, open_store
 from mot_sim.store.recorder import Recorder
 from mot_sim.store.records import Trainee, trainee_key
 from mot_sim.yamlsrc import MAX_BYTES, load_file
 
+# A line of answers is kept up to this many characters (the rest is read and dropped): a
+# reply longer than MAX_REPLY_CHARS is still seen as one, scored and kept to the limit.
+MAX_ANSWER_LINE_CHARS = 2 * MAX_REPLY_CHARS
 
-def _stdin_lines() -> Iterator[str]:
+Answers = Iterator[tuple[str, bool]] | dict[str, str]  # (reply, longer than was kept)
+
+
+def _stdin_lines() -> Iterator[tuple[str, bool]]:
     # Read as the lines arrive, so answers can be fed one by one (and each is recorded
-    # before the next is read).
-    for line in sys.stdin:
-        if line.strip():
-            yield line.rstrip("\n")
+    # before the next is read). Closed standard input is refused here, before anything
+    # is recorded.
+    stream = stdin_text("--answers")
+
+    def lines() -> Iterator[tuple[str, bool]]:
+        for line, too_long in bounded_lines(stream, MAX_ANSWER_LINE_CHARS):
+            if line.strip():
+                yield line, too_long
+
+    return lines()
 
 
-def read_answers(path: str) -> Iterator[str] | dict[str, str]:
+def read_answers(path: str) -> Answers:
     """One reply per line, or a YAML mapping of stage id to reply."""
     p = Path(path)
     if p.suffix in {".yaml", ".yml"}:
@@ -53,13 +66,14 @@ def read_answers(path: str) -> Iterator[str] | dict[str, str]:
         text = p.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InputError([Problem(path, 1, 1, f"cannot read: {exc.strerror}")]) from None
-    return iter([line for line in text.splitlines() if line.strip()])
+    return iter([(line, False) for line in text.splitlines() if line.strip()])
 
 
-def run_headless(args: argparse.Namespace, enc: Encounter, recorder: Recorder | None) -> int:
+def run_headless(
+    args: argparse.Namespace, enc: Encounter, recorder: Recorder | None, answers: Answers
+) -> int:
     """Play from a file of answers. Exit 0 when the encounter ended (passed or not), 1 when
     the answers ran out first: the session is then kept unfinished, to resume."""
-    answers = read_answers(args.answers)
     name = enc.scenario.customer.name
     emit_text = not args.json
     if emit_text:
@@ -71,7 +85,10 @@ def run_headless(args: argparse.Namespace, enc: Encounter, recorder: Recorder | 
     ran_out: str | None = None
     while not enc.is_over:
         stage = enc.stage_id
-        reply = answers.get(stage) if isinstance(answers, dict) else next(answers, None)
+        if isinstance(answers, dict):
+            reply, too_long = answers.get(stage), False
+        else:
+            reply, too_long = next(answers, (None, False))
         if emit_text:
             print(f"\n── {enc.stage_title}: {enc.purpose}")
             for line in enc.customer_lines():
@@ -82,6 +99,11 @@ def run_headless(args: argparse.Namespace, enc: Encounter, recorder: Recorder | 
         turn = enc.answer(reply)
         if emit_text:
             print(f"{enc.trainee or 'You'}: {turn.reply}")
+            if too_long or len(clean_text(reply)) > MAX_REPLY_CHARS:
+                print(
+                    f"    (your reply was cut to its first {MAX_REPLY_CHARS:,} characters: "
+                    "only those were scored and kept)"
+                )
             if enc.mode == "practice":
                 print("\n".join(reply_feedback(turn.result, indent="    ")))
             print(f"{name}: {clean_text(turn.reaction)}")
@@ -169,6 +191,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         )
     mode: Mode = args.mode
     if args.answers:
+        answers = read_answers(args.answers)  # unreadable answers: refused before recording
         store = open_store(locations.default_db_path(getattr(args, "db", None)))
         try:
             if args.resume:
@@ -182,7 +205,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             trainee = enc.trainee or "anonymous"
             if args.employee_id is not None or args.cohort is not None:
                 store.upsert_trainee(Trainee(trainee, args.employee_id, args.cohort))
-            return run_headless(args, enc, recorder)
+            return run_headless(args, enc, recorder, answers)
         finally:
             store.close()
     from mot_sim.cli.tui import run_tui

@@ -1,4 +1,10 @@
-"""Score-log commands: trainee, history, show, export, report, config."""
+"""Score-log commands: trainee, history, show, export, report, config.
+
+The log is shared and may have been edited by anyone: history, show, export and report
+open it read-only, print everything through :mod:`mot_sim.cli.streams` (no control
+sequence reaches a terminal), name each damaged record on stderr (exit 1) and show the
+rest. Exports and reports are written whole or not at all, never over the log itself.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mot_sim import locations, settings
 from mot_sim.cli.format import final_summary, transcript
+from mot_sim.cli.streams import for_terminal, say, write_data
 from mot_sim.errors import MotSimError
 from mot_sim.matching.text import clean_text
 from mot_sim.stages import STAGE_IDS
@@ -22,8 +29,19 @@ if TYPE_CHECKING:
     from mot_sim.models import Rubric
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return open_store(locations.default_db_path(getattr(args, "db", None)))
+def _log_path(args: argparse.Namespace) -> Path:
+    return locations.default_db_path(getattr(args, "db", None))
+
+
+def _store(args: argparse.Namespace, read_only: bool = False) -> Store:
+    return open_store(_log_path(args), read_only=read_only)
+
+
+def _damage(store: Store) -> int:
+    """Name each session the reads skipped as damaged (on stderr); 1 if any, else 0."""
+    for sid, why in store.damaged.items():
+        print(for_terminal(f"session {sid}: damaged record ({why})"), file=sys.stderr)
+    return 1 if store.damaged else 0
 
 
 def _titles(args: argparse.Namespace) -> dict[str, str]:
@@ -61,15 +79,22 @@ def _since(value: str | None) -> str | None:
         raise MotSimError(f"--since {value!r}: expected a date like 2026-11-01") from None
 
 
+def _check_out(args: argparse.Namespace) -> None:
+    """Refuse, before anything is read, an --out that would overwrite the score log."""
+    from mot_sim.reports.files import refuse_log
+
+    if args.out and args.out != "-":
+        refuse_log(args.out, _log_path(args))
+
+
 def _write(text: str, out: str | None, note: str = "") -> None:
     if not out or out == "-":
-        sys.stdout.write(text)
+        write_data(text)
     else:
-        try:
-            Path(out).write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            raise MotSimError(f"cannot write {out}: {exc.strerror}") from None
-        print(f"wrote {out}", file=sys.stderr)
+        from mot_sim.reports.files import write_atomically
+
+        write_atomically(out, text)
+        print(for_terminal(f"wrote {out}"), file=sys.stderr)
     if note:
         print(note, file=sys.stderr)
 
@@ -151,11 +176,12 @@ def _summary_lines(sessions: list[SessionSummary]) -> list[str]:
 def cmd_history(args: argparse.Namespace) -> int:
     from mot_sim.reports.summary import tally, trainee_table
 
-    store = _store(args)
+    store = _store(args, read_only=True)
     try:
         sessions = store.sessions(trainee=args.trainee, cohort=args.cohort)
     finally:
         store.close()
+    damaged = _damage(store)
     if args.json:
         if args.summary:
             t = tally(sessions)
@@ -172,14 +198,15 @@ def cmd_history(args: argparse.Namespace) -> int:
             }
         else:
             doc = [_history_row(s) for s in sessions]
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
-        return 0
+        write_data(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return damaged
     if not sessions:
         who = [clean_text(x) for x in (args.trainee, args.cohort) if x]
-        print("no sessions recorded" + (f" for {' in '.join(who)}" if who else ""))
-        return 0
+        say("no sessions recorded" + (f" for {' in '.join(who)}" if who else ""))
+        return damaged
+    lines: list[str] = []
     if not args.summary:
-        print(
+        lines.append(
             f"{'date (UTC)':<17} {'session':<8} {'trainee':<16} {'scenario':<20} {'mode':<8} "
             f"{'score':>5}  {'band':<15} status"
         )
@@ -188,19 +215,19 @@ def cmd_history(args: argparse.Namespace) -> int:
             state = s.state.replace("_", " ")
             if not s.finished:
                 state += f" ({s.turn_count} of {len(STAGE_IDS)} replies)"
-            print(
-                f"{s.started_at.replace('T', ' ')[:16]:<17} {s.id[:8]:<8} "
+            lines.append(
+                f"{s.started_at.replace('T', ' ')[:16]:<17} {clean_text(s.id)[:8]:<8} "
                 f"{clean_text(s.trainee.name)[:16]:<16} {clean_text(s.scenario_id)[:20]:<20} "
                 f"{s.mode:<8} {'—' if r is None else r.overall:>5}  "
-                f"{'' if r is None else r.band:<15} {state}"
+                f"{'' if r is None else clean_text(r.band):<15} {state}"
             )
-        print()
-    print("\n".join(_summary_lines(sessions)))
-    return 0
+        lines.append("")
+    say(*lines, *_summary_lines(sessions))
+    return damaged
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _store(args, read_only=True)
     try:
         rec = store.session(args.session)
     finally:
@@ -221,19 +248,19 @@ def cmd_show(args: argparse.Namespace) -> int:
         }
     except MotSimError:
         customer = "Customer"
-    print(
-        f"session {clean_text(s.id)}  {clean_text(s.trainee.name)}  {clean_text(s.scenario_id)}  "
-        f"{s.mode}  "
-        f"started {s.started_at}  {s.state.replace('_', ' ')}"
-    )
-    print("\n".join(transcript(rec.turns, customer, s.trainee.name, models)))
+    lines = [
+        f"session {s.id}  {s.trainee.name}  {s.scenario_id}  {s.mode}  "
+        f"started {s.started_at}  {s.state.replace('_', ' ')}",
+        *transcript(rec.turns, customer, s.trainee.name, models),
+    ]
     if s.finished and s.result:
-        print("\n".join(final_summary(s.result)))
+        lines += final_summary(s.result)
     else:
-        print(
+        lines.append(
             f"{s.state.capitalize()} after {len(rec.turns)} of {len(STAGE_IDS)} replies: "
             "no result (it does not count as an attempt)."
         )
+    say(*lines)  # every value from the log is cleaned on the way to the terminal
     return 0
 
 
@@ -258,7 +285,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         homepage = xapi.check_homepage(found)
     since = _since(args.since)
-    store = _store(args)
+    _check_out(args)
+    store = _store(args, read_only=True)
     try:
         style = tabular.PLAIN
         if args.excel:
@@ -268,7 +296,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             rows = [tabular.session_row(s, style) for s in sessions]
             text = tabular.to_csv(tabular.SESSION_COLUMNS, rows, style)
             _write(text, args.out, _export_note(sessions))
-            return 0
+            return _damage(store)
         records = _records(args, store)
     finally:
         store.close()
@@ -282,7 +310,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         titles = _titles(args)
         statements = [st for rec in records for st in xapi.statements(rec, titles, homepage)]
         _write(json.dumps(statements, ensure_ascii=False, indent=2) + "\n", args.out, note)
-    return 0
+    return _damage(store)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -290,7 +318,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if bool(args.trainee) == bool(args.cohort):
         raise MotSimError("report needs exactly one of --trainee NAME or --cohort NAME")
-    store = _store(args)
+    _check_out(args)
+    store = _store(args, read_only=True)
     try:
         records = _records(args, store)
     finally:
@@ -301,7 +330,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     titles, rubric = _library(args)
     html = render_report(subject, kind, records, titles, rubric or _rubric_alone())
     _write(html, args.out)
-    return 0
+    return _damage(store)
 
 
 CONFIG_KEYS = {"xapi-homepage": "xapi_homepage"}

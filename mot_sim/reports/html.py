@@ -1,7 +1,8 @@
 """A self-contained HTML report for a trainee or a cohort (Jinja2, autoescaped).
 
 Charts are inline SVG built from numbers only; every piece of text (names, replies,
-scenario titles) reaches the page through autoescaping, never ``|safe``. The pass mark,
+scenario titles) reaches the page through autoescaping, never ``|safe``, and is cleaned
+of control characters on the way (a shared log may hold terminal escapes). The pass mark,
 the colours of score bars and the band names come from the rubric the scores were made
 with, never from numbers written here. Averages and pass rates count finished encounters
 only, and the report says how many it left out.
@@ -16,7 +17,9 @@ from statistics import mean
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from mot_sim.matching.text import clean_text
 from mot_sim.models import Rubric
 from mot_sim.reports.summary import tally, trainee_table
 from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES
@@ -218,6 +221,13 @@ def build_context(
     }
 
 
+def _printable(value: Any) -> Any:
+    """Every value the template prints, without control characters (then autoescaped)."""
+    if isinstance(value, Markup):
+        return Markup(clean_text(str(value)))
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def render_report(
     subject: str,
     kind: str,
@@ -226,6 +236,8 @@ def render_report(
     rubric: Rubric,
 ) -> str:
     loader = PackageLoader("mot_sim.reports", "templates")
-    env = Environment(autoescape=True, loader=loader, undefined=StrictUndefined)
+    env = Environment(
+        autoescape=True, loader=loader, undefined=StrictUndefined, finalize=_printable
+    )
     context = build_context(subject, kind, records, titles, rubric)
     return env.get_template("report.html.j2").render(context)

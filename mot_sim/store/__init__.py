@@ -11,11 +11,12 @@ from pathlib import Path
 from mot_sim.store.base import Store
 
 
-def open_store(path: Path) -> Store:
-    """Open (creating or migrating) the score log at ``path``."""
+def open_store(path: Path, read_only: bool = False) -> Store:
+    """Open (creating or migrating) the score log at ``path``; ``read_only``: only read
+    it, creating, migrating and leaving behind nothing (history, show, exports)."""
     from mot_sim.store.sqlite import SqliteStore
 
-    return SqliteStore(path)
+    return SqliteStore(path, read_only=read_only)
 
 
 __all__ = ["Store", "open_store"]

@@ -13,6 +13,8 @@ class Store(Protocol):
     """Durable record of trainees, sessions and turns."""
 
     path: str
+    # Sessions the reads so far skipped because their records are damaged: id -> why.
+    damaged: dict[str, str]
 
     def upsert_trainee(self, trainee: Trainee) -> Trainee:
         """Create the trainee, or update the employee id and cohort given (not None); the
@@ -36,7 +38,8 @@ class Store(Protocol):
         since: str | None = None,
         status: str | None = None,
     ) -> list[SessionSummary]:
-        """Sessions, oldest first, filtered by what is given."""
+        """Sessions, oldest first, filtered by what is given; damaged ones are left out
+        and noted in ``damaged``."""
 
     def records(
         self, trainee: str | None = None, cohort: str | None = None, since: str | None = None
@@ -44,7 +47,8 @@ class Store(Protocol):
         """Sessions with their turns, oldest first, filtered by what is given."""
 
     def session(self, session_id: str) -> SessionRecord:
-        """One session with its turns; ``session_id`` may be a unique prefix."""
+        """One session with its turns; ``session_id`` may be a unique prefix. A damaged
+        record raises :class:`~mot_sim.errors.StoreError` saying so."""
 
     def session_ids(self) -> list[str]:
         """Every session id in the log (to shorten ids without making them ambiguous)."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
 from mot_sim.engine import FinalResult, Status, Turn
+from mot_sim.matching.text import clean_text
 from mot_sim.stages import Mode
 
 # What HR sees: a session still "in progress" in the log is, at export time, unfinished
@@ -24,17 +26,38 @@ _STATE: dict[Status, State] = {
 }
 
 
+# The 8-bit forms of CSI and of the string controls (DCS, SOS, OSC, PM, APC) with their
+# parameters: clean_text drops the control character, this drops the whole sequence.
+_C1_SEQUENCE = re.compile(
+    r"\x9b[0-?]*[ -/]*[@-~]|[\x90\x98\x9d-\x9f][^\x07\x9c\x1b]*(?:\x07|\x9c|\x1b\\)?"
+)
+
+
+def clean_display(text: str) -> str:
+    """Text safe to show: no terminal control sequence, 7-bit or 8-bit (newlines and tabs
+    kept)."""
+    return clean_text(_C1_SEQUENCE.sub("", text))
+
+
+def clean_identity(value: str) -> str:
+    """An identity field (name, employee id, cohort) as kept and shown: no control
+    characters or terminal escapes, whitespace collapsed to single spaces."""
+    return " ".join(clean_display(value).split())
+
+
 def trainee_key(name: str) -> str:
     """The identity of a trainee's name: "alex park", "Alex  Park" and "ＡＬＥＸ PARK" are
-    one person (Unicode NFKC, case folded, whitespace collapsed)."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    one person (Unicode NFKC, case folded, whitespace collapsed, control characters
+    dropped)."""
+    folded = unicodedata.normalize("NFKC", clean_display(name)).casefold()
     # Case folding can undo NFKC (e.g. "ß" -> "ss" is fine, but some folds decompose).
     return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 
 def display_name(name: str) -> str:
-    """A name as shown: as typed, with surrounding and repeated whitespace removed."""
-    return " ".join(name.split())
+    """A name as shown: as typed, with surrounding and repeated whitespace and control
+    characters removed."""
+    return clean_identity(name)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,24 @@ of trainees write to one file at once; every turn is committed (synchronous=FULL
 moment it is scored. The schema is versioned with ``PRAGMA user_version`` and migrated
 step by step; a file of another program, a newer schema or an unwritable disk is refused
 with a clear :class:`~mot_sim.errors.StoreError`, and nothing in it is changed.
+
+An existing file is recognised before SQLite opens it for writing: by its header, and
+where that is not enough by a read-only look (``mode=ro``, or ``immutable=1`` when no
+write is pending), because a read-write open may checkpoint another program's WAL or roll
+back its journal on the way. A store opened ``read_only`` (history, show, exports)
+never writes: it reads a log in a read-only folder without leaving ``-wal``/``-shm``
+files, and reads an older schema through a migrated copy in memory.
+
+Every value read back is checked (:mod:`mot_sim.store.rows`): a damaged row is skipped
+and listed in :attr:`SqliteStore.damaged`, never a traceback.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,12 +33,13 @@ from typing import Any
 
 from mot_sim.engine import FinalResult, Turn
 from mot_sim.errors import StoreError
-from mot_sim.stages import Mode
+from mot_sim.stages import MAX_REPLY_CHARS, Mode
+from mot_sim.store import rows
 from mot_sim.store.records import (
-    FINISHED,
     SessionRecord,
     SessionSummary,
     Trainee,
+    clean_identity,
     display_name,
     trainee_key,
 )
@@ -34,6 +47,15 @@ from mot_sim.store.records import (
 APPLICATION_ID = 0x4D4F5453  # "MOTS": marks a file as a mot-sim score log
 BUSY_TIMEOUT_MS = 30_000
 HEADER = b"SQLite format 3\x00"
+# Offsets in the 100-byte database header (https://sqlite.org/fileformat.html).
+USER_VERSION_AT, APPLICATION_ID_AT = 60, 68
+SIDE_FILES = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
+
+
+def side_files(path: Path) -> list[Path]:
+    """The database and the files SQLite keeps beside it (which an export must not
+    overwrite)."""
+    return [path] + [path.with_name(path.name + suffix) for suffix in SIDE_FILES]
 
 
 @dataclass(frozen=True)
@@ -164,49 +186,165 @@ def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"score log {path}: {why}")
 
 
+def _uri(path: Path, query: str) -> str:
+    return f"{path.absolute().as_uri()}?{query}"
+
+
+def _nonempty(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
 class SqliteStore:
     """A score log in one SQLite file, safe for several writers at once."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = str(path)
         self._path = Path(path)
         self._lock = threading.Lock()
-        self._check_header()
+        self.read_only = read_only
+        # Sessions the reads so far skipped because their rows are damaged: id -> why.
+        self.damaged: dict[str, str] = {}
+        known = self._recognise()
+        if not read_only:
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"score log {path}: cannot create folder: {exc.strerror}"
+                ) from None
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"score log {path}: cannot create folder: {exc.strerror}") from None
-        try:
-            self._db = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if read_only:
+                self._db = self._open_reader(known)
+                return
+            self._db = self._connect(self.path)
             self._migrate()
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":  # e.g. a network file system without shared memory
                 raise StoreError(f"score log {path}: WAL journal mode is unavailable here")
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            raise _explain(self._path, exc) from None
+        except BaseException as exc:
+            db = getattr(self, "_db", None)
+            if db is not None:
+                db.close()
+            if isinstance(exc, sqlite3.Error):
+                raise _explain(self._path, exc) from None
+            raise
 
-    def _check_header(self) -> None:
-        # Refuse a foreign file before SQLite touches it, so nothing is overwritten.
+    @staticmethod
+    def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            target,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=uri,
+        )
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return db
+
+    # -- recognising a file before opening it ---------------------------------------------
+    def _foreign(self, why: str = "") -> StoreError:
+        return StoreError(
+            f"score log {self.path}: this database belongs to another program{why}; "
+            "nothing was changed"
+        )
+
+    def _recognise(self) -> bool:
+        """Whether the file is a mot-sim log already (False: none yet, or an empty
+        database to start one in). Anything else is refused without a read-write open."""
         try:
-            with self._path.open("rb") as f:
-                head = f.read(len(HEADER))
+            info = os.stat(self._path)
         except FileNotFoundError:
-            return
+            return False
         except OSError as exc:
             raise StoreError(f"score log {self.path}: cannot read: {exc.strerror}") from None
-        if head and head != HEADER:
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"score log {self.path}: not a regular file; nothing was changed")
+        if info.st_size == 0:
+            return False
+        try:
+            with self._path.open("rb") as f:
+                head = f.read(100)
+        except OSError as exc:
+            raise StoreError(f"score log {self.path}: cannot read: {exc.strerror}") from None
+        if not head.startswith(HEADER):
             raise StoreError(
                 f"score log {self.path}: this file is not a mot-sim score log "
                 "(not an SQLite database); nothing was changed"
             )
+        if len(head) < 100:
+            raise StoreError(
+                f"score log {self.path}: the file is not a mot-sim score log or is damaged"
+            )
+        app_id = int.from_bytes(head[APPLICATION_ID_AT : APPLICATION_ID_AT + 4], "big")
+        if app_id == APPLICATION_ID:
+            return True
+        if app_id != 0:
+            raise self._foreign()
+        return self._look_inside()
+
+    def _look_inside(self) -> bool:
+        """An SQLite file without mot-sim's mark: another program's, an empty database, or
+        a log another mot-sim is creating right now. Looked at read-only: ``mode=ro`` when
+        writes are pending (it reads them, and waits for a mot-sim that is creating the
+        log), else ``immutable=1`` (nothing else can be there, and nothing is created)."""
+        wal, shm, journal = (self._path.with_name(self._path.name + x) for x in SIDE_FILES)
+        pending = _nonempty(wal) or _nonempty(journal)
+        if _nonempty(wal) and not shm.exists():
+            # Reading this WAL would mean creating its -shm: another program's leftovers.
+            raise self._foreign(" (it has unsaved changes in its -wal file)")
+        try:
+            probe = self._connect(_uri(self._path, "mode=ro" if pending else "immutable=1"), True)
+            try:
+                app_id = probe.execute("PRAGMA application_id").fetchone()[0]
+                version = probe.execute("PRAGMA user_version").fetchone()[0]
+                tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            finally:
+                probe.close()
+        except sqlite3.Error as exc:
+            msg = str(exc).lower()
+            if "not a database" in msg or "malformed" in msg:
+                raise _explain(self._path, exc) from None
+            raise self._foreign(" (it has unsaved changes)") from None
+        if app_id == APPLICATION_ID:
+            return True
+        if app_id or version or tables:
+            raise self._foreign()
+        return False
+
+    def _open_reader(self, exists: bool) -> sqlite3.Connection:
+        """A connection that never writes. Where mot-sim may write (folder and file
+        writable), an ordinary one with ``query_only``: SQLite then removes its -wal and
+        -shm when done. Elsewhere ``mode=ro`` if writes are pending in a -wal (read
+        through its -shm), else ``immutable=1``: nothing can be pending, and no writer
+        can start where nobody may write."""
+        if not exists:
+            db = self._connect(":memory:")  # no log yet: an empty one, and no file made
+            self._db = db
+            self._migrate()
+            return db
+        folder = self._path.parent
+        wal = self._path.with_name(self._path.name + "-wal")
+        if os.access(folder, os.W_OK) and os.access(self._path, os.W_OK):
+            db = self._connect(self.path)
+        elif wal.exists():
+            db = self._connect(_uri(self._path, "mode=ro"), True)
+        else:
+            db = self._connect(_uri(self._path, "immutable=1"), True)
+        db.execute("PRAGMA query_only = ON")
+        self._db = db
+        self._check_version()
+        if self.schema_version < LATEST:  # an older log: read a migrated copy in memory
+            copy = self._connect(":memory:")
+            db.backup(copy)
+            db.close()
+            self._db = copy
+            self._migrate()
+        return self._db
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -232,9 +370,10 @@ class SqliteStore:
             except sqlite3.Error as exc:
                 raise _explain(self._path, exc) from None
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> int:
+        """The schema version, if this is a log this mot-sim can read."""
         db = self._db
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if (
@@ -242,15 +381,17 @@ class SqliteStore:
             or (version == 0 and tables)
             or (version and app_id != APPLICATION_ID)
         ):
-            raise StoreError(
-                f"score log {self.path}: this database belongs to another program; "
-                "nothing was changed"
-            )
+            raise self._foreign()
         if version > LATEST:
             raise StoreError(
                 f"score log {self.path}: written by a newer mot-sim (schema v{version};"
                 f" this version reads up to v{LATEST}); please upgrade mot-sim"
             )
+        return version
+
+    def _migrate(self) -> None:
+        db = self._db
+        version = self._check_version()
         while version < LATEST:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -272,18 +413,26 @@ class SqliteStore:
 
     # -- writing -------------------------------------------------------------------------
     def upsert_trainee(self, trainee: Trainee) -> Trainee:
+        # Identity fields are kept clean of control characters, whoever calls.
         with self._write() as db:
             tid = self._trainee_id(db, trainee.name)
             if trainee.employee_id is not None:
                 db.execute(
-                    "UPDATE trainees SET employee_id = ? WHERE id = ?", (trainee.employee_id, tid)
+                    "UPDATE trainees SET employee_id = ? WHERE id = ?",
+                    (clean_identity(trainee.employee_id), tid),
                 )
             if trainee.cohort is not None:
-                db.execute("UPDATE trainees SET cohort = ? WHERE id = ?", (trainee.cohort, tid))
+                db.execute(
+                    "UPDATE trainees SET cohort = ? WHERE id = ?",
+                    (clean_identity(trainee.cohort), tid),
+                )
             row = db.execute(
                 "SELECT name, employee_id, cohort FROM trainees WHERE id = ?", (tid,)
             ).fetchone()
-        return Trainee(row[0], row[1], row[2])
+        try:
+            return rows.trainee(row[0], row[1], row[2])
+        except rows.DamagedRecord as exc:
+            raise StoreError(f"score log {self.path}: trainee record damaged ({exc})") from None
 
     @staticmethod
     def _trainee_id(db: sqlite3.Connection, name: str) -> int:
@@ -324,7 +473,7 @@ class SqliteStore:
                     turn.index,
                     turn.stage,
                     json.dumps(list(turn.customer_lines)),
-                    turn.reply,
+                    turn.reply[:MAX_REPLY_CHARS],
                     json.dumps(turn.result.to_dict()),
                     turn.mood_before,
                     turn.mood_after,
@@ -357,28 +506,6 @@ class SqliteStore:
     )
 
     @staticmethod
-    def _summary(row: sqlite3.Row) -> SessionSummary:
-        # An abandoned session keeps its partial result in the log, but it is no result:
-        # only a finished encounter has a score.
-        result = (
-            FinalResult.from_dict(json.loads(row["result_json"]))
-            if row["result_json"] and row["status"] in FINISHED
-            else None
-        )
-        return SessionSummary(
-            id=row["id"],
-            trainee=Trainee(row["name"], row["employee_id"], row["cohort"]),
-            scenario_id=row["scenario_id"],
-            content_hash=row["content_hash"],
-            mode=row["mode"],
-            started_at=row["started_at"],
-            ended_at=row["ended_at"],
-            status=row["status"],
-            result=result,
-            turn_count=int(row["turn_count"]),
-        )
-
-    @staticmethod
     def _where(
         trainee: str | None, cohort: str | None, since: str | None, status: str | None
     ) -> tuple[str, tuple[str, ...]]:
@@ -394,23 +521,15 @@ class SqliteStore:
                 args.append(value)
         return (" WHERE " + " AND ".join(where) if where else ""), tuple(args)
 
-    @staticmethod
-    def _turn(r: sqlite3.Row) -> Turn:
-        return Turn.from_dict(
-            {
-                "index": r["idx"],
-                "stage": r["stage"],
-                "customer_lines": json.loads(r["customer_lines_json"]),
-                "reply": r["reply"],
-                "result": json.loads(r["result_json"]),
-                "mood_before": r["mood_before"],
-                "mood_after": r["mood_after"],
-                "reaction": r["reaction"],
-                "seconds": r["seconds"],
-                "overtime": bool(r["overtime"]),
-                "at": r["created_at"],
-            }
-        )
+    def _summaries(self, found: list[sqlite3.Row]) -> list[SessionSummary]:
+        """Summaries of the sound rows; a damaged one is noted in :attr:`damaged`."""
+        out = []
+        for r in found:
+            try:
+                out.append(rows.summary(r))
+            except rows.DamagedRecord as exc:
+                self.damaged[str(r["id"])] = str(exc)
+        return out
 
     def sessions(
         self,
@@ -420,8 +539,8 @@ class SqliteStore:
         status: str | None = None,
     ) -> list[SessionSummary]:
         where, args = self._where(trainee, cohort, since, status)
-        rows = self._read(self._SUMMARY + where + " ORDER BY s.started_at, s.rowid", args)
-        return [self._summary(r) for r in rows]
+        found = self._read(self._SUMMARY + where + " ORDER BY s.started_at, s.rowid", args)
+        return self._summaries(found)
 
     def records(
         self, trainee: str | None = None, cohort: str | None = None, since: str | None = None
@@ -436,33 +555,49 @@ class SqliteStore:
             "coalesce(n.same_as, n.id)" + where + " ORDER BY u.session_id, u.idx",
             args,
         ):
-            turns.setdefault(r["session_id"], []).append(self._turn(r))
-        return [SessionRecord(s, turns[s.id]) for s in summaries]
+            sid = str(r["session_id"])
+            if sid not in turns or sid in self.damaged:
+                continue
+            try:
+                turns[sid].append(rows.turn(r))
+            except rows.DamagedRecord as exc:
+                self.damaged[sid] = str(exc)
+        return [SessionRecord(s, turns[s.id]) for s in summaries if s.id not in self.damaged]
 
     def session(self, session_id: str) -> SessionRecord:
-        rows = self._read(
+        found = self._read(
             self._SUMMARY + " WHERE s.id LIKE ? ESCAPE '\\' ORDER BY s.id",
             (session_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
         )
-        if not rows:
+        if not found:
             raise StoreError(f"no session {session_id!r} in {self.path}")
-        if len(rows) > 1:
+        if len(found) > 1:
             raise StoreError(f"session id {session_id!r} is ambiguous: give more characters")
-        summary = self._summary(rows[0])
-        found = self._read("SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (summary.id,))
-        return SessionRecord(summary, [self._turn(r) for r in found])
+        sid = str(found[0]["id"])
+        try:
+            summary = rows.summary(found[0])
+            turns = [
+                rows.turn(r)
+                for r in self._read(
+                    "SELECT * FROM turns WHERE session_id = ? ORDER BY idx", (summary.id,)
+                )
+            ]
+        except rows.DamagedRecord as exc:
+            self.damaged[sid] = str(exc)
+            raise StoreError(f"session {sid}: damaged record ({exc})") from None
+        return SessionRecord(summary, turns)
 
     def session_ids(self) -> list[str]:
         return [str(r[0]) for r in self._read("SELECT id FROM sessions")]
 
     def best_score(self, trainee: str, scenario_id: str) -> int | None:
-        rows = self._read(
+        found = self._read(
             "SELECT max(s.overall)" + self._PERSON + " WHERE t.name_key = ? AND "
             "s.scenario_id = ? AND s.status IN ('completed', 'walked_out')",
             (trainee_key(trainee), scenario_id),
         )
-        value = rows[0][0] if rows else None
-        return None if value is None else int(value)
+        value = found[0][0] if found else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def integrity_check(self) -> str:
         return str(self._read("PRAGMA integrity_check")[0][0])
