@@ -157,6 +157,20 @@ def load_text(text: str, path: str) -> Located:
         raise InputError([Problem(path, 1, 1, "YAML nesting is too deep")]) from None
 
 
+def open_regular(path: Path) -> int:
+    """A file descriptor for ``path`` if it is a regular file, opened without blocking (a
+    FIFO would block ``open`` forever; a device such as /dev/zero never ends)."""
+    name = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError([Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError([Problem(name, 1, 1, "not a regular file")])
+    return fd
+
+
 def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file, refusing more than ``limit`` whatever its size claims.
 
@@ -164,13 +178,7 @@ def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
     ends, so the file is opened without blocking, must be a regular file, and is read only
     up to the limit."""
     name = str(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise InputError([Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InputError([Problem(name, 1, 1, "not a regular file")])
+    with os.fdopen(open_regular(path), "rb") as fh:
         try:
             raw = fh.read(limit + 1)
         except OSError as exc:

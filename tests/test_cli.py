@@ -546,3 +546,30 @@ def test_one_reply_limit_in_play_batch_engine_and_store(
     src.write_text(json.dumps(item) + "\n", encoding="utf-8")
     code, out, _ = run(capsys, "score", "--batch", str(src))
     assert code == 0 and json.loads(out)["truncated_to"] == MAX_REPLY_CHARS
+
+
+def test_answers_and_batch_files_must_be_regular_and_are_read_bounded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A symlink to /dev/zero (size 0, never ends) or a FIFO (blocks forever) behind a
+    file name is refused before anything is read or recorded."""
+    import os
+
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    db = tmp_path / "log.db"
+    for path in (zero, fifo):
+        code, _, err = run(
+            capsys, "play", "pickle_request", "--answers", str(path), "--db", str(db)
+        )
+        assert code == 2 and f"{path}:1:1: not a regular file" in err
+        code, _, err = run(capsys, "score", "--batch", str(path))
+        assert code == 2 and f"{path}:1:1: not a regular file" in err
+    big = tmp_path / "big.txt"
+    big.write_text("Hello there.\n" * 100_000)  # 1.3 MB of answers
+    code, _, err = run(capsys, "play", "pickle_request", "--answers", str(big), "--db", str(db))
+    assert code == 2 and "larger than the limit" in err
+    code, out, _ = run(capsys, "history", "--json", "--db", str(db))
+    assert code == 0 and json.loads(out) == []  # nothing refused was recorded

@@ -19,7 +19,7 @@ from mot_sim.matching.text import clean_text
 from mot_sim.models import Rubric, RuleFile, scenario_json_schema
 from mot_sim.scoring import Scorer
 from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS
-from mot_sim.yamlsrc import iter_yaml_files, load_file
+from mot_sim.yamlsrc import iter_yaml_files, load_file, open_regular
 
 
 def scenario_dirs(args: argparse.Namespace) -> list[str]:
@@ -399,10 +399,9 @@ def _batch(args: argparse.Namespace, scorer: Scorer, cat: catalog.Catalog) -> in
     if args.batch == "-":
         stream = stdin_text("--batch")
     else:
-        try:
-            stream = open(args.batch, encoding="utf-8", errors="replace")  # noqa: SIM115
-        except OSError as exc:
-            raise InputError([Problem(args.batch, 1, 1, f"cannot read: {exc.strerror}")]) from None
+        # A regular file only: a FIFO or /dev/zero behind a name would never end.
+        fd = open_regular(Path(args.batch))
+        stream = open(fd, encoding="utf-8", errors="replace")  # noqa: SIM115
     out = sys.stdout
     clean = is_terminal(out)
     with stream:

@@ -13,14 +13,14 @@ from mot_sim.cli.commands import scenario_dirs
 from mot_sim.cli.format import final_summary, reply_feedback
 from mot_sim.cli.streams import bounded_lines, stdin_text
 from mot_sim.engine import Encounter
-from mot_sim.errors import InputError, MotSimError, Problem, UnknownIdError
+from mot_sim.errors import InputError, MotSimError, UnknownIdError
 from mot_sim.matching.text import clean_text
 from mot_sim.scoring import Scorer
 from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS, STAGE_TITLES, Mode
 from mot_sim.store import Store, open_store
 from mot_sim.store.recorder import Recorder
 from mot_sim.store.records import Trainee, trainee_key
-from mot_sim.yamlsrc import MAX_BYTES, load_file
+from mot_sim.yamlsrc import load_file, read_bounded
 
 # A line of answers is kept up to this many characters (the rest is read and dropped): a
 # reply longer than MAX_REPLY_CHARS is still seen as one, scored and kept to the limit.
@@ -60,12 +60,8 @@ def read_answers(path: str) -> Answers:
         return answers
     if path == "-":
         return _stdin_lines()
-    try:
-        if p.stat().st_size > MAX_BYTES:
-            raise InputError([Problem(path, 1, 1, "file is larger than 1 MiB")])
-        text = p.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputError([Problem(path, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    # Bounded by what is read, not by what the size claims (/dev/zero says 0).
+    text = read_bounded(p).decode("utf-8", errors="replace")
     return iter([(line, False) for line in text.splitlines() if line.strip()])
 
 
