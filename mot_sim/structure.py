@@ -62,10 +62,11 @@ def analyse_structure(
     good = [h for h in hits if h.rule.polarity == "good"]
     polite = [h for h in good if h.rule.courtesy]
     # Which good rules cover each word (hits are few: at most one per rule).
-    covered: list[set[str]] = [set() for _ in words]
+    covered: dict[int, set[str]] = {}  # word index -> good rules on it (most have none)
     for h in good:
         for k in range(bisect_left(starts, h.start), bisect_left(starts, h.end)):
-            covered[k].add(h.rule.id)
+            covered.setdefault(k, set()).add(h.rule.id)
+    nothing: frozenset[str] = frozenset()
     polite_ids = {h.rule.id for h in polite}
     clauses: dict[int, list[int]] = {}
     for k, cl in enumerate(a.wclause):
@@ -80,17 +81,18 @@ def analyse_structure(
         if not cjk and len(ws) >= st.keyword_run and glue < st.keyword_glue and magic >= 0.5:
             note = "Reads like a string of key words, not a sentence to a person."
         only_courtesy = all(
-            w in courtesy or w in function_words or covered[k] & polite_ids
+            w in courtesy or w in function_words or covered.get(k, nothing) & polite_ids
             for k, w in zip(members, ws, strict=True)
         )
         if len(ws) <= st.fragment_words and only_courtesy:
             n_stock += 1
-        inside = set().union(*(covered[k] for k in members))
+        inside = set().union(*(covered.get(k, nothing) for k in members))
         # Phrases, not rules: overlapping hits ("see you next" is two rules) are one.
         phrases = sum(
             1
             for i, k in enumerate(members)
-            if covered[k] and (i == 0 or covered[members[i - 1]].isdisjoint(covered[k]))
+            if k in covered
+            and (i == 0 or covered.get(members[i - 1], nothing).isdisjoint(covered[k]))
         )
         if bare and (phrases >= st.list_kinds + 1 or len(inside & polite_ids) >= st.list_kinds):
             note = "A string of stock phrases, not a sentence to a person."
