@@ -235,7 +235,7 @@ def batch_record(scorer: Scorer, cat: catalog.Catalog, item: Any) -> dict[str, A
             }
             for h in r.hits
         ],
-        "suggestions": r.suggestions,
+        "suggestions": [s.text for s in r.suggestions],
     }
 
 
