@@ -41,3 +41,13 @@ def test_result_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
     app = make_app(scenario="pickle_request", trainee="Sam", cursor_blink=False)
     assert snap_compare(app, terminal_size=(100, 40), run_before=play)
+
+
+def test_help_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    # The guide scrolls in its box and the Close button stays on screen.
+    assert snap_compare(make_app(cursor_blink=False), terminal_size=(80, 24), press=["f1"])
+
+
+def test_encounter_opens_at_its_briefing_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(scenario="lamborghini_repair", trainee="Sam", cursor_blink=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
