@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from mot_sim.settings import Settings
 from mot_sim.stages import STAGE_IDS
 from mot_sim.tui.factory import make_app
+from tests.conftest import ROOT
 from tests.tui_helpers import encounter_of, reply, settle
 
 
@@ -51,3 +52,17 @@ def test_help_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
 def test_encounter_opens_at_its_briefing_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = make_app(scenario="lamborghini_repair", trainee="Sam", cursor_blink=False)
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_textual_is_the_release_line_the_snapshots_were_made_with() -> None:
+    # Snapshots are only comparable within one Textual release line: the pin says which.
+    import tomllib
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    (textual,) = [r for r in map(Requirement, project["dependencies"]) if r.name == "textual"]
+    assert any(s.operator == "<" for s in textual.specifier), "an upper bound"
+    assert Version(version("textual")) in textual.specifier
