@@ -13,7 +13,6 @@ from mot_sim.scoring import Scorer
 from mot_sim.settings import Settings
 from mot_sim.stages import STAGE_IDS
 from mot_sim.tui.app import MotSimApp
-from mot_sim.tui.factory import make_app
 from mot_sim.tui.screens.confirm import LeaveScreen
 from mot_sim.tui.screens.encounter import EncounterScreen
 from mot_sim.tui.screens.help import HelpScreen
@@ -25,7 +24,15 @@ from mot_sim.tui.widgets.conversation import Conversation, Line
 from mot_sim.tui.widgets.reply_box import ReplyBox
 from tests.conftest import DATA as DATA_DIR
 from tests.conftest import ROOT
-from tests.tui_helpers import encounter_of, paste, record_session, reply, settle, type_keys
+from tests.tui_helpers import (
+    encounter_of,
+    make_test_app,
+    paste,
+    record_session,
+    reply,
+    settle,
+    type_keys,
+)
 
 SCENARIOS = ["pickle_request", "lamborghini_repair", "complaint_call"]
 
@@ -37,7 +44,7 @@ def text_of(static: Static) -> str:
 @pytest.mark.parametrize("mode", ["practice", "exam"])
 @pytest.mark.parametrize("sid", SCENARIOS)
 async def test_play_whole_encounter(catalog: Catalog, sid: str, mode: str) -> None:
-    app = make_app(scenario=sid, trainee="Sam", mode=mode, cursor_blink=False)  # type: ignore[arg-type]
+    app = make_test_app(scenario=sid, trainee="Sam", mode=mode)  # type: ignore[arg-type]
     scenario = catalog.get(sid).scenario
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -62,7 +69,7 @@ async def test_play_whole_encounter(catalog: Catalog, sid: str, mode: str) -> No
 
 
 async def test_walk_out_goes_to_result(catalog: Catalog) -> None:
-    app = make_app(scenario="pickle_request", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="pickle_request", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await reply(pilot, "Calm down, it's only a pickle.")
@@ -73,7 +80,7 @@ async def test_walk_out_goes_to_result(catalog: Catalog) -> None:
 
 
 async def test_home_remembers_name_and_mode_and_starts() -> None:
-    app = make_app(cursor_blink=False)
+    app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -89,7 +96,7 @@ async def test_home_remembers_name_and_mode_and_starts() -> None:
         assert enc.trainee == "Kim" and enc.mode == "exam"
         assert enc.scenario.id == "lamborghini_repair"
     assert Settings.load() == Settings("Kim", "exam")
-    again = make_app(cursor_blink=False)
+    again = make_test_app()
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # Kim left that encounter unfinished: the next start offers to resume it.
@@ -104,7 +111,7 @@ MARKUP = TYPED + PASTED
 
 
 async def test_markup_and_escapes_are_shown_literally() -> None:
-    app = make_app(scenario="pickle_request", trainee="[red]Sam[/]", cursor_blink=False)
+    app = make_test_app(scenario="pickle_request", trainee="[red]Sam[/]")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_keys(pilot, TYPED)  # typed key by key, then the rest pasted
@@ -122,7 +129,7 @@ async def test_markup_and_escapes_are_shown_literally() -> None:
 
 
 async def test_empty_reply_is_refused_and_long_paste_truncated() -> None:
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = encounter_of(app)
@@ -137,7 +144,7 @@ async def test_empty_reply_is_refused_and_long_paste_truncated() -> None:
 
 
 async def test_ctrl_q_asks_before_abandoning() -> None:
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         enc = encounter_of(app).encounter
@@ -153,7 +160,7 @@ async def test_ctrl_q_asks_before_abandoning() -> None:
 
 
 async def test_escape_leaves_to_home_and_keeps_session() -> None:
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         enc = encounter_of(app).encounter
@@ -165,7 +172,7 @@ async def test_escape_leaves_to_home_and_keeps_session() -> None:
 
 
 async def test_help_palette_and_bindings_have_descriptions() -> None:
-    app = make_app(cursor_blink=False)
+    app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f1")
@@ -185,7 +192,7 @@ async def test_help_palette_and_bindings_have_descriptions() -> None:
 
 
 async def test_resize_keeps_everything_visible() -> None:
-    app = make_app(scenario="lamborghini_repair", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="lamborghini_repair", trainee="Sam")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await reply(pilot, "Mr Zhang, I can see how angry you are. I will look into it.")
@@ -206,7 +213,7 @@ async def test_timer_marks_overtime(monkeypatch: pytest.MonkeyPatch) -> None:
 
     clock = [1000.0]
     monkeypatch.setattr(enc_mod, "now", lambda: clock[0])
-    app = make_app(scenario="pickle_request", trainee="Sam", timer=15, cursor_blink=False)
+    app = make_test_app(scenario="pickle_request", trainee="Sam", timer=15)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "15s" in text_of(app.screen.query_one("#timer", Static))
@@ -218,14 +225,14 @@ async def test_timer_marks_overtime(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) -> None:
-    app = make_app(scenario="complaint_call", trainee="Ana", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Ana")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await reply(pilot, "Hello Ms Li, my name is Ana. I'm sorry, that sounds frustrating.")
         await reply(pilot, "Could you tell me how you used your phone this month?")
         await pilot.press("ctrl+q")
         await pilot.click("#keep")
-    again = make_app(cursor_blink=False)
+    again = make_test_app()
     async with again.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(again.screen, ResumeScreen)
@@ -255,7 +262,7 @@ async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) 
 async def test_unusable_score_log_exits_with_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.db"
     bad.write_text("not a database")
-    app = make_app(db=str(bad), cursor_blink=False)
+    app = make_test_app(db=str(bad))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
     assert app.return_code == 2
@@ -273,7 +280,7 @@ async def test_palette_and_history_show_scenario_titles_literally(
         ),
         encoding="utf-8",
     )
-    app = make_app(scenario_dirs=[str(tmp_path)], trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario_dirs=[str(tmp_path)], trainee="Sam")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -308,7 +315,7 @@ async def type_in_palette(pilot: Pilot[None], text: str) -> None:
 
 async def test_palette_starts_the_scenario_chosen_in_it() -> None:
     Settings("Sam", "practice").save()
-    app = make_app(cursor_blink=False)
+    app = make_test_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         home = app.screen
@@ -323,7 +330,7 @@ async def test_palette_starts_the_scenario_chosen_in_it() -> None:
 
 
 async def test_palette_has_one_quit_and_it_asks_mid_encounter() -> None:
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_in_palette(pilot, "quit")
@@ -344,7 +351,7 @@ async def test_palette_has_one_quit_and_it_asks_mid_encounter() -> None:
 
 async def test_the_name_given_to_play_is_the_one_at_home() -> None:
     Settings("Sam", "practice").save()
-    app = make_app(scenario="complaint_call", trainee="Dee Test", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Dee Test")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert encounter_of(app).encounter.trainee == "Dee Test"
@@ -364,7 +371,7 @@ async def test_the_name_given_to_play_is_the_one_at_home() -> None:
 
 
 async def test_help_fits_and_scrolls_by_keyboard_at_80x24() -> None:
-    app = make_app(cursor_blink=False)
+    app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f1")
@@ -395,7 +402,7 @@ async def test_history_uses_the_width_and_opens_transcripts(
     done = record_session(catalog, scorer, "Ana", "complaint_call", 5)
     half = record_session(catalog, scorer, "Ana", "lamborghini_repair", 2)
     Settings("Ana", "practice").save()
-    app = make_app(cursor_blink=False)
+    app = make_test_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         if isinstance(app.screen, ResumeScreen):
@@ -445,7 +452,7 @@ async def test_history_uses_the_width_and_opens_transcripts(
 
 
 async def test_home_after_a_result_is_ready_for_the_keyboard(catalog: Catalog) -> None:
-    app = make_app(scenario="pickle_request", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="pickle_request", trainee="Sam")
     scenario = catalog.get("pickle_request").scenario
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -465,7 +472,7 @@ async def test_home_after_a_result_is_ready_for_the_keyboard(catalog: Catalog) -
 async def test_mode_buttons_differ_by_more_than_colour() -> None:
     from textual.widgets import RadioButton
 
-    app = make_app(cursor_blink=False)
+    app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         practice = app.screen.query_one("#practice", RadioButton)
@@ -483,7 +490,7 @@ async def test_mode_buttons_differ_by_more_than_colour() -> None:
 
 
 async def test_briefing_opens_at_its_beginning_at_80x24() -> None:
-    app = make_app(scenario="lamborghini_repair", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="lamborghini_repair", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         conv = app.screen.query_one(Conversation)
@@ -499,7 +506,7 @@ async def test_briefing_opens_at_its_beginning_at_80x24() -> None:
 async def test_toasts_do_not_cover_the_reply_box() -> None:
     from textual.widgets._toast import Toast
 
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await reply(pilot, "   ")  # refused, with a toast
@@ -520,7 +527,7 @@ async def test_invalid_scenario_files_are_listed_on_home(tmp_path: Path) -> None
         ),
         encoding="utf-8",
     )
-    app = make_app(scenario_dirs=[str(tmp_path)], cursor_blink=False)
+    app = make_test_app(scenario_dirs=[str(tmp_path)])
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         home = app.screen
@@ -547,7 +554,7 @@ async def test_a_busy_score_log_does_not_freeze_the_trainer() -> None:
 
     from mot_sim import locations
 
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     db = str(locations.default_db_path())
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -598,7 +605,7 @@ async def test_a_write_that_times_out_ends_with_a_message(
     from mot_sim import locations
 
     monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_MS", 200)  # not 30 s in a test
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         other = sqlite3.connect(locations.default_db_path(), isolation_level=None)

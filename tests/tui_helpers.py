@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.pilot import Pilot
 
 from mot_sim.tui.app import MotSimApp
+from mot_sim.tui.factory import make_app
 from mot_sim.tui.screens.encounter import EncounterScreen
 from mot_sim.tui.widgets.reply_box import ReplyBox
 
 if TYPE_CHECKING:
     from mot_sim.catalog import Catalog
     from mot_sim.scoring import Scorer
+
+
+@cache
+def shared_catalog() -> Catalog:
+    """The built-in scenarios and rules, loaded once per test process (read-only)."""
+    from mot_sim.catalog import load_catalog
+
+    return load_catalog(strict=True)
+
+
+def make_test_app(**kwargs: Any) -> MotSimApp:
+    """``make_app`` as the CLI calls it, but given the built-in catalogue already loaded
+    (unless the test brings its own scenario directories) and no cursor blink."""
+    if "scenario_dirs" not in kwargs:
+        kwargs.setdefault("catalog", shared_catalog())
+    kwargs.setdefault("cursor_blink", False)
+    return make_app(**kwargs)
 
 
 async def settle(pilot: Pilot[None]) -> None:
