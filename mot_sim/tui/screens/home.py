@@ -143,8 +143,6 @@ class HomeScreen(Screen[None]):
 
     @on(CardsLoaded)
     def _cards_loaded(self, message: CardsLoaded) -> None:
-        if message.trainee != self.trainee:
-            return  # the name changed meanwhile; a newer load is on its way
         options = self.query_one("#scenarios", OptionList)
         keep = options.highlighted_option.id if options.highlighted_option else self.selected
         self._cards = message.cards
@@ -152,7 +150,13 @@ class HomeScreen(Screen[None]):
         options.add_options([Option(card_content(c), id=c.id) for c in message.cards])
         ids = [c.id for c in message.cards]
         options.highlighted = ids.index(keep) if keep in ids else 0
-        if message.unfinished and self.is_current and message.trainee not in self._offered:
+        # Only to the trainee still named here: the name may have changed meanwhile.
+        if (
+            message.unfinished
+            and self.is_current
+            and message.trainee == self.trainee
+            and message.trainee not in self._offered
+        ):
             self._offered.add(message.trainee)
             self._offer_resume(message.unfinished[0])
 
