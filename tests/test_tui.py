@@ -293,7 +293,7 @@ async def test_palette_and_history_show_scenario_titles_literally(
         assert app.is_running
 
 
-# -- issue 8: what a trainee hit -----------------------------------------------------------
+# -- what a new trainee hit: the palette, names, help, history, 80x24, the score log --
 
 
 def palette_prompts(app: MotSimApp) -> list[str]:
