@@ -10,7 +10,7 @@ from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import Hit
 from mot_sim.matching.text import tokenize
 from mot_sim.models import Scenario
-from mot_sim.scoring import ReplyResult, Scorer
+from mot_sim.scoring import ReplyResult, Scorer, set_aside_kind
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Explanation:
                     "pattern": h.pattern,
                     "counted": not h.ignored,
                     "set_aside": h.ignored or None,
+                    "aside": set_aside_kind(h.ignored),  # the reason's kind
                 }
                 for h in self.hits
             ],

@@ -18,7 +18,7 @@ from pydantic import (
 
 from mot_sim.matching.pattern import PatternError, parse
 from mot_sim.matching.text import clean_text
-from mot_sim.stages import STAGE_IDS, Dimension, Outcome, StageId
+from mot_sim.stages import STAGE_IDS, Dimension, Outcome, Polarity, StageId
 
 Style = Literal["dominant", "sociable", "steady", "analytical"]
 RULE_ID_RE = r"[a-z][a-z0-9_]{0,63}"  # ids of rules, goals and scenarios
@@ -91,7 +91,7 @@ class Rule(_Strict):
     """One phrasing rule: what it looks for, what it is worth, why, and its own tests."""
 
     id: RuleId
-    polarity: Literal["good", "bad"]
+    polarity: Polarity
     dimension: Dimension
     weight: int = Field(ge=1, le=50, description="Points earned (good) or lost (bad).")
     stages: list[StageId] | Literal["all"] = "all"

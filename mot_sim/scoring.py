@@ -10,9 +10,9 @@ phrases, a keyword string, repetition) is capped below "mixed", whatever its wor
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from mot_sim.catalog import Library
 from mot_sim.errors import UnknownIdError
@@ -21,16 +21,38 @@ from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import CompiledRule, Hit, LocaleWords, Matcher, RuleIndex
 from mot_sim.matching.text import has_cjk, tokenize
 from mot_sim.models import Goal, Rule, Scenario
-from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Outcome
+from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Dimension, Outcome, Polarity
 from mot_sim.structure import analyse_structure
+
+# Why a match was set aside and did not count (``ScoredHit.ignored`` says it in words).
+SetAside = Literal["negated", "quoted", "vetoed", "context_missing", "overridden", "off_topic"]
+# The matcher states its reasons in words; this is the one place they become a kind.
+_SET_ASIDE_PREFIXES: tuple[tuple[str, SetAside], ...] = (
+    ("negated by", "negated"),
+    ("quoted to reject", "quoted"),
+    ("context:", "vetoed"),
+    ("its context is missing", "context_missing"),
+    ("overridden by", "overridden"),
+    ("off topic", "off_topic"),
+)
+
+
+def set_aside_kind(reason: str) -> SetAside | None:
+    """The kind of a set-aside reason ("" means the hit counted)."""
+    if not reason:
+        return None
+    for prefix, kind in _SET_ASIDE_PREFIXES:
+        if reason.startswith(prefix):
+            return kind
+    raise ValueError(f"unknown set-aside reason {reason!r}")
 
 
 class ScoredHit(NamedTuple):
     """A rule that fired, with its effect on the reply's dimension score."""
 
     rule: str
-    polarity: str
-    dimension: str
+    polarity: Polarity
+    dimension: Dimension
     span: tuple[int, int]
     text: str
     points: float
@@ -38,12 +60,52 @@ class ScoredHit(NamedTuple):
     better: str | None = None
     pattern: str = ""
     fuzzy: bool = False
-    ignored: str = ""
+    ignored: str = ""  # why it was set aside, in words ("" when it counts)
+    aside: SetAside | None = None  # the same, as a kind
 
     def to_dict(self) -> dict[str, Any]:
         d = self._asdict()
         d["span"] = list(self.span)
         return d
+
+
+SuggestionKind = Literal["goal", "rephrase"]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What to do next time, in parts a UI lays out as it likes: a goal of the stage the
+    reply missed, or a phrase to avoid with what to say instead."""
+
+    kind: SuggestionKind
+    reason: str  # goal: what the stage needs done; rephrase: why the phrase costs points
+    goal: str | None = None  # goal: the missed goal's id
+    rule: str | None = None  # rephrase: the rule that fired
+    said: str | None = None  # rephrase: the words to replace
+    example: str | None = None  # rephrase: what to say instead
+
+    @property
+    def text(self) -> str:
+        """The suggestion as one line (the CLI's and the JSON ``suggestions`` form)."""
+        if self.kind == "rephrase":
+            return f"Instead of “{self.said}”: {self.example}"
+        return f"Try: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Suggestion:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+    @classmethod
+    def from_text(cls, text: str) -> Suggestion:
+        """Read a suggestion stored as a line by an older version of the score log."""
+        if text.startswith("Instead of “") and "”: " in text:
+            said, example = text.removeprefix("Instead of “").split("”: ", 1)
+            return cls("rephrase", "", said=said, example=example)
+        return cls("goal", text.removeprefix("Try: "))
 
 
 @dataclass(frozen=True)
@@ -55,7 +117,7 @@ class ReplyResult:
     outcome: Outcome
     hits: list[ScoredHit]
     set_aside: list[ScoredHit] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     factor: float = 1.0
     goals_met: list[str] = field(default_factory=list)
@@ -73,20 +135,30 @@ class ReplyResult:
             "outcome": self.outcome,
             "hits": [h.to_dict() for h in self.hits],
             "set_aside": [h.to_dict() for h in self.set_aside],
-            "suggestions": list(self.suggestions),
+            "suggestions": [s.text for s in self.suggestions],
             "notes": list(self.notes),
             "factor": self.factor,
             "goals_met": list(self.goals_met),
             "goals_missed": list(self.goals_missed),
             "is_list": self.is_list,
+            # Added after "suggestions" (kept as lines for existing readers): their parts.
+            "advice": [s.to_dict() for s in self.suggestions],
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ReplyResult:
         def hit(h: dict[str, Any]) -> ScoredHit:
             known = ScoredHit._fields
-            fields = {k: v for k, v in h.items() if k in known and k != "span"}
-            return ScoredHit(**fields, span=tuple(h["span"]))
+            given = {k: v for k, v in h.items() if k in known and k not in {"span", "aside"}}
+            aside = h["aside"] if "aside" in h else set_aside_kind(str(h.get("ignored", "")))
+            return ScoredHit(**given, span=tuple(h["span"]), aside=aside)
+
+        advice = d.get("advice")
+        suggestions = (
+            [Suggestion.from_dict(s) for s in advice]
+            if isinstance(advice, list)
+            else [Suggestion.from_text(str(s)) for s in d.get("suggestions", [])]
+        )
 
         return cls(
             score=int(d["score"]),
@@ -94,7 +166,7 @@ class ReplyResult:
             outcome=d["outcome"],
             hits=[hit(h) for h in d["hits"]],
             set_aside=[hit(h) for h in d.get("set_aside", [])],
-            suggestions=list(d.get("suggestions", [])),
+            suggestions=suggestions,
             notes=list(d.get("notes", [])),
             factor=float(d.get("factor", 1.0)),
             goals_met=[str(g) for g in d.get("goals_met", [])],
@@ -382,10 +454,14 @@ class Scorer:
         return dims, scored
 
     @staticmethod
-    def _suggest(scored: list[ScoredHit], missed: list[Goal]) -> list[str]:
-        out = [f"Instead of “{h.text}”: {h.better}" for h in scored if h.polarity == "bad"]
+    def _suggest(scored: list[ScoredHit], missed: list[Goal]) -> list[Suggestion]:
+        out = [
+            Suggestion("rephrase", h.reason, rule=h.rule, said=h.text, example=h.better)
+            for h in scored
+            if h.polarity == "bad"
+        ]
         first = sorted(missed, key=lambda g: not g.required)
-        out += [f"Try: {g.say}" for g in first[:2]]
+        out += [Suggestion("goal", g.say, goal=g.id) for g in first[:2]]
         return out
 
 
@@ -420,4 +496,5 @@ def _scored(h: Hit, points: float) -> ScoredHit:
         pattern=h.pattern,
         fuzzy=h.fuzzy,
         ignored=h.ignored,
+        aside=set_aside_kind(h.ignored),
     )

@@ -17,5 +17,6 @@ STAGE_TITLES: dict[str, str] = {
 Dimension = Literal["empathy", "language", "expectations"]
 DIMENSIONS: tuple[Dimension, ...] = ("empathy", "language", "expectations")
 Outcome = Literal["good", "mixed", "poor"]
+Polarity = Literal["good", "bad"]  # a rule earns points (good) or costs them (bad)
 Mode = Literal["practice", "exam"]
 MAX_REPLY_CHARS = 20_000

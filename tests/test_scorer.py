@@ -30,7 +30,7 @@ def test_every_point_traces_to_a_rule(catalog: Catalog, scorer: Scorer) -> None:
         assert h.points != 0
         if h.polarity == "bad":
             assert h.better and h.points < 0
-            assert any(h.better in s for s in r.suggestions)
+            assert any(h.better == s.example for s in r.suggestions)
         assert h.rule in by_id or h.rule in {
             x.id for x in catalog.get("pickle_request").scenario.rules
         }
@@ -65,7 +65,9 @@ def test_gaming_keyword_lists_and_gibberish_score_low(catalog: Catalog, scorer: 
     polite = score(catalog, scorer, "Thank you so much for your patience, we value you.")
     assert polite.goals_met == [] and polite.score <= 45
     assert any("none of what this stage needs" in n for n in polite.notes)
-    assert "Try: Add the slice gladly, and never charge for it." in polite.suggestions
+    assert "Try: Add the slice gladly, and never charge for it." in [
+        s.text for s in polite.suggestions
+    ]
     stock = score(catalog, scorer, "hello, welcome, sorry, thank you, happy to help")
     assert stock.is_list and stock.score < 45
 

@@ -206,6 +206,7 @@ def test_killed_mid_encounter_loses_nothing(tmp_path: Path, catalog: Catalog) ->
     assert enc.stage_id == "solve" and [t.stage for t in enc.turns] == ["set_tone", "diagnose"]
     for stage in STAGE_IDS[2:]:
         enc.answer(enc.model_answers(stage)[0])
+    service.flush()  # the TUI's writer: queued events go to the log in order
     record = service.store.session(waiting.id)
     assert record.summary.status == "completed" and len(record.turns) == 5
     service.close()

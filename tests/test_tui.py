@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from mot_sim.catalog import Catalog
+from mot_sim.scoring import Scorer
 from mot_sim.settings import Settings
 from mot_sim.stages import STAGE_IDS
-from mot_sim.tui.factory import make_app
+from mot_sim.tui.app import MotSimApp
 from mot_sim.tui.screens.confirm import LeaveScreen
 from mot_sim.tui.screens.encounter import EncounterScreen
 from mot_sim.tui.screens.help import HelpScreen
@@ -16,10 +20,19 @@ from mot_sim.tui.screens.history import HistoryScreen
 from mot_sim.tui.screens.home import HomeScreen
 from mot_sim.tui.screens.result import ResultScreen
 from mot_sim.tui.screens.resume import ResumeScreen
-from mot_sim.tui.widgets.conversation import Line
+from mot_sim.tui.widgets.conversation import Conversation, Line
 from mot_sim.tui.widgets.reply_box import ReplyBox
 from tests.conftest import DATA as DATA_DIR
-from tests.tui_helpers import encounter_of, reply, settle
+from tests.conftest import ROOT
+from tests.tui_helpers import (
+    encounter_of,
+    make_test_app,
+    paste,
+    record_session,
+    reply,
+    settle,
+    type_keys,
+)
 
 SCENARIOS = ["pickle_request", "lamborghini_repair", "complaint_call"]
 
@@ -31,7 +44,7 @@ def text_of(static: Static) -> str:
 @pytest.mark.parametrize("mode", ["practice", "exam"])
 @pytest.mark.parametrize("sid", SCENARIOS)
 async def test_play_whole_encounter(catalog: Catalog, sid: str, mode: str) -> None:
-    app = make_app(scenario=sid, trainee="Sam", mode=mode, cursor_blink=False)  # type: ignore[arg-type]
+    app = make_test_app(scenario=sid, trainee="Sam", mode=mode)  # type: ignore[arg-type]
     scenario = catalog.get(sid).scenario
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -56,7 +69,7 @@ async def test_play_whole_encounter(catalog: Catalog, sid: str, mode: str) -> No
 
 
 async def test_walk_out_goes_to_result(catalog: Catalog) -> None:
-    app = make_app(scenario="pickle_request", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="pickle_request", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await reply(pilot, "Calm down, it's only a pickle.")
@@ -67,7 +80,7 @@ async def test_walk_out_goes_to_result(catalog: Catalog) -> None:
 
 
 async def test_home_remembers_name_and_mode_and_starts() -> None:
-    app = make_app(cursor_blink=False)
+    app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -83,7 +96,7 @@ async def test_home_remembers_name_and_mode_and_starts() -> None:
         assert enc.trainee == "Kim" and enc.mode == "exam"
         assert enc.scenario.id == "lamborghini_repair"
     assert Settings.load() == Settings("Kim", "exam")
-    again = make_app(cursor_blink=False)
+    again = make_test_app()
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # Kim left that encounter unfinished: the next start offers to resume it.
@@ -92,31 +105,31 @@ async def test_home_remembers_name_and_mode_and_starts() -> None:
         assert again.screen.query_one("#trainee", Input).value == "Kim"
 
 
-MARKUP = "Hi [@click=app.quit]x[/] [bold]Mrs Ellis[/, [link=http://x]click[/link] [/"
+TYPED = "Hi [@click=app.quit]x[/] "
+PASTED = "[bold]Mrs Ellis[/, [link=http://x]click[/link] [/"
+MARKUP = TYPED + PASTED
 
 
 async def test_markup_and_escapes_are_shown_literally() -> None:
-    app = make_app(scenario="pickle_request", trainee="[red]Sam[/]", cursor_blink=False)
+    app = make_test_app(scenario="pickle_request", trainee="[red]Sam[/]")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await reply(pilot, MARKUP, type_it=True)
+        await type_keys(pilot, TYPED)  # typed key by key, then the rest pasted
+        await paste(pilot, PASTED)
+        await pilot.press("enter")
+        await settle(pilot)
         assert app.is_running and isinstance(app.screen, EncounterScreen)
         lines = [text_of(w) for w in app.screen.query(Line)]
         assert f"[red]Sam[/]: {MARKUP}" in lines
         box = app.screen.query_one(ReplyBox)
-        box.post_message(
-            __import__("textual.events", fromlist=["Paste"]).Paste(
-                "so\x1b[31mrry\x1b[0m \x1b]8;;http://evil\x07here\x1b]8;;\x07\x07"
-            )
-        )
-        await pilot.pause()
+        await paste(pilot, "so\x1b[31mrry\x1b[0m \x1b]8;;http://evil\x07here\x1b]8;;\x07\x07")
         assert box.text == "sorry here"
         turn = encounter_of(app).encounter.turns[0]
         assert turn.reply == MARKUP
 
 
 async def test_empty_reply_is_refused_and_long_paste_truncated() -> None:
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = encounter_of(app)
@@ -131,7 +144,7 @@ async def test_empty_reply_is_refused_and_long_paste_truncated() -> None:
 
 
 async def test_ctrl_q_asks_before_abandoning() -> None:
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         enc = encounter_of(app).encounter
@@ -147,7 +160,7 @@ async def test_ctrl_q_asks_before_abandoning() -> None:
 
 
 async def test_escape_leaves_to_home_and_keeps_session() -> None:
-    app = make_app(scenario="complaint_call", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         enc = encounter_of(app).encounter
@@ -159,7 +172,7 @@ async def test_escape_leaves_to_home_and_keeps_session() -> None:
 
 
 async def test_help_palette_and_bindings_have_descriptions() -> None:
-    app = make_app(cursor_blink=False)
+    app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f1")
@@ -179,7 +192,7 @@ async def test_help_palette_and_bindings_have_descriptions() -> None:
 
 
 async def test_resize_keeps_everything_visible() -> None:
-    app = make_app(scenario="lamborghini_repair", trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario="lamborghini_repair", trainee="Sam")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await reply(pilot, "Mr Zhang, I can see how angry you are. I will look into it.")
@@ -200,7 +213,7 @@ async def test_timer_marks_overtime(monkeypatch: pytest.MonkeyPatch) -> None:
 
     clock = [1000.0]
     monkeypatch.setattr(enc_mod, "now", lambda: clock[0])
-    app = make_app(scenario="pickle_request", trainee="Sam", timer=15, cursor_blink=False)
+    app = make_test_app(scenario="pickle_request", trainee="Sam", timer=15)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "15s" in text_of(app.screen.query_one("#timer", Static))
@@ -212,14 +225,14 @@ async def test_timer_marks_overtime(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) -> None:
-    app = make_app(scenario="complaint_call", trainee="Ana", cursor_blink=False)
+    app = make_test_app(scenario="complaint_call", trainee="Ana")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await reply(pilot, "Hello Ms Li, my name is Ana. I'm sorry, that sounds frustrating.")
         await reply(pilot, "Could you tell me how you used your phone this month?")
         await pilot.press("ctrl+q")
         await pilot.click("#keep")
-    again = make_app(cursor_blink=False)
+    again = make_test_app()
     async with again.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(again.screen, ResumeScreen)
@@ -249,7 +262,7 @@ async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) 
 async def test_unusable_score_log_exits_with_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.db"
     bad.write_text("not a database")
-    app = make_app(db=str(bad), cursor_blink=False)
+    app = make_test_app(db=str(bad))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
     assert app.return_code == 2
@@ -267,7 +280,7 @@ async def test_palette_and_history_show_scenario_titles_literally(
         ),
         encoding="utf-8",
     )
-    app = make_app(scenario_dirs=[str(tmp_path)], trainee="Sam", cursor_blink=False)
+    app = make_test_app(scenario_dirs=[str(tmp_path)], trainee="Sam")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -278,3 +291,334 @@ async def test_palette_and_history_show_scenario_titles_literally(
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running
+
+
+# -- what a new trainee hit: the palette, names, help, history, 80x24, the score log --
+
+
+def palette_prompts(app: MotSimApp) -> list[str]:
+    from textual.command import CommandList
+
+    options = app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def type_in_palette(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*text)
+    for _ in range(40):  # the palette searches in the background
+        await pilot.pause(0.05)
+        if palette_prompts(pilot.app):  # type: ignore[arg-type]
+            break
+
+
+async def test_palette_starts_the_scenario_chosen_in_it() -> None:
+    Settings("Sam", "practice").save()
+    app = make_test_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        options = home.query_one("#scenarios", OptionList)
+        options.highlighted = [o.id for o in options._options].index("lamborghini_repair")
+        await type_in_palette(pilot, "pickle")
+        assert any("pickle" in p for p in palette_prompts(app))
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert encounter_of(app).encounter.scenario.id == "pickle_request"
+
+
+async def test_palette_has_one_quit_and_it_asks_mid_encounter() -> None:
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_in_palette(pilot, "quit")
+        quits = [p.splitlines()[0] for p in palette_prompts(app) if p.startswith("Quit")]
+        assert quits == ["Quit"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, LeaveScreen)
+        await pilot.press("escape")
+        # Textual's own quit action (a key, a link) asks too.
+        await app.run_action("quit")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, LeaveScreen)
+        await pilot.click("#keep")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_the_name_given_to_play_is_the_one_at_home() -> None:
+    Settings("Sam", "practice").save()
+    app = make_test_app(scenario="complaint_call", trainee="Dee Test")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert encounter_of(app).encounter.trainee == "Dee Test"
+        await pilot.press("escape")
+        await pilot.click("#keep")
+        await settle(pilot)
+        if isinstance(app.screen, ResumeScreen):
+            await pilot.press("escape")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.query_one("#trainee", Input).value == "Dee Test"
+        home.query_one("#scenarios", OptionList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert encounter_of(app).encounter.trainee == "Dee Test"
+    assert Settings.load().trainee == "Dee Test"
+
+
+async def test_help_fits_and_scrolls_by_keyboard_at_80x24() -> None:
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        body = help_screen.query_one("#help-body")
+        close = help_screen.query_one("#close")
+        for widget in (body, close):
+            r = widget.region
+            assert r.height > 0 and r.bottom <= 24 and r.right <= 80, widget
+        assert body.max_scroll_y > 0  # more than fits: it scrolls
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert body.scroll_y >= 2
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_history_uses_the_width_and_opens_transcripts(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    from mot_sim.tui.screens.transcript import TranscriptScreen
+
+    done = record_session(catalog, scorer, "Ana", "complaint_call", 5)
+    half = record_session(catalog, scorer, "Ana", "lamborghini_repair", 2)
+    Settings("Ana", "practice").save()
+    app = make_test_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        if isinstance(app.screen, ResumeScreen):
+            await pilot.press("escape")  # later: the history offers it too
+        await pilot.press("f2")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        table = history.query_one(DataTable)
+        assert table.row_count == 2
+        titles = {c.label.plain: c for c in table.columns.values()}
+        assert titles["Scenario"].get_render_width(table) >= len(
+            "The Lamborghini that would not start"
+        )
+        assert sum(c.get_render_width(table) for c in table.columns.values()) >= 100
+        # Newest first: the unfinished one. Enter opens its transcript, which can resume it.
+        await pilot.press("enter")
+        await settle(pilot)
+        transcript = app.screen
+        assert isinstance(transcript, TranscriptScreen)
+        said = " ".join(text_of(s) for s in transcript.query(Static))
+        lamborghini = catalog.get("lamborghini_repair").scenario
+        assert lamborghini.stage("set_tone").model_answers[0][:30] in said
+        assert "Score" in said and "in progress" in said
+        await pilot.click("#transcript-resume")
+        await settle(pilot)
+        enc = encounter_of(app).encounter
+        assert enc.scenario.id == "lamborghini_repair" and enc.stage_id == "solve"
+        await pilot.press("escape")
+        await pilot.click("#keep")
+        await settle(pilot)
+        # A finished session: its transcript, with scores and feedback, and no resume.
+        await pilot.press("f2")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(done))
+        await pilot.press("enter")
+        await settle(pilot)
+        transcript = app.screen
+        assert isinstance(transcript, TranscriptScreen)
+        assert transcript.record.summary.id == done != half
+        said = " ".join(text_of(s) for s in transcript.query(Static))
+        assert "completed" in said and said.count("Score ") >= 5 and "Earned" in said
+        assert not transcript.query("#transcript-resume")
+        await pilot.press("escape")
+        assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_home_after_a_result_is_ready_for_the_keyboard(catalog: Catalog) -> None:
+    app = make_test_app(scenario="pickle_request", trainee="Sam")
+    scenario = catalog.get("pickle_request").scenario
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for stage in STAGE_IDS:
+            await reply(pilot, scenario.stage(stage).model_answers[0])
+        assert isinstance(app.screen, ResultScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        options = home.query_one("#scenarios", OptionList)
+        assert options.highlighted == 2  # the scenario just played
+        await pilot.press("up")
+        assert options.highlighted == 1
+
+
+async def test_mode_buttons_differ_by_more_than_colour() -> None:
+    from textual.widgets import RadioButton
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        practice = app.screen.query_one("#practice", RadioButton)
+        exam = app.screen.query_one("#exam", RadioButton)
+
+        def marker(button: RadioButton) -> str:
+            # What shows besides the label; colour aside, it must say which is chosen.
+            return str(button.render().plain).replace(str(button.label), "")  # type: ignore[union-attr]
+
+        assert practice.value and marker(practice) != marker(exam)
+        chosen, other = marker(practice), marker(exam)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert exam.value and (marker(exam), marker(practice)) == (chosen, other)
+
+
+async def test_briefing_opens_at_its_beginning_at_80x24() -> None:
+    app = make_test_app(scenario="lamborghini_repair", trainee="Sam")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        conv = app.screen.query_one(Conversation)
+        assert conv.max_scroll_y > 0  # the briefing is longer than the view
+        assert conv.scroll_y == 0
+        await reply(pilot, "Mr Zhang, I can see how angry you are. I will look into it.")
+        await pilot.pause()
+        # After a reply, the view starts at what is new: the reaction, then the next stage.
+        reaction = [w for w in conv.query(Line) if w.has_class("-reaction")][-1]
+        assert conv.scroll_y == min(reaction.virtual_region.y, conv.max_scroll_y) > 0
+
+
+async def test_toasts_do_not_cover_the_reply_box() -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await reply(pilot, "   ")  # refused, with a toast
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query(Toast))
+        assert toasts
+        box = app.screen.query_one(ReplyBox).region
+        for toast in toasts:
+            assert not toast.region.overlaps(box), (toast.region, box)
+
+
+async def test_invalid_scenario_files_are_listed_on_home(tmp_path: Path) -> None:
+    src = (ROOT / "scenarios" / "complaint_call.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "[red]bad[-].yaml"
+    bad.write_text(
+        src.replace("id: complaint_call", "id: broken_one").replace(
+            "difficulty: medium", "difficulty: '[b]hard[/b]'"
+        ),
+        encoding="utf-8",
+    )
+    app = make_test_app(scenario_dirs=[str(tmp_path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        notice = text_of(home.query_one("#problems", Static))
+        assert f"{bad}:8:1: difficulty: Input should be" in notice
+        assert "1 scenario file could not be loaded" in notice
+        ids = [o.id for o in home.query_one("#scenarios", OptionList)._options]
+        assert "broken_one" not in ids and "complaint_call" in ids
+
+
+def test_screens_reach_the_app_through_its_typed_interface() -> None:
+    tui = ROOT / "mot_sim" / "tui"
+    for path in tui.rglob("*.py"):
+        assert "type: ignore[attr-defined]" not in path.read_text(encoding="utf-8"), path
+    encounter = (tui / "screens" / "encounter.py").read_text(encoding="utf-8")
+    for call in (".answer(", ".preview(", ".abandon(", ".start()"):
+        assert f"encounter{call}" not in encounter, call
+
+
+async def test_a_busy_score_log_does_not_freeze_the_trainer() -> None:
+    import sqlite3
+    import threading
+
+    from mot_sim import locations
+
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
+    db = str(locations.default_db_path())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        enc = encounter_of(app).encounter
+        other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another trainee's write holds the file
+        held = threading.Lock()
+        held.acquire()
+
+        def release() -> None:
+            if held.locked():
+                other.execute("ROLLBACK")
+                held.release()
+
+        safety = threading.Timer(10, release)  # never hold it into the 30 s busy timeout
+        safety.start()
+
+        def turns() -> int:
+            with sqlite3.connect(db) as con:
+                return int(con.execute("SELECT count(*) FROM turns").fetchone()[0])
+
+        try:
+            await paste(pilot, "Hello Ms Li, my name is Sam.")
+            await pilot.press("enter")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if len(enc.turns) == 1:
+                    break
+            await pilot.press("f1")  # the UI answers while the write waits
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            assert held.locked() and turns() == 0
+        finally:
+            release()
+            safety.cancel()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        assert turns() == 1
+        other.close()
+
+
+async def test_a_write_that_times_out_ends_with_a_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    import mot_sim.store.sqlite as sqlite_store
+    from mot_sim import locations
+
+    monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_MS", 200)  # not 30 s in a test
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        other = sqlite3.connect(locations.default_db_path(), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await reply(pilot, "Hello Ms Li, my name is Sam.")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if not app.is_running:
+                    break
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+    assert app.return_code == 2
+    assert app.service.write_error is not None
+    assert "locked too long" in str(app.service.write_error)

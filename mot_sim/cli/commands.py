@@ -377,7 +377,7 @@ def batch_record(scorer: Scorer, cat: catalog.Catalog, item: Any) -> dict[str, A
             }
             for h in r.hits
         ],
-        "suggestions": r.suggestions,
+        "suggestions": [s.text for s in r.suggestions],
     }
     if len(item["text"]) > MAX_REPLY_CHARS:  # said, as everywhere a reply is cut
         rec["truncated_to"] = MAX_REPLY_CHARS

@@ -31,7 +31,7 @@ def reply_feedback(r: ReplyResult, indent: str = "") -> list[str]:
     for note in r.notes:
         lines.append(f"{indent}  note: {note}")
     for s in r.suggestions:
-        lines.append(f"{indent}  • {s}")
+        lines.append(f"{indent}  • {s.text}")
     return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from mot_sim.stages import Mode
@@ -34,4 +35,7 @@ def run_tui(
         db=getattr(args, "db", None),
     )
     app.run()  # on a fatal error the app prints its message after restoring the terminal
+    if app.unsaved:  # the last writes to the score log failed at exit
+        print(f"mot-sim: {app.unsaved}", file=sys.stderr)
+        return 2
     return app.return_code or 0

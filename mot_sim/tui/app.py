@@ -1,19 +1,29 @@
-"""The App: screens, global keys and the command palette. Nothing else."""
+"""The App: screens, global keys, the command palette and the score log's writer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from mot_sim.errors import MotSimError
 from mot_sim.stages import Mode
 from mot_sim.tui.commands import MotSimCommands
-from mot_sim.tui.messages import CoreLoaded, StartRequested
+from mot_sim.tui.messages import (
+    CoreFailed,
+    CoreLoaded,
+    EncounterReady,
+    ReadFailed,
+    StartRequested,
+    WritesPending,
+)
 from mot_sim.tui.screens.confirm import Choice, LeaveScreen
 from mot_sim.tui.screens.encounter import EncounterScreen
 from mot_sim.tui.screens.home import HomeScreen
@@ -22,6 +32,9 @@ from mot_sim.tui.service import TrainerService
 
 if TYPE_CHECKING:
     from mot_sim.engine import Encounter
+
+
+FATAL = "fatal"  # workers whose failure ends the app: loading, writing the score log
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,7 @@ class MotSimApp(App[None]):
     """Rehearse moments of truth."""
 
     TITLE = "mot-sim"
+    CSS_PATH = "css/app.tcss"
     COMMANDS = App.COMMANDS | {MotSimCommands}
     BINDINGS = [
         Binding("ctrl+q", "request_quit", "Quit", priority=True),
@@ -52,6 +66,9 @@ class MotSimApp(App[None]):
         self.service = service
         self.start = start
         self.cursor_blink = cursor_blink
+        self.unsaved: str | None = None  # why the score log could not take the last writes
+        # Events are queued on whichever thread emits them; a message brings them here.
+        service.on_pending = lambda: self.post_message(WritesPending())
 
     def on_mount(self) -> None:
         selected = self.start.scenario_id if self.start else None
@@ -59,16 +76,29 @@ class MotSimApp(App[None]):
         # Start loading once the first frame is out, so the two do not fight for the GIL.
         self.call_after_refresh(self._load_core)
 
-    @work(thread=True, exit_on_error=False)
-    def _load_core(self) -> None:
+    @work(thread=True, group=FATAL, exit_on_error=False)
+    def _load_core(self) -> str | None:
         # The first screen is already painted; scenarios and rules load meanwhile.
         try:
             self.service.load()
         except MotSimError as exc:
-            # Plain Text: a path in the message must not be read as markup.
-            self.call_from_thread(self.exit, None, 2, Text(f"mot-sim: {exc}"))
-            return
+            return str(exc)  # the app exits once this worker is done (_fatal_worker_done)
         self.post_message(CoreLoaded())
+        return None
+
+    @on(Worker.StateChanged)
+    def _fatal_worker_done(self, event: Worker.StateChanged) -> None:
+        # Exit only once the failed worker has finished: exiting while it is still
+        # returning would cancel it, and anything waiting on it would see WorkerCancelled.
+        if event.worker.group == FATAL and event.state == WorkerState.SUCCESS:
+            error = event.worker.result
+            if isinstance(error, str):
+                self.post_message(CoreFailed(error))
+
+    @on(CoreFailed)
+    def _core_failed(self, message: CoreFailed) -> None:
+        # Plain Text: a path in the message must not be read as markup.
+        self.exit(None, 2, Text(f"mot-sim: {message.message}"))
 
     @on(CoreLoaded)
     def _core_loaded(self) -> None:
@@ -78,6 +108,32 @@ class MotSimApp(App[None]):
         if self.start and self.start.trainee:
             self.begin(self.start.scenario_id, self.start.trainee, self.start.mode)
 
+    # -- the score log -------------------------------------------------------------------
+    @on(WritesPending)
+    def _writes_pending(self) -> None:
+        self._flush_writes()
+
+    @work(thread=True, group=FATAL, exit_on_error=False)
+    def _flush_writes(self) -> str | None:
+        # A shared classroom file may keep us waiting up to its busy timeout: never here
+        # on the UI thread. The service writes the queue in order, one writer at a time;
+        # a write that fails ends the session (the app says why, and the log keeps the rest).
+        try:
+            self.service.flush()
+        except MotSimError as exc:
+            return str(exc)
+        return None
+
+    @on(ReadFailed)
+    def _read_failed(self, message: ReadFailed) -> None:
+        self.notify(message.message, title="Score log", severity="error", markup=False)
+
+    def on_unmount(self) -> None:
+        try:
+            self.service.close()
+        except MotSimError as exc:
+            self.unsaved = str(exc)
+
     # -- flow ----------------------------------------------------------------------------
     @on(StartRequested)
     def _start_requested(self, message: StartRequested) -> None:
@@ -85,15 +141,20 @@ class MotSimApp(App[None]):
 
     def begin(self, scenario_id: str, trainee: str, mode: Mode) -> None:
         self.service.remember(trainee, mode)
+        # The name in use is the one the home screen shows, whoever chose it (the command
+        # line, the palette or the home screen itself).
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.show_trainee(self.service.settings.trainee, mode)
         encounter = self.service.new_encounter(scenario_id, trainee, mode)
-        self.push_screen(EncounterScreen(encounter))
+        self.push_screen(EncounterScreen(self.service, encounter))
 
     def show_result(self, encounter: Encounter) -> None:
         self.switch_screen(ResultScreen(encounter))
 
     def retry(self, encounter: Encounter) -> None:
         again = self.service.new_encounter(encounter.scenario.id, encounter.trainee, encounter.mode)
-        self.switch_screen(EncounterScreen(again))
+        self.switch_screen(EncounterScreen(self.service, again))
 
     def go_home(self) -> None:
         while len(self.screen_stack) > 2:
@@ -103,18 +164,49 @@ class MotSimApp(App[None]):
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_cards()
 
+    def _in_encounter(self) -> bool:
+        return any(isinstance(s, EncounterScreen) and s.in_progress for s in self.screen_stack)
+
     def start_from_palette(self, scenario_id: str) -> None:
-        if isinstance(self.screen, EncounterScreen) and self.screen.in_progress:
+        if self._in_encounter():
             self.notify("Leave the current encounter first (Esc).", severity="warning")
             return
         self.go_home()
         home = self.screen
         if isinstance(home, HomeScreen):
-            home.selected = scenario_id
-            home.refresh_cards()
-            home.action_start()
+            home.start(scenario_id)
+
+    def resume(self, session_id: str) -> None:
+        self._read_encounter(session_id)
+
+    @work(thread=True, group="read", exit_on_error=False)
+    def _read_encounter(self, session_id: str) -> None:
+        try:
+            encounter = self.service.resume(session_id)
+        except MotSimError as exc:
+            self.post_message(ReadFailed(str(exc)))
+            return
+        self.post_message(EncounterReady(encounter))
+
+    @on(EncounterReady)
+    def _encounter_ready(self, message: EncounterReady) -> None:
+        if self._in_encounter():
+            return
+        self.go_home()
+        self.push_screen(EncounterScreen(self.service, message.encounter))
+
+    def open_session(self, session_id: str) -> None:
+        from mot_sim.tui.screens.transcript import TranscriptScreen
+
+        self.push_screen(TranscriptScreen(self.service, session_id))
 
     # -- actions -------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Our own "Quit" asks first in an encounter; Textual's would not, and would show twice.
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
     def action_help(self) -> None:
         from mot_sim.tui.screens.help import HelpScreen  # Markdown loads only when asked
 
@@ -133,14 +225,11 @@ class MotSimApp(App[None]):
         if isinstance(self.screen, EncounterScreen) and self.screen.in_progress:
             self.notify("Leave the current encounter first (Esc).", severity="warning")
             return
-        if not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen(self.service, trainee))
-
-    def on_unmount(self) -> None:
-        self.service.close()
-
-    def resume(self, session_id: str) -> None:
-        self.push_screen(EncounterScreen(self.service.resume(session_id)))
+        if any(isinstance(s, HistoryScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, HistoryScreen):  # back from a transcript
+                self.pop_screen()
+            return
+        self.push_screen(HistoryScreen(self.service, trainee))
 
     def action_toggle_mode(self) -> None:
         mode: Mode = "exam" if self.service.settings.mode == "practice" else "practice"
@@ -150,11 +239,17 @@ class MotSimApp(App[None]):
                 screen.set_mode(mode)
         self.notify(f"Mode for the next encounter: {mode}")
 
+    async def action_quit(self) -> None:
+        # Every way to quit (the palette, a key, a link) asks first mid-encounter.
+        self.action_request_quit()
+
     def action_request_quit(self) -> None:
-        if isinstance(self.screen, EncounterScreen) and self.screen.in_progress:
-            self.ask_to_leave(home=False)
-        else:
+        if not self._in_encounter():
             self.exit()
+            return
+        while not isinstance(self.screen, EncounterScreen):  # help, or the dialog itself
+            self.pop_screen()
+        self.ask_to_leave(home=False)
 
     def ask_to_leave(self, home: bool) -> None:
         screen = self.screen
@@ -166,7 +261,7 @@ class MotSimApp(App[None]):
             if choice in (None, "cancel"):
                 return
             if choice == "abandon":
-                screen.encounter.abandon()
+                self.service.abandon(screen.encounter)
             if home:
                 self.go_home()
             else:

@@ -1,8 +1,8 @@
-"""Messages between screens and the app: small dataclasses, nothing else."""
+"""Messages between screens, workers and the app: small dataclasses, nothing else."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -10,12 +10,27 @@ from textual.message import Message
 from mot_sim.stages import Mode
 
 if TYPE_CHECKING:
+    from mot_sim.engine import Encounter
     from mot_sim.scoring import ReplyResult
+    from mot_sim.store.records import SessionRecord, SessionSummary
+    from mot_sim.tui.service import ScenarioCard
 
 
 @dataclass
 class CoreLoaded(Message):
     """Scenarios and rules are loaded; the trainer can start encounters."""
+
+
+@dataclass
+class CoreFailed(Message):
+    """The catalogue or the score log cannot be used: the app exits with this message."""
+
+    message: str
+
+
+@dataclass
+class WritesPending(Message):
+    """An encounter queued events for the score log; a worker should write them."""
 
 
 @dataclass
@@ -34,3 +49,47 @@ class ReplyScored(Message):
     text: str
     seconds: float
     result: ReplyResult
+
+
+@dataclass
+class CardsLoaded(Message):
+    """The scenario cards for a trainee (with best scores) and their unfinished sessions."""
+
+    trainee: str
+    cards: list[ScenarioCard]
+    unfinished: list[SessionSummary] = field(default_factory=list)
+
+
+@dataclass
+class HistoryLoaded(Message):
+    """A trainee's sessions, newest first."""
+
+    sessions: list[SessionSummary]
+
+
+@dataclass
+class SessionLoaded(Message):
+    """One session with its turns, read for its transcript."""
+
+    record: SessionRecord
+
+
+@dataclass
+class EncounterReady(Message):
+    """A recorded session was read back and can be played on."""
+
+    encounter: Encounter
+
+
+@dataclass
+class SessionAbandoned(Message):
+    """An unfinished session was abandoned from the home screen."""
+
+    session_id: str
+
+
+@dataclass
+class ReadFailed(Message):
+    """Reading the score log failed; the screen says so and stays usable."""
+
+    message: str

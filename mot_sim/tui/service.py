@@ -1,15 +1,24 @@
 """What the UI needs from the core, in one place: no screen touches the catalogue, the
-scorer or the store directly.
+scorer, an encounter's state or the store directly.
 
 The core (pydantic, YAML, rapidfuzz, Jinja) is imported and loaded by :meth:`load`, which
 the app runs in a worker thread, so the first screen paints before it is ready.
+
+The score log may be a classroom's shared file whose write lock another trainee holds for
+up to the busy timeout (30 s). So nothing here that reads or writes it is meant for the UI
+thread: an encounter's events are queued as they happen and written, in order, by
+:meth:`flush`, which the app runs in a worker; reads are called from workers too.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mot_sim.errors import MotSimError
 from mot_sim.matching.text import clean_text
 from mot_sim.settings import Settings
 from mot_sim.stages import Mode
@@ -18,10 +27,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from mot_sim.catalog import Catalog
-    from mot_sim.engine import Encounter
-    from mot_sim.scoring import Scorer
+    from mot_sim.engine import Encounter, Event, Turn
+    from mot_sim.errors import Problem
+    from mot_sim.scoring import ReplyResult, Scorer
     from mot_sim.store import Store
-    from mot_sim.store.records import SessionSummary
+    from mot_sim.store.recorder import Recorder
+    from mot_sim.store.records import SessionRecord, SessionSummary
 
 MAX_NAME = 80
 
@@ -40,7 +51,7 @@ class ScenarioCard:
 
 
 class TrainerService:
-    """Scenarios, encounters and preferences for the TUI."""
+    """Scenarios, encounters, the score log and preferences for the TUI."""
 
     def __init__(
         self,
@@ -58,6 +69,12 @@ class TrainerService:
         self.timer = timer
         self._catalog = catalog
         self._scorer: Scorer | None = None
+        # Store events waiting to be written, oldest first; flush() drains them in order.
+        self._pending: deque[tuple[Recorder, Event]] = deque()
+        self._pending_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self.on_pending: Callable[[], object] = lambda: None  # the app schedules flush()
+        self.write_error: MotSimError | None = None  # the write that failed, if one did
 
     # -- loading -------------------------------------------------------------------------
     @property
@@ -89,7 +106,17 @@ class TrainerService:
         return self._scorer
 
     # -- scenarios -----------------------------------------------------------------------
+    def problems(self) -> list[Problem]:
+        """Scenario files that could not be loaded, each with its file:line:col."""
+        return list(self.catalog.problems) if self.ready else []
+
+    def title(self, scenario_id: str) -> str:
+        """A scenario's title, or its id when the catalogue no longer has it."""
+        found = self.catalog.scenarios.get(scenario_id) if self.ready else None
+        return found.scenario.title if found else scenario_id
+
     def cards(self, trainee: str = "") -> list[ScenarioCard]:
+        """The scenarios; with a trainee, their best results (reads the log: a worker's)."""
         if not self.ready:
             return []
         return [
@@ -124,30 +151,18 @@ class TrainerService:
             raise RuntimeError("the score log is not open yet")
         return self._store
 
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-
+    # -- encounters ----------------------------------------------------------------------
     def new_encounter(self, scenario_id: str, trainee: str, mode: Mode) -> Encounter:
         from mot_sim.engine import Encounter
         from mot_sim.store.recorder import Recorder
 
         scenario = self.catalog.get(scenario_id).scenario
         enc = Encounter(scenario, self.scorer, self.clean_name(trainee), mode, self.timer)
-        enc.subscribe(Recorder(self.store, self.catalog.fingerprint(scenario_id)))
+        self._record(enc, Recorder(self.store, self.catalog.fingerprint(scenario_id)))
         return enc
 
-    # -- the score log -------------------------------------------------------------------
-    def unfinished(self, trainee: str) -> list[SessionSummary]:
-        """The trainee's encounters left in progress (a quit or a killed terminal)."""
-        if not trainee or self._store is None:
-            return []
-        found = self.store.sessions(trainee=trainee, status="in_progress")
-        return [s for s in found if s.scenario_id in self.catalog.scenarios][::-1]
-
     def resume(self, session_id: str) -> Encounter:
-        """Continue a recorded encounter at the stage where it stopped."""
+        """Continue a recorded encounter at the stage where it stopped (reads the log)."""
         from mot_sim.engine import Encounter
         from mot_sim.store.recorder import Recorder
 
@@ -157,12 +172,102 @@ class TrainerService:
         enc = Encounter.resume(
             scenario, self.scorer, s.trainee.name, s.mode, record.turns, self.timer
         )
-        enc.subscribe(Recorder(self.store, s.content_hash, session_id=s.id))
+        self._record(enc, Recorder(self.store, s.content_hash, session_id=s.id))
         return enc
 
-    def abandon(self, session_id: str) -> None:
+    def start(self, encounter: Encounter) -> None:
+        """The encounter is on screen: its session is recorded (queued)."""
+        encounter.start()
+
+    def score(self, encounter: Encounter, text: str) -> ReplyResult:
+        """Score a reply for the current stage (CPU-bound: run it in a worker)."""
+        return encounter.preview(text)
+
+    def answer(
+        self, encounter: Encounter, text: str, seconds: float, result: ReplyResult
+    ) -> Turn | None:
+        """Apply a scored reply on the UI thread; the turn's write is queued. None when
+        the encounter ended meanwhile (left while the reply was being scored)."""
+        if encounter.is_over:
+            return None
+        return encounter.answer(text, seconds, result)
+
+    def abandon(self, encounter: Encounter) -> None:
+        """Give the encounter up for good (it stays in the history as abandoned)."""
+        encounter.abandon()
+
+    def abandon_session(self, session_id: str) -> None:
+        """Abandon a recorded, unfinished session (reads the log: a worker's)."""
         self.resume(session_id).abandon()
+
+    # -- the score log -------------------------------------------------------------------
+    def _record(self, encounter: Encounter, recorder: Recorder) -> None:
+        def queue(event: Event) -> None:
+            with self._pending_lock:
+                self._pending.append((recorder, event))
+            self.on_pending()
+
+        encounter.subscribe(queue)
+
+    @property
+    def writes_pending(self) -> int:
+        with self._pending_lock:
+            return len(self._pending)
+
+    def flush(self) -> None:
+        """Write the queued events in order. Blocks while another program holds the log's
+        write lock, so run it in a worker; a StoreError leaves the failed event queued."""
+        with self._flush_lock:
+            while True:
+                with self._pending_lock:
+                    if not self._pending:
+                        return
+                    recorder, event = self._pending[0]
+                try:
+                    recorder(event)
+                except MotSimError as exc:
+                    self.write_error = exc
+                    raise
+                with self._pending_lock:
+                    self._pending.popleft()
+
+    def unfinished(self, trainee: str) -> list[SessionSummary]:
+        """The trainee's encounters left in progress (a quit or a killed terminal)."""
+        if not trainee or self._store is None:
+            return []
+        found = self.store.sessions(trainee=trainee, status="in_progress")
+        return [s for s in found if s.scenario_id in self.catalog.scenarios][::-1]
 
     def history(self, trainee: str) -> list[SessionSummary]:
         """The trainee's sessions, newest first."""
         return self.store.sessions(trainee=trainee)[::-1] if trainee and self._store else []
+
+    def session(self, session_id: str) -> SessionRecord:
+        """One session with its turns, for its transcript."""
+        return self.store.session(session_id)
+
+    def model_answer(self, scenario_id: str, stage: str, trainee: str) -> str | None:
+        """The stage's first model answer, where the catalogue still has the scenario."""
+        from mot_sim import templating
+
+        found = self.catalog.scenarios.get(scenario_id) if self.ready else None
+        if found is None:
+            return None
+        sc = found.scenario
+        return templating.render(sc.stage(stage).model_answers[0], trainee, sc.customer.name)
+
+    def can_resume(self, summary: SessionSummary) -> bool:
+        """An unfinished session whose scenario is still in the catalogue."""
+        return summary.status == "in_progress" and summary.scenario_id in self.catalog.scenarios
+
+    def close(self) -> None:
+        """Write what is still queued, then close the log (at exit). After a failed
+        write the app has already said why; waiting on the log again would only delay."""
+        if self._store is None:
+            return
+        try:
+            if self.write_error is None:
+                self.flush()
+        finally:
+            self._store.close()
+            self._store = None

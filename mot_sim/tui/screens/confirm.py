@@ -42,7 +42,8 @@ class LeaveScreen(ModalScreen[Choice]):
 
     @on(Button.Pressed)
     def _chosen(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id)  # type: ignore[arg-type]
+        choices: dict[str | None, Choice] = {"keep": "keep", "abandon": "abandon"}
+        self.dismiss(choices.get(event.button.id, "cancel"))
 
     def action_cancel(self) -> None:
         self.dismiss("cancel")

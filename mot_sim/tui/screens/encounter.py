@@ -16,8 +16,9 @@ from textual.widgets import Footer, Header, Static
 
 from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS, STAGE_TITLES
 from mot_sim.tui.messages import ReplyScored
+from mot_sim.tui.protocol import trainer
 from mot_sim.tui.widgets.annotate import highlight
-from mot_sim.tui.widgets.conversation import Conversation
+from mot_sim.tui.widgets.conversation import Conversation, Line
 from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
 from mot_sim.tui.widgets.mood_gauge import MoodGauge
 from mot_sim.tui.widgets.reply_box import ReplyBox
@@ -25,6 +26,7 @@ from mot_sim.tui.widgets.stage_strip import StageStrip
 
 if TYPE_CHECKING:
     from mot_sim.engine import Encounter, Turn
+    from mot_sim.tui.service import TrainerService
 
 NARROW = 100  # below this width the feedback panel goes under the conversation
 HINT = "Enter sends · Ctrl+J new line"
@@ -36,7 +38,8 @@ def now() -> float:
 
 
 class EncounterScreen(Screen[None]):
-    """One encounter, stage by stage. Scoring runs off the UI thread."""
+    """One encounter, stage by stage, through the service: scoring runs in a worker, and
+    the score log's writes are queued for the app's writer, never done on the UI thread."""
 
     CSS_PATH = "../css/encounter.tcss"
 
@@ -47,8 +50,9 @@ class EncounterScreen(Screen[None]):
         Binding("f1", "app.help", "Help"),
     ]
 
-    def __init__(self, encounter: Encounter) -> None:
+    def __init__(self, service: TrainerService, encounter: Encounter) -> None:
         super().__init__()
+        self.service = service
         self.encounter = encounter
         self.stage_started = now()
         self._ticker: Timer | None = None
@@ -86,7 +90,7 @@ class EncounterScreen(Screen[None]):
         self.sub_title = f"{enc.trainee} · {enc.mode}"
         self.query_one("#mood", MoodGauge).mood = enc.mood
         conv = self.query_one(Conversation)
-        conv.say(
+        scene = conv.say(
             "scene",
             Content.assemble(
                 ("You are the ", "italic"),
@@ -97,10 +101,12 @@ class EncounterScreen(Screen[None]):
         )
         for turn in enc.turns:  # a resumed encounter shows what was already said
             self._show_turn(turn, resumed=True)
-        enc.start()
+        self.service.start(enc)
         reply = self.query_one(ReplyBox)
-        reply.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
-        self._open_stage()
+        reply.cursor_blink = trainer(self).cursor_blink
+        opened = self._open_stage()
+        # The briefing from its first word; resumed, from where the trainee left off.
+        conv.reveal(opened if enc.turns else scene)
         reply.focus()
         self._on_resize_class()
         if enc.time_limit:
@@ -114,7 +120,8 @@ class EncounterScreen(Screen[None]):
         self.set_class(self.size.width < NARROW, "-narrow")
 
     # -- stages --------------------------------------------------------------------------
-    def _open_stage(self) -> None:
+    def _open_stage(self) -> Line:
+        """Show the current stage's purpose and the customer's lines; returns its header."""
         enc = self.encounter
         self.query_one(StageStrip).current = enc.stage_index
         self.query_one("#purpose", Static).update(
@@ -124,11 +131,12 @@ class EncounterScreen(Screen[None]):
             )
         )
         conv = self.query_one(Conversation)
-        conv.say("stage", Content.assemble((f"── {enc.stage_title} ──", "bold dim")))
+        header = conv.say("stage", Content.assemble((f"── {enc.stage_title} ──", "bold dim")))
         for line in enc.customer_lines():
             conv.say("customer", line, enc.scenario.customer.name)
         self.stage_started = now()
         self._tick()
+        return header
 
     def _tick(self) -> None:
         limit = self.encounter.time_limit
@@ -163,27 +171,31 @@ class EncounterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="score")
     def _score(self, text: str, seconds: float) -> None:
-        result = self.encounter.preview(text)
+        result = self.service.score(self.encounter, text)
         self.post_message(ReplyScored(text, seconds, result))
 
     @on(ReplyScored)
     def _scored(self, message: ReplyScored) -> None:
-        # State changes (and the store's write) happen here, on the UI thread.
-        turn = self.encounter.answer(message.text, message.seconds, message.result)
-        self._show_turn(turn)
+        # State changes happen here, on the UI thread; the score log's write is queued.
+        turn = self.service.answer(self.encounter, message.text, message.seconds, message.result)
+        if turn is None:
+            return  # left while it was being scored
+        reaction = self._show_turn(turn)
         reply = self.query_one(ReplyBox)
         if self.encounter.is_over:
             if self._ticker:
                 self._ticker.stop()
-            self.app.show_result(self.encounter)  # type: ignore[attr-defined]
+            trainer(self).show_result(self.encounter)
             return
         reply.clear()
         reply.read_only = False
         self.query_one("#hint", Static).update(HINT)
         self._open_stage()
+        # From the customer's reaction on: what the trainee has not read yet.
+        self.query_one(Conversation).reveal(reaction)
         reply.focus()
 
-    def _show_turn(self, turn: Turn, resumed: bool = False) -> None:
+    def _show_turn(self, turn: Turn, resumed: bool = False) -> Line:
         enc = self.encounter
         conv = self.query_one(Conversation)
         name = enc.trainee or "You"
@@ -204,9 +216,10 @@ class EncounterScreen(Screen[None]):
                 "banner",
                 Content.assemble((f"{enc.scenario.customer.name} walked out.", "bold $error")),
             )
-        conv.say("reaction", turn.reaction, enc.scenario.customer.name)
+        reaction = conv.say("reaction", turn.reaction, enc.scenario.customer.name)
         self.query_one("#mood", MoodGauge).mood = turn.mood_after
         self.query_one(FeedbackPanel).show(turn.result, enc.model_answers(turn.stage)[0])
+        return reaction
 
     def action_leave(self) -> None:
-        self.app.ask_to_leave(home=True)  # type: ignore[attr-defined]
+        trainer(self).ask_to_leave(home=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown
 
@@ -37,7 +37,7 @@ palette, Ctrl+Q quits.
 
 
 class HelpScreen(ModalScreen[None]):
-    """A short guide, closed with Escape."""
+    """A short guide, closed with Escape; the arrow and page keys scroll it."""
 
     CSS_PATH = "../css/dialogs.tcss"
 
@@ -45,8 +45,14 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
-            yield Markdown(HELP)
+            # The text scrolls in its own focusable box, so the keyboard moves it; the
+            # Close button stays in view below it at any terminal size.
+            with VerticalScroll(id="help-body"):
+                yield Markdown(HELP)
             yield Button("Close", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body", VerticalScroll).focus()
 
     def on_button_pressed(self) -> None:
         self.dismiss()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -11,10 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
+from mot_sim.errors import MotSimError
 from mot_sim.stages import Mode
-from mot_sim.tui.messages import StartRequested
+from mot_sim.tui.messages import CardsLoaded, ReadFailed, SessionAbandoned, StartRequested
+from mot_sim.tui.protocol import trainer
 from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
+
+if TYPE_CHECKING:
+    from mot_sim.store.records import SessionSummary
 
 INTRO = (
     "Every contact is a moment of truth: about 15 seconds in which a customer decides what "
@@ -29,6 +36,16 @@ def card_content(card: ScenarioCard) -> Content:
         "\n",
         (f"{card.difficulty} · {card.customer}, {card.style} · {best}", "italic $accent"),
     )
+
+
+class ModeButton(RadioButton):
+    """A radio button whose mark says which mode is chosen without relying on colour:
+    filled when chosen, empty when not."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else " "
+        return super()._button
 
 
 class HomeScreen(Screen[None]):
@@ -48,12 +65,13 @@ class HomeScreen(Screen[None]):
         self.service = service
         self.selected = selected
         self._cards: list[ScenarioCard] = []
-        self._offered: set[str] = set()
+        self._offered: set[str] = set()  # trainees already offered their unfinished work
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with VerticalScroll(id="home"):
             yield Label(Content(INTRO), id="intro")
+            yield Label("", id="problems")
             with Horizontal(id="name-row"):
                 yield Label("Your name", classes="row-label")
                 yield Input(
@@ -68,13 +86,13 @@ class HomeScreen(Screen[None]):
             with Horizontal(id="mode-row"):
                 yield Label("Mode", classes="row-label")
                 with RadioSet(id="mode"):
-                    yield RadioButton(
+                    yield ModeButton(
                         "Practice",
                         id="practice",
                         value=self.service.settings.mode != "exam",
                         tooltip="Feedback after every reply",
                     )
-                    yield RadioButton(
+                    yield ModeButton(
                         "Exam",
                         id="exam",
                         value=self.service.settings.mode == "exam",
@@ -86,49 +104,103 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_cards()
         trainee = self.query_one("#trainee", Input)
-        trainee.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
-        if trainee.value:
+        trainee.cursor_blink = trainer(self).cursor_blink
+        self._focus_first()
+
+    def on_screen_resume(self) -> None:
+        # Back from an encounter or a result: the keyboard works at once, without Tab.
+        if self.focused is None or not self.focused.is_attached:
+            self._focus_first()
+
+    def _focus_first(self) -> None:
+        if self.query_one("#trainee", Input).value:
             self.query_one("#scenarios", OptionList).focus()
         else:
-            trainee.focus()
+            self.query_one("#trainee", Input).focus()
 
+    # -- the scenario list ---------------------------------------------------------------
     def refresh_cards(self) -> None:
-        """Rebuild the scenario list (best results change after each encounter)."""
-        options = self.query_one("#scenarios", OptionList)
-        keep = options.highlighted_option.id if options.highlighted_option else self.selected
-        cards = self._cards = self.service.cards(self.trainee)
+        """Reload the scenario list (best results change after each encounter)."""
         if not self.service.ready:
             self.query_one("#summary", Label).update(
                 Content.assemble(("Loading encounters…", "italic"))
             )
             return
-        options.clear_options()
-        options.add_options([Option(card_content(c), id=c.id) for c in cards])
-        ids = [c.id for c in cards]
-        self._offer_resume()
-        options.highlighted = ids.index(keep) if keep in ids else 0
+        self._show_problems()
+        self._load_cards(self.trainee, offer=self.trainee not in self._offered)
 
-    def _offer_resume(self) -> None:
-        """Once per trainee name: offer the latest unfinished encounter."""
-        trainee = self.trainee
-        if trainee in self._offered or not self.service.ready or not self.is_current:
+    @work(thread=True, exclusive=True, group="cards", exit_on_error=False)
+    def _load_cards(self, trainee: str, offer: bool) -> None:
+        # Best scores and unfinished sessions come from the score log, which a classroom's
+        # other writers may hold: read here, off the UI thread.
+        try:
+            cards = self.service.cards(trainee)
+            waiting = self.service.unfinished(trainee) if offer else []
+        except MotSimError as exc:
+            self.post_message(ReadFailed(str(exc)))
             return
-        self._offered.add(trainee)
-        waiting = self.service.unfinished(trainee)
-        if not waiting:
+        self.post_message(CardsLoaded(trainee, cards, waiting))
+
+    @on(CardsLoaded)
+    def _cards_loaded(self, message: CardsLoaded) -> None:
+        options = self.query_one("#scenarios", OptionList)
+        keep = options.highlighted_option.id if options.highlighted_option else self.selected
+        self._cards = message.cards
+        options.clear_options()
+        options.add_options([Option(card_content(c), id=c.id) for c in message.cards])
+        ids = [c.id for c in message.cards]
+        options.highlighted = ids.index(keep) if keep in ids else 0
+        # Only to the trainee still named here: the name may have changed meanwhile.
+        if (
+            message.unfinished
+            and self.is_current
+            and message.trainee == self.trainee
+            and message.trainee not in self._offered
+        ):
+            self._offered.add(message.trainee)
+            self._offer_resume(message.unfinished[0])
+
+    def _show_problems(self) -> None:
+        """Scenario files that failed to load, listed where a trainer will see them."""
+        problems = self.service.problems()
+        notice = self.query_one("#problems", Label)
+        notice.display = bool(problems)
+        if not problems:
             return
-        session = waiting[0]
-        title = self.service.catalog.get(session.scenario_id).scenario.title
+        files = len({p.path for p in problems})
+        head = f"{files} scenario file{'s' if files > 1 else ''} could not be loaded:"
+        notice.update(
+            Content("\n").join(
+                [Content.assemble(("⚠ " + head, "bold $warning"))]
+                + [Content(str(p)) for p in problems]  # paths and messages, literally
+            )
+        )
+
+    def _offer_resume(self, session: SessionSummary) -> None:
+        """Offer the trainee's latest unfinished encounter."""
 
         def chosen(choice: ResumeChoice | None) -> None:
             if choice == "resume":
-                self.app.resume(session.id)  # type: ignore[attr-defined]
+                trainer(self).resume(session.id)
             elif choice == "abandon":
-                self.service.abandon(session.id)
-                self.notify("Abandoned; it stays in your history.")
-                self.refresh_cards()
+                self._abandon(session.id)
 
+        title = self.service.title(session.scenario_id)
         self.app.push_screen(ResumeScreen(session, title), chosen)
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _abandon(self, session_id: str) -> None:
+        try:
+            self.service.abandon_session(session_id)
+        except MotSimError as exc:
+            self.post_message(ReadFailed(str(exc)))
+            return
+        self.post_message(SessionAbandoned(session_id))
+
+    @on(SessionAbandoned)
+    def _abandoned(self) -> None:
+        self.notify("Abandoned; it stays in your history.")
+        self.refresh_cards()
 
     @on(OptionList.OptionHighlighted, "#scenarios")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -138,9 +210,18 @@ class HomeScreen(Screen[None]):
             Content.assemble(card.summary if card else "", "\n", (mode_hint, "italic"))
         )
 
+    # -- who and how ---------------------------------------------------------------------
     @property
     def trainee(self) -> str:
         return self.service.clean_name(self.query_one("#trainee", Input).value)
+
+    def show_trainee(self, name: str, mode: Mode) -> None:
+        """The name and mode an encounter started with, wherever they were chosen."""
+        self.query_one("#trainee", Input).value = name
+        self.set_mode(mode)
+        self._offered.add(name)  # they know what they leave unfinished from now on
+        # Coming back, the arrow keys move through the scenarios straight away.
+        self.query_one("#scenarios", OptionList).focus()
 
     @property
     def mode(self) -> Mode:
@@ -154,18 +235,27 @@ class HomeScreen(Screen[None]):
         self.refresh_cards()
         self.query_one("#scenarios", OptionList).focus()
 
+    # -- starting ------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#scenarios")
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
-        if not self.trainee:
-            self.notify("Type your name first: it goes on your score log.", severity="warning")
-            self.query_one("#trainee", Input).focus()
-            return
         option = self.query_one("#scenarios", OptionList).highlighted_option
         if option is None or option.id is None:
             self.notify("Choose an encounter first.", severity="warning")
             return
-        self.post_message(StartRequested(option.id, self.trainee, self.mode))
+        self.start(option.id)
+
+    def start(self, scenario_id: str) -> None:
+        """Start this scenario (the palette names one; the list starts the highlighted)."""
+        ids = [c.id for c in self._cards]
+        if scenario_id in ids:
+            self.query_one("#scenarios", OptionList).highlighted = ids.index(scenario_id)
+        self.selected = scenario_id
+        if not self.trainee:
+            self.notify("Type your name first: it goes on your score log.", severity="warning")
+            self.query_one("#trainee", Input).focus()
+            return
+        self.post_message(StartRequested(scenario_id, self.trainee, self.mode))
 
     def action_toggle_mode(self) -> None:
         self.set_mode("practice" if self.mode == "exam" else "exam")

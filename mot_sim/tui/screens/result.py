@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES
-from mot_sim.tui.widgets.annotate import feedback, highlight
+from mot_sim.tui.protocol import trainer
 from mot_sim.tui.widgets.score_bars import ScoreBars
+from mot_sim.tui.widgets.turn_view import TurnView
 
 if TYPE_CHECKING:
     from mot_sim.engine import Encounter
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 class ResultScreen(Screen[None]):
     """How it went, and why, reply by reply."""
 
-    CSS_PATH = "../css/result.tcss"
+    CSS_PATH = ["../css/result.tcss", "../css/turns.tcss"]
 
     AUTO_FOCUS = "#retry"
 
@@ -82,41 +83,7 @@ class ResultScreen(Screen[None]):
                 id="transcript-title",
             )
             for turn in enc.turns:
-                with Vertical(classes="turn"):
-                    lines = [
-                        Content.assemble(
-                            (f"{STAGE_TITLES[turn.stage]}", "bold $accent"),
-                            (f"   mood {turn.mood_before} → {turn.mood_after}", "dim"),
-                        )
-                    ]
-                    lines += [
-                        Content.assemble((f"{customer}: ", "bold"), x) for x in turn.customer_lines
-                    ]
-                    yield Static(Content("\n").join(lines), classes="turn-head")
-                    with Horizontal(classes="turn-body"):
-                        yield Static(
-                            Content("\n").join(
-                                [
-                                    Content.assemble(
-                                        (f"{enc.trainee or 'You'}: ", "bold $primary"),
-                                        highlight(turn.reply, turn.result.hits),
-                                    ),
-                                    feedback(turn.result),
-                                ]
-                            ),
-                            classes="turn-reply",
-                        )
-                        yield Static(
-                            Content.assemble(
-                                ("Model answer\n", "bold"),
-                                (enc.model_answers(turn.stage)[0], "italic"),
-                            ),
-                            classes="turn-model",
-                        )
-                    yield Static(
-                        Content.assemble((f"{customer}: ", "bold $accent"), turn.reaction),
-                        classes="turn-reaction",
-                    )
+                yield TurnView(turn, customer, enc.trainee, enc.model_answers(turn.stage)[0])
         yield Footer()
 
     def on_mount(self) -> None:
@@ -129,11 +96,11 @@ class ResultScreen(Screen[None]):
 
     @on(Button.Pressed, "#retry")
     def action_retry(self) -> None:
-        self.app.retry(self.encounter)  # type: ignore[attr-defined]
+        trainer(self).retry(self.encounter)
 
     @on(Button.Pressed, "#another")
     def action_another(self) -> None:
-        self.app.go_home()  # type: ignore[attr-defined]
+        trainer(self).go_home()
 
     @on(Button.Pressed, "#quit")
     def _quit(self) -> None:

@@ -59,10 +59,11 @@ class ResumeScreen(ModalScreen[ResumeChoice]):
 
     @on(Button.Pressed)
     def _chosen(self, event: Button.Pressed) -> None:
-        choice = {"resume-go": "resume", "resume-abandon": "abandon"}.get(
-            event.button.id or "", "later"
-        )
-        self.dismiss(choice)  # type: ignore[arg-type]
+        choices: dict[str | None, ResumeChoice] = {
+            "resume-go": "resume",
+            "resume-abandon": "abandon",
+        }
+        self.dismiss(choices.get(event.button.id, "later"))
 
     def action_later(self) -> None:
         self.dismiss("later")

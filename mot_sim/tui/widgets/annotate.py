@@ -71,10 +71,11 @@ def feedback(result: ReplyResult, model_answer: str | None = None) -> Content:
         )
     for note in result.notes:
         lines.append(Content.assemble(("Note: ", "bold $warning"), note))
-    tips = [s for s in result.suggestions if s.startswith("Try:")]
+    # Phrases to avoid already show their "instead" beside the hit; here, the goals missed.
+    tips = [s for s in result.suggestions if s.kind == "goal"]
     if tips:
         lines.append(Content.assemble(("Next time", "bold")))
-        lines += [Content.assemble(" • ", s.removeprefix("Try: ")) for s in tips]
+        lines += [Content.assemble(" • ", s.reason) for s in tips]
     if model_answer:
         lines.append(Content.assemble(("A model answer", "bold")))
         lines.append(Content.assemble(("“", "dim"), (model_answer, "italic"), ("”", "dim")))

@@ -16,7 +16,7 @@ class Line(Static):
 
 
 class Conversation(VerticalScroll):
-    """Scrolls to the newest line as the encounter goes on."""
+    """The encounter so far; :meth:`reveal` brings what is new into view from its start."""
 
     def say(self, role: Role, body: Content | str, speaker: str = "") -> Line:
         text = body if isinstance(body, Content) else Content(body)
@@ -25,5 +25,9 @@ class Conversation(VerticalScroll):
             text = Content.assemble((f"{speaker}: ", style), text)
         line = Line(text, classes=f"line -{role}")
         self.mount(line)
-        self.call_after_refresh(self.scroll_end, animate=False)
         return line
+
+    def reveal(self, first: Line) -> None:
+        """Scroll so that ``first`` and what follows it show, ``first`` at the top: on a
+        small terminal the newest lines start at their beginning, not mid-sentence."""
+        self.call_after_refresh(self.scroll_to_widget, first, top=True, animate=False)

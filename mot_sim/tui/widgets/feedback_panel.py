@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -17,12 +18,12 @@ if TYPE_CHECKING:
 class FeedbackPanel(VerticalScroll):
     """Shows the last reply's score explained."""
 
-    def __init__(self, exam: bool, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, exam: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.exam = exam
         self.border_title = "Feedback"
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         hint = (
             "Exam mode: your replies are scored, and you see how at the end."
             if self.exam

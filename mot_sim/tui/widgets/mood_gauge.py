@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -26,8 +28,8 @@ class MoodGauge(Widget):
 
     mood: reactive[int] = reactive(50)
 
-    def __init__(self, walk_out_below: int, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, walk_out_below: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.walk_out_below = walk_out_below
 
     def render(self) -> Content:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.widget import Widget
 
@@ -25,8 +27,8 @@ def bar_line(label: str, value: int | None, width: int = 14, bar: int = BAR) -> 
 class ScoreBars(Widget):
     """A titled block of bars."""
 
-    def __init__(self, title: str, rows: list[tuple[str, int | None]], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, title: str, rows: list[tuple[str, int | None]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.title_text = title
         self.rows = rows
 
