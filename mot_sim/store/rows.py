@@ -13,11 +13,11 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from mot_sim.engine import FinalResult, Status, Turn
-from mot_sim.scoring import ReplyResult, ScoredHit
-from mot_sim.stages import DIMENSIONS, STAGE_IDS, Mode
+from mot_sim.scoring import ReplyResult, ScoredHit, Suggestion, set_aside_kind
+from mot_sim.stages import DIMENSIONS, STAGE_IDS, Dimension, Mode, Polarity
 from mot_sim.store.records import SessionSummary, Trainee, clean_identity
 
 STATUSES: tuple[Status, ...] = ("in_progress", "completed", "walked_out", "abandoned")
@@ -173,10 +173,15 @@ def _hit(value: Any) -> ScoredHit:
     span = h.get("span")
     if not isinstance(span, list) or len(span) != 2:
         raise DamagedRecord("a rule hit's span is not two positions")
+    ignored = _text(h.get("ignored", ""), "why a hit was set aside")
+    try:
+        aside = set_aside_kind(ignored)
+    except ValueError:
+        raise DamagedRecord("a hit's set-aside reason is unknown") from None
     return ScoredHit(
         rule=_text(h.get("rule"), "a rule id"),
-        polarity=_choice(h.get("polarity"), POLARITIES, "a rule's polarity"),
-        dimension=_text(h.get("dimension"), "a rule's dimension"),
+        polarity=cast(Polarity, _choice(h.get("polarity"), POLARITIES, "a rule's polarity")),
+        dimension=cast(Dimension, _choice(h.get("dimension"), DIMENSIONS, "a rule's dimension")),
         span=(_int(span[0], "a span", 0), _int(span[1], "a span", 0)),
         text=_text(h.get("text"), "a hit's text"),
         points=_number(h.get("points"), "a hit's points"),
@@ -184,8 +189,33 @@ def _hit(value: Any) -> ScoredHit:
         better=_opt_text(h.get("better"), "a rule's better wording"),
         pattern=_text(h.get("pattern", ""), "a rule's pattern"),
         fuzzy=bool(h.get("fuzzy", False)),
-        ignored=_text(h.get("ignored", ""), "why a hit was set aside"),
+        ignored=ignored,
+        aside=aside,
     )
+
+
+def _suggestions(d: Mapping[str, Any]) -> list[Suggestion]:
+    """Structured advice, or the one-line suggestions an older log stored."""
+    advice = d.get("advice")
+    if advice is None:
+        return [Suggestion.from_text(t) for t in _texts(d.get("suggestions", []), "a suggestion")]
+    if not isinstance(advice, list):
+        raise DamagedRecord("a reply's advice is not a list")
+    out: list[Suggestion] = []
+    for item in advice:
+        a = _mapping(item, "a piece of advice")
+        kind = _choice(a.get("kind"), ("goal", "rephrase"), "a piece of advice's kind")
+        out.append(
+            Suggestion(
+                kind="goal" if kind == "goal" else "rephrase",
+                reason=_text(a.get("reason", ""), "a piece of advice's reason"),
+                goal=_opt_text(a.get("goal"), "a piece of advice's goal"),
+                rule=_opt_text(a.get("rule"), "a piece of advice's rule"),
+                said=_opt_text(a.get("said"), "a piece of advice's words"),
+                example=_opt_text(a.get("example"), "a piece of advice's example"),
+            )
+        )
+    return out
 
 
 def reply_result(raw: Any) -> ReplyResult:
@@ -205,7 +235,7 @@ def reply_result(raw: Any) -> ReplyResult:
         outcome=d["outcome"],
         hits=[_hit(h) for h in hits],
         set_aside=[_hit(h) for h in set_aside],
-        suggestions=_texts(d.get("suggestions", []), "a suggestion"),
+        suggestions=_suggestions(d),
         notes=_texts(d.get("notes", []), "a note"),
         factor=_number(d.get("factor", 1.0), "a reply's factor"),
         goals_met=_texts(d.get("goals_met", []), "a goal"),
