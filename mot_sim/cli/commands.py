@@ -68,18 +68,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         # Grouped as the course teaches them: by moment in the course's order (scenarios
         # without one last), then by locale, so a trainer sees which moments are covered.
         order = {m: i for i, m in enumerate(MOMENTS)}
-        rows.sort(key=lambda r: (order.get(r["moment"] or "", len(order)), r["locale"]))
-        width = max((len(r["id"]) for r in rows), default=2)
+        found = sorted(
+            (s.scenario for s in cat.scenarios.values()),
+            key=lambda sc: (order.get(sc.moment or "", len(order)), sc.locale),
+        )
+        width = max((len(sc.id) for sc in found), default=2)
         group: tuple[str | None, str] | None = None
-        for r in rows:
-            if (r["moment"], r["locale"]) != group:
+        for sc in found:
+            if (sc.moment, sc.locale) != group:
                 if group is not None:
                     print()
-                group = (r["moment"], r["locale"])
-                heading = MOMENT_HEADINGS.get(r["moment"] or "", "Other encounters")
-                print(f"{heading} [{r['locale']}]")
-            title = " ".join(clean_text(r["title"]).split())  # one line per scenario
-            print(f"  {r['id']:<{width}}  {r['difficulty']:<6}  {r['style']:<10}  {title}")
+                group = (sc.moment, sc.locale)
+                heading = MOMENT_HEADINGS.get(sc.moment or "", "Other encounters")
+                print(f"{heading} [{sc.locale}]")
+            title = " ".join(clean_text(sc.title).split())  # one line per scenario
+            print(f"  {sc.id:<{width}}  {sc.difficulty:<6}  {sc.customer.style:<10}  {title}")
     for p in cat.problems:
         print(f"warning: skipped {p}", file=sys.stderr)
     # Scripts must notice a scenario that silently went missing.
