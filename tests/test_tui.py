@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.widgets import Input, OptionList, Static
 
@@ -16,6 +18,7 @@ from mot_sim.tui.screens.history import HistoryScreen
 from mot_sim.tui.screens.home import HomeScreen
 from mot_sim.tui.screens.result import ResultScreen
 from mot_sim.tui.screens.resume import ResumeScreen
+from mot_sim.tui.service import TrainerService
 from mot_sim.tui.widgets.conversation import Line
 from mot_sim.tui.widgets.reply_box import ReplyBox
 from tests.conftest import DATA as DATA_DIR
@@ -249,6 +252,27 @@ async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) 
 
 
 async def test_unusable_score_log_exits_with_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    app = make_app(db=str(bad), cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert bad.read_text() == "not a database"
+
+
+async def test_unusable_score_log_exits_however_slowly_the_library_loads(
+    tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # On a busy machine, or with a bigger library, loading takes longer; the real loader,
+    # half a second late, must end the same way.
+    load = TrainerService.load
+
+    def slow_load(self: TrainerService) -> None:
+        time.sleep(0.5)
+        load(self)
+
+    monkeypatch.setattr(TrainerService, "load", slow_load)
     bad = tmp_path / "bad.db"
     bad.write_text("not a database")
     app = make_app(db=str(bad), cursor_blink=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from mot_sim.tui.app import MotSimApp
 from mot_sim.tui.screens.encounter import EncounterScreen
@@ -11,7 +12,13 @@ from mot_sim.tui.widgets.reply_box import ReplyBox
 
 async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    try:
+        await pilot.app.workers.wait_for_complete()
+    except WorkerCancelled:
+        # An app that exits (an unusable score log) cancels the worker that asked it to;
+        # how fast the library loads decides whether that happens before this wait ends.
+        if pilot.app.return_code is None:
+            raise
     await pilot.pause()
     await pilot.pause()
 
