@@ -21,6 +21,25 @@ from mot_sim.matching.text import clean_text
 from mot_sim.stages import STAGE_IDS, Dimension, Outcome, Polarity, StageId
 
 Style = Literal["dominant", "sociable", "steady", "analytical"]
+# The course's ten moments of truth, each with the response it teaches (in this order):
+# appears or calls (be quick and prepared), angry or accusing (listen, understand), special
+# request (do everything you can), undecided (a clear recommendation), has an opinion
+# (notice it, acknowledge it), wants to buy (reinforce, close), has bought (give more than
+# promised), refuses (stay courteous, leave goodwill), complains (fast, useful handling),
+# disappointed (a small compensation).
+Moment = Literal[
+    "appears_or_calls",
+    "angry_or_accusing",
+    "special_request",
+    "undecided",
+    "has_opinion",
+    "wants_to_buy",
+    "has_bought",
+    "refuses",
+    "complains",
+    "disappointed",
+]
+MOMENTS: tuple[str, ...] = get_args(Moment)
 RULE_ID_RE = r"[a-z][a-z0-9_]{0,63}"  # ids of rules, goals and scenarios
 RuleId = Annotated[str, Field(pattern=rf"^{RULE_ID_RE}$", max_length=64)]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
@@ -456,6 +475,11 @@ class Scenario(_Strict):
     summary: Text
     locale: Locale = "en"
     difficulty: Literal["easy", "medium", "hard"]
+    moment: Moment | None = Field(
+        default=None,
+        description="Which of the course's ten moments of truth this encounter rehearses "
+        "(mot-sim list groups scenarios by it).",
+    )
     role: Text = Field(description="The trainee's role, e.g. 'counter server'.")
     setting: Text
     time_limit: int | None = Field(

@@ -12,9 +12,24 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from mot_sim.cli.commands import MOMENT_HEADINGS
 from mot_sim.cli.main import main
+from mot_sim.models import MOMENTS
 from mot_sim.yamlsrc import load_file
 from tests.conftest import DATA, ROOT
+
+ORIGINAL_IDS = {"pickle_request", "lamborghini_repair", "complaint_call"}
+NEW_EN_IDS = {
+    "phone_plan_choice",
+    "anniversary_stay",
+    "missed_callback",
+    "birthday_cake",
+    "eye_test_no_sale",
+    "post_office_queue",
+    "car_lease_terms",
+}
+
+ALL_IDS = ", ".join(sorted(ORIGINAL_IDS | NEW_EN_IDS))  # as an unknown id lists them
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -29,7 +44,7 @@ def test_list_json_and_extra_dirs(
 ) -> None:
     code, out, _ = run(capsys, "list", "--json")
     ids = {s["id"] for s in json.loads(out)}
-    assert code == 0 and ids == {"pickle_request", "lamborghini_repair", "complaint_call"}
+    assert code == 0 and ids >= ORIGINAL_IDS | NEW_EN_IDS
     code, out, _ = run(capsys, "list", "--scenarios", str(DATA / "zh"))
     assert "zh_bill_call" in out
     monkeypatch.setenv("MOT_SIM_SCENARIOS", f"/nonexistent:{DATA / 'zh'}")
@@ -37,6 +52,22 @@ def test_list_json_and_extra_dirs(
     assert "zh_bill_call" in out and "pickle_request" in out
     # A directory set for a whole site may not exist yet: a warning, and exit 1.
     assert code == 1 and "/nonexistent:1:1: no such scenario directory" in err
+
+
+def test_list_groups_by_moment_and_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    moments = {s["id"]: s["moment"] for s in json.loads(out)}
+    assert code == 0 and set(moments.values()) == set(MOMENTS)  # the course's ten, all covered
+    code, out, _ = run(capsys, "list", "--scenarios", str(DATA / "zh"))
+    lines = out.splitlines()
+    headings = [x for x in lines if x and not x.startswith(" ")]
+    # One heading per moment and locale, in the course's order; no moment comes last.
+    assert headings == [f"{MOMENT_HEADINGS[m]} [en]" for m in MOMENTS] + ["Other encounters [zh]"]
+    for sid, moment in moments.items():
+        row = next(i for i, x in enumerate(lines) if x.split()[:1] == [sid])
+        heading = next(x for x in reversed(lines[:row]) if x and not x.startswith(" "))
+        assert heading == f"{MOMENT_HEADINGS[moment]} [en]", sid
+    assert lines[-1].split()[:2] == ["zh_bill_call", "medium"]
 
 
 def test_schema_accepts_every_scenario(capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,9 +111,9 @@ def test_score_human_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["score", "--scenario", "nope", "--stage", "solve", "x"], "valid: complaint_call"),
+        (["score", "--scenario", "nope", "--stage", "solve", "x"], f"valid: {ALL_IDS}"),
         (["score", "--scenario", "pickle_request", "--stage", "x", "x"], "valid: set_tone"),
-        (["play", "nope", "--answers", "-"], "valid: complaint_call"),
+        (["play", "nope", "--answers", "-"], f"valid: {ALL_IDS}"),
         (["score", "--scenario", "pickle_request"], "needs --scenario"),
     ],
 )
@@ -414,7 +445,7 @@ def test_one_broken_file_is_skipped_named_and_fails_list(
     code, out, err = run(capsys, "list", "--scenarios", str(tmp_path))
     assert code == 1  # a script notices the scenario that went missing
     assert "pickle_two" in out and "complaint_call" in out
-    line = next(x for x in out.splitlines() if x.startswith("pickle_two"))
+    line = next(x for x in out.splitlines() if x.split()[:1] == ["pickle_two"])
     assert line.endswith("Two lines red")
     assert f"warning: skipped {tmp_path / 'probe_x.yaml'}:8:13: explicit tags" in err
     # Asking for the broken scenario says which file is broken and where.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from mot_sim.tui.screens.history import HistoryScreen
 from mot_sim.tui.screens.home import HomeScreen
 from mot_sim.tui.screens.result import ResultScreen
 from mot_sim.tui.screens.resume import ResumeScreen
+from mot_sim.tui.service import TrainerService
 from mot_sim.tui.widgets.conversation import Conversation, Line
 from mot_sim.tui.widgets.reply_box import ReplyBox
 from tests.conftest import DATA as DATA_DIR
@@ -90,11 +92,12 @@ async def test_home_remembers_name_and_mode_and_starts() -> None:
         await pilot.press(*"Kim", "enter")
         assert app.screen.query_one(OptionList).has_focus
         await pilot.press("ctrl+t")
+        second = app.screen.query_one(OptionList).get_option_at_index(1).id
         await pilot.press("down", "enter")
         await settle(pilot)
         enc = encounter_of(app).encounter
         assert enc.trainee == "Kim" and enc.mode == "exam"
-        assert enc.scenario.id == "lamborghini_repair"
+        assert enc.scenario.id == second
     assert Settings.load() == Settings("Kim", "exam")
     again = make_test_app()
     async with again.run_test(size=(80, 24)) as pilot:
@@ -256,10 +259,32 @@ async def test_resume_after_quit_continues_at_the_right_stage(catalog: Catalog) 
         assert "completed" in str(table.get_row_at(0))
         await pilot.press("escape")
         assert isinstance(again.screen, HomeScreen)
-        assert "your best" in str(again.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        card = again.screen.query_one(OptionList).get_option("complaint_call")
+        assert "your best" in str(card.prompt)
 
 
 async def test_unusable_score_log_exits_with_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    app = make_test_app(db=str(bad))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert bad.read_text() == "not a database"
+
+
+async def test_unusable_score_log_exits_however_slowly_the_library_loads(
+    tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # On a busy machine, or with a bigger library, loading takes longer; the real loader,
+    # half a second late, must end the same way.
+    load = TrainerService.load
+
+    def slow_load(self: TrainerService) -> None:
+        time.sleep(0.5)
+        load(self)
+
+    monkeypatch.setattr(TrainerService, "load", slow_load)
     bad = tmp_path / "bad.db"
     bad.write_text("not a database")
     app = make_test_app(db=str(bad))

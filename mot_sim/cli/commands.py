@@ -16,7 +16,7 @@ from mot_sim.cli.format import reply_feedback
 from mot_sim.cli.streams import bounded_lines, for_terminal, is_terminal, stdin_text
 from mot_sim.errors import InputError, MotSimError, Problem, UnknownIdError, UsageError
 from mot_sim.matching.text import clean_text
-from mot_sim.models import Rubric, RuleFile, scenario_json_schema
+from mot_sim.models import MOMENTS, Rubric, RuleFile, scenario_json_schema
 from mot_sim.scoring import Scorer
 from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS
 from mot_sim.yamlsrc import iter_yaml_files, load_file, open_regular
@@ -33,6 +33,21 @@ def _out(args: argparse.Namespace) -> IO[str]:
     return sys.stdout
 
 
+# Headings of `mot-sim list`: each of the course's ten moments with the response it teaches.
+MOMENT_HEADINGS: dict[str, str] = {
+    "appears_or_calls": "Customer appears or calls: be quick and prepared",
+    "angry_or_accusing": "Angry or accusing: listen and understand",
+    "special_request": "Special request: do everything you can",
+    "undecided": "Undecided: give a clear recommendation",
+    "has_opinion": "Has an opinion: notice it, acknowledge it",
+    "wants_to_buy": "Wants to buy: reinforce the choice, close",
+    "has_bought": "Has bought: give more than promised",
+    "refuses": "Refuses: stay courteous, leave goodwill",
+    "complains": "Complains: fast, useful handling",
+    "disappointed": "Disappointed: a small compensation",
+}
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     cat = catalog.load_catalog(scenario_dirs(args))
     rows = [
@@ -42,6 +57,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "summary": s.scenario.summary,
             "difficulty": s.scenario.difficulty,
             "locale": s.scenario.locale,
+            "moment": s.scenario.moment,
             "customer": s.scenario.customer.name,
             "style": s.scenario.customer.style,
             "path": str(s.path),
@@ -51,10 +67,24 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        width = max((len(r["id"]) for r in rows), default=2)
-        for r in rows:
-            title = " ".join(clean_text(r["title"]).split())  # one line per scenario
-            print(f"{r['id']:<{width}}  {r['difficulty']:<6}  {r['style']:<10}  {title}")
+        # Grouped as the course teaches them: by moment in the course's order (scenarios
+        # without one last), then by locale, so a trainer sees which moments are covered.
+        order = {m: i for i, m in enumerate(MOMENTS)}
+        found = sorted(
+            (s.scenario for s in cat.scenarios.values()),
+            key=lambda sc: (order.get(sc.moment or "", len(order)), sc.locale),
+        )
+        width = max((len(sc.id) for sc in found), default=2)
+        group: tuple[str | None, str] | None = None
+        for sc in found:
+            if (sc.moment, sc.locale) != group:
+                if group is not None:
+                    print()
+                group = (sc.moment, sc.locale)
+                heading = MOMENT_HEADINGS.get(sc.moment or "", "Other encounters")
+                print(f"{heading} [{sc.locale}]")
+            title = " ".join(clean_text(sc.title).split())  # one line per scenario
+            print(f"  {sc.id:<{width}}  {sc.difficulty:<6}  {sc.customer.style:<10}  {title}")
     for p in cat.problems:
         print(f"warning: skipped {p}", file=sys.stderr)
     # Scripts must notice a scenario that silently went missing.
