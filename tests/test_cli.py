@@ -28,7 +28,8 @@ def test_list_json_and_extra_dirs(
 ) -> None:
     code, out, _ = run(capsys, "list", "--json")
     ids = {s["id"] for s in json.loads(out)}
-    assert code == 0 and ids == {"pickle_request", "lamborghini_repair", "complaint_call"}
+    english = {"pickle_request", "lamborghini_repair", "complaint_call"}
+    assert code == 0 and ids == english | {f"{sid}_zh" for sid in english}
     code, out, _ = run(capsys, "list", "--scenarios", str(DATA / "zh"))
     assert "zh_bill_call" in out
     monkeypatch.setenv("MOT_SIM_SCENARIOS", f"/nonexistent:{DATA / 'zh'}")
