@@ -319,7 +319,7 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         ("time_concrete", "I'll call you by Friday noon.", "by Friday noon"),
         ("time_concrete", "It takes within 3 working days", "within 3 working days"),
         ("time_concrete", "ready in two minutes", "in two minutes"),
-        ("time_concrete", "我明天下午3点之前回电", "明天下午"),
+        ("time_concrete", "我明天下午3点之前回电", "明天下午3点之前"),
         ("time_concrete", "三个工作日内到账", "三个工作日内"),
         ("time_vague", "We'll fix it at some point.", "at some point"),
         ("time_vague", "It will be done eventually", "eventually"),

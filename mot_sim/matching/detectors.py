@@ -16,6 +16,10 @@ from mot_sim.matching.text import has_cjk, tokenize
 
 TokenRange = tuple[int, int]
 
+# Chinese numerals, parts of the day and clock times ("下午三点半", "10点前").
+_ZH_NUM = r"[一二两三四五六七八九十]{1,3}"
+_ZH_PART = r"凌晨|早上|上午|中午|下午|傍晚|晚上"
+_ZH_CLOCK = rf"(?:\d{{1,2}}|{_ZH_NUM})\s*[点时](?:半|整|钟|(?:\d{{1,2}}|{_ZH_NUM})分)?"
 _NUM = (
     r"(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|fifteen|twenty|thirty|forty|forty eight|sixty|ninety|half an?|a couple of)"
@@ -39,9 +43,19 @@ _CONCRETE = [
     r"\btomorrow(?: morning| afternoon| evening)?",
     r"\bthis (?:morning|afternoon|evening)\b",
     rf"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty) {_UNIT}\b",
-    r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:分钟|小时|个小时|个半小时|天|个工作日|工作日|周|个星期)(?:内|之内|以内)?",
-    r"(?:今天|明天|后天|本周[一二三四五六日]?|周[一二三四五六日]|星期[一二三四五六日天])(?:上午|中午|下午|晚上)?",
-    r"\d{1,2}\s*[点時时](?:半|\d+分)?(?:之前|以前|前)?",
+    r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:分钟|小时|个小时|个半小时|天|个工作日|工作日|周|个星期|个月)(?:内|之内|以内)?",
+    # A day, then perhaps a part of it and a clock time: "周四上午10点", "明天下午三点前".
+    rf"(?:今天|明天|后天|今晚|明晚|今早|明早|本周[一二三四五六日]?|周[一二三四五六日]|星期[一二三四五六日天]"
+    rf"|礼拜[一二三四五六日天])(?:{_ZH_PART})?(?:\s*{_ZH_CLOCK})?(?:之前|以前|前)?",
+    rf"(?:{_ZH_PART})\s*{_ZH_CLOCK}(?:之前|以前|前)?",
+    r"\d{1,2}\s*[点時时](?:半|整|钟|\d+分)?(?:之前|以前|前)?",
+    # A clock time in Chinese numerals needs something that makes it a time: "一点" alone
+    # is "a little", "两点建议" two points.
+    rf"{_ZH_NUM}点(?:半|整|钟|{_ZH_NUM}分)(?:之前|以前|前)?",
+    rf"{_ZH_NUM}点(?:之前|以前|前)",
+    rf"(?:\d{{1,2}}|{_ZH_NUM})\s*月\s*(?:\d{{1,2}}|{_ZH_NUM})\s*[号日](?:之前|以前|前)?",
+    r"\d{1,2}\s*[号](?:之前|以前|前)",
+    r"(?:本月|这个月|月)底(?:之前|以前|前)",
 ]
 _VAGUE = [
     r"\bat some (?:point|stage)\b",
@@ -123,7 +137,7 @@ _CLOSED_LEAD = re.compile(
 _ZH_OPEN = re.compile(r"什么|怎么|为什么|哪|如何|多少|几")
 _ZH_CLOSED = re.compile(r"(?:吗|对吗|是吗|好吗|可以吗|行吗)[?？]?$")
 _TITLES = frozenset("mr mrs ms miss mx dr sir madam mister doctor professor prof".split())
-_ZH_TITLES = ("先生", "女士", "小姐", "老师", "总")
+_ZH_TITLES = ("先生", "女士", "小姐", "太太", "老师", "总")
 
 
 def _regex_ranges(
@@ -207,6 +221,14 @@ _CONCRETE_TRIGGERS = (
     "小时",
     "天",
     "工作日",
+    "今晚",
+    "明晚",
+    "今早",
+    "明早",
+    "礼拜",
+    "号",
+    "月",
+    "午",
 )
 _VAGUE_TRIGGERS = (
     "some",
@@ -318,7 +340,9 @@ def _questions(a: Analysis, want_open: bool) -> list[TokenRange]:
         asked = a.tokens[last].norm in {"?", "？"}
         if has_cjk(text):
             is_open = bool(_ZH_OPEN.search(text)) and (asked or text.endswith("呢"))
-            is_closed = not is_open and bool(_ZH_CLOSED.search(text))
+            # As in English, a sentence asked with "？" that is not open is closed
+            # ("有没有去过香港？", "是老样子吧？"); without the mark, only a final 吗.
+            is_closed = not is_open and (asked or bool(_ZH_CLOSED.search(text)))
         else:
             lead_open = bool(_OPEN_LEAD.match(text))
             # Typed chat often drops the "?"; accept only leads that cannot be statements.
@@ -350,6 +374,12 @@ def _name_variants(name: str) -> list[list[str]]:
     if has_cjk(name):
         family = toks[0]
         variants += [[family, *list(title)] for title in _ZH_TITLES]
+        # A name given with its title ("埃利斯太太") is also said with another title or none.
+        plain = "".join(toks)
+        own = next((t for t in _ZH_TITLES if plain.endswith(t) and len(plain) > len(t) + 1), "")
+        if own:
+            stem = toks[: -len(own)]
+            variants += [stem] + [[*stem, *list(title)] for title in _ZH_TITLES]
     else:
         variants += [[t] for t in toks if t not in _TITLES and len(t) > 1]
     return variants
@@ -494,7 +524,11 @@ _MONEY = [
     r"(?:[$£€¥]|us\$|rmb|hk\$) ?\d+(?:[.,]\d+)?",
     rf"\b(?:\d+(?:[.,]\d+)?|{_NUM[3:-1]}|a hundred|hundred|a thousand) (?:yuan|rmb|dollars?|bucks?"
     r"|pounds?|quid|euros?|cents?|pence|p|kuai|renminbi)\b",
-    r"\d+(?:\.\d+)?\s*(?:元|块钱|块|毛|角)",
+    r"\d+(?:\.\d+)?\s*(?:美分|美元|分钱|元|块钱|块|毛|角)",
+    # In Chinese numerals only with a word that makes it money: "一块" is also "together",
+    # "五分" five points, "三角" a triangle.
+    r"[一二两三四五六七八九十百千万几]+\s*(?:美分|美元|元钱|元|块钱|毛钱|毛|角钱|分钱)",
+    r"[一二两三四五六七八九十百千万]+块[一二三四五六七八九]",
 ]
 _C_MONEY = _alternation(_MONEY)
 _MONEY_TRIGGERS = (
@@ -518,6 +552,8 @@ _MONEY_TRIGGERS = (
     "块",
     "毛",
     "角",
+    "分钱",
+    "美",
 )
 
 
