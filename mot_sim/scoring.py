@@ -16,6 +16,7 @@ from typing import Any, Literal, NamedTuple
 
 from mot_sim.catalog import Library
 from mot_sim.errors import UnknownIdError
+from mot_sim.i18n import tr
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import CompiledRule, Hit, LocaleWords, Matcher, RuleIndex
@@ -86,10 +87,14 @@ class Suggestion:
 
     @property
     def text(self) -> str:
-        """The suggestion as one line (the CLI's and the JSON ``suggestions`` form)."""
+        """The suggestion as one line in English (the JSON ``suggestions`` form)."""
+        return self.line("en")
+
+    def line(self, lang: str) -> str:
+        """The suggestion as one line in an interface language."""
         if self.kind == "rephrase":
-            return f"Instead of “{self.said}”: {self.example}"
-        return f"Try: {self.reason}"
+            return tr(lang, "fb.rephrase", said=self.said, example=self.example)
+        return tr(lang, "fb.try", reason=self.reason)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -282,9 +287,10 @@ class Scorer:
     def score(self, scenario: Scenario, stage: str, text: str, trainee: str = "") -> ReplyResult:
         """Score one reply. Deterministic: same input, same result, everywhere."""
         notes: list[str] = []
+        lang = scenario.locale  # notes speak the scenario's language
         if len(text) > MAX_REPLY_CHARS:
             text = text[:MAX_REPLY_CHARS]
-            notes.append(f"Only the first {MAX_REPLY_CHARS:,} characters were scored.")
+            notes.append(tr(lang, "note.cut", n=MAX_REPLY_CHARS))
         compiled = self._for(scenario)
         analysis = self.analyse(scenario, text, trainee)
         raw = self._on_topic(
@@ -303,13 +309,10 @@ class Scorer:
         factor = 1.0
         if shape.words == 0:
             factor = 0.0
-            notes.append("No words to score.")
+            notes.append(tr(lang, "note.no_words"))
         elif shape.words < rb.structure.min_words:
             factor = rb.structure.short_factor
-            notes.append(
-                f"Very short: a whole sentence lands better than a fragment "
-                f"(only {factor:.0%} of what it earned counts)."
-            )
+            notes.append(tr(lang, "note.short", share=factor))
         chosen = scenario.stage(stage).weights or self.rubric.stage_weights[stage]  # type: ignore[index]
         weights: dict[str, float] = {str(k): v for k, v in chosen.items()}
         dims, scored = self._dimensions(counted)
@@ -323,13 +326,14 @@ class Scorer:
         score = self._combine(dims, weights, counted, factor, goal_share)
         if met and not bad:
             bonus = self.rubric.goal_bonus * len(met) / len(goals)
-            done = "; ".join(g.say.rstrip(".") for g in met)
-            notes.append(f"Did what this stage needs (+{bonus:.0f}): {done}.")
+            done = "; ".join(g.say.rstrip(".。") for g in met)
+            notes.append(tr(lang, "note.goals_met", bonus=bonus, done=done))
         substantive = {h.rule.id for h in counted if not h.rule.courtesy}
         is_list = shape.words == 0 or shape.is_list(
             rb.structure, any(substantive.intersection(g.rules) for g in met)
         )
-        score = self._cap(score, notes, shape.list_note if is_list else None, met, missed, bad)
+        list_note = (shape.list_note or "note.list") if is_list else None
+        score = self._cap(score, notes, list_note, met, missed, bad, lang)
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
         return ReplyResult(
             score=score,
@@ -353,28 +357,22 @@ class Scorer:
         met: list[Goal],
         missed: list[Goal],
         bad: list[Hit],
+        lang: str = "en",
     ) -> int:
         """Apply the lowest cap the reply earns (docs/scoring.md), noting why."""
         rb = self.rubric
-        caps: list[tuple[float, str]] = []
+        caps: list[tuple[float, str]] = []  # (cap, message key)
         if list_note is not None:
-            caps.append(
-                (
-                    rb.structure.list_cap,
-                    list_note or "A list of stock phrases: say one thing that helps.",
-                )
-            )
+            caps.append((rb.structure.list_cap, list_note))
         if not met:
-            caps.append(
-                (rb.no_goal_cap, "Does none of what this stage needs, however politely put.")
-            )
+            caps.append((rb.no_goal_cap, "note.no_goal"))
         elif any(g.required for g in missed):
-            caps.append((rb.missed_required_cap, "Misses the main job of this stage."))
+            caps.append((rb.missed_required_cap, "note.missed_required"))
         if bad:
-            caps.append((rb.bad_cap, "One phrase to avoid is what the customer remembers."))
-        cap, note = min(caps, default=(100.0, ""))
+            caps.append((rb.bad_cap, "note.bad"))
+        cap, key = min(caps, default=(100.0, ""))
         if score > cap:
-            notes.append(note)
+            notes.append(tr(lang, key))
             return _round(cap)
         return score
 

@@ -13,6 +13,7 @@ from mot_sim import locations
 from mot_sim.matching.text import clean_text
 
 XAPI_HOMEPAGE_ENV = "MOT_SIM_XAPI_HOMEPAGE"
+LANGUAGES = ("auto", "en", "zh")
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Settings:
     trainee: str = ""
     mode: str = "practice"
     xapi_homepage: str = ""  # the organisation's system named in xAPI accounts
+    language: str = "auto"  # interface language: en, zh, or auto (the scenario's own)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -33,7 +35,13 @@ class Settings:
         mode = data.get("mode") if data.get("mode") in {"practice", "exam"} else "practice"
         trainee = data.get("trainee") if isinstance(data.get("trainee"), str) else ""
         homepage = data.get("xapi_homepage") if isinstance(data.get("xapi_homepage"), str) else ""
-        return cls(clean_text(str(trainee))[:80], str(mode), clean_text(str(homepage)).strip())
+        language = data.get("language") if data.get("language") in LANGUAGES else "auto"
+        return cls(
+            clean_text(str(trainee))[:80],
+            str(mode),
+            clean_text(str(homepage)).strip(),
+            str(language),
+        )
 
     def save(self, path: Path | None = None) -> bool:
         """Write the file; False if it could not be written."""

@@ -26,7 +26,7 @@ class Structure:
     clauses: int
     stock_clauses: int  # clauses of nothing but courtesy and little words
     courtesy_kinds: int  # distinct courtesy rules that fired (hello, sorry, thanks...)
-    list_note: str  # a keyword string, a run of stock phrases or repetition: always a list
+    list_note: str  # message key (mot_sim.i18n): a keyword string, stock phrases, repetition
 
     def is_list(self, st: StructureRule, did_something: bool) -> bool:
         """A list when it is one outright, or when most clauses are stock and it either
@@ -79,7 +79,7 @@ def analyse_structure(
         glue = sum(1 for w in ws if w in function_words) / len(ws)
         magic = sum(1 for w in ws if w in courtesy) / len(ws)
         if not cjk and len(ws) >= st.keyword_run and glue < st.keyword_glue and magic >= 0.5:
-            note = "Reads like a string of key words, not a sentence to a person."
+            note = "note.keywords"
         only_courtesy = all(
             w in courtesy or w in function_words or covered.get(k, nothing) & polite_ids
             for k, w in zip(members, ws, strict=True)
@@ -95,9 +95,9 @@ def analyse_structure(
             and (i == 0 or covered.get(members[i - 1], nothing).isdisjoint(covered[k]))
         )
         if bare and (phrases >= st.list_kinds + 1 or len(inside & polite_ids) >= st.list_kinds):
-            note = "A string of stock phrases, not a sentence to a person."
+            note = "note.stock"
         if bare and len(clauses) == 1 and len(ws) >= 4 and only_courtesy:
-            note = "A string of stock phrases, not a sentence to a person."
+            note = "note.stock"
     if n >= 6 and len(set(words)) / len(words) < st.max_repeat_ratio:
-        note = "Repeats the same words; say it once and mean it."
+        note = "note.repeats"
     return Structure(n, len(clauses), n_stock, len(polite_ids), note)

@@ -649,3 +649,32 @@ async def test_a_write_that_times_out_ends_with_a_message(
     assert app.return_code == 2
     assert app.service.write_error is not None
     assert "locked too long" in str(app.service.write_error)
+
+
+async def test_a_chinese_encounter_speaks_chinese_around_it(catalog: Catalog) -> None:
+    """Stage names, the mood, feedback labels, help and the result follow the scenario's
+    language (issue: the course's own language)."""
+    from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
+    from mot_sim.tui.widgets.mood_gauge import MoodGauge
+    from mot_sim.tui.widgets.stage_strip import StageStrip
+
+    scenario = catalog.get("pickle_request_zh").scenario
+    app = make_test_app(scenario="pickle_request_zh", trainee="小李")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EncounterScreen) and screen.lang == "zh"
+        assert "定基调" in str(screen.query_one(StageStrip).render())
+        assert str(screen.query_one(MoodGauge).render()).startswith("情绪")
+        await reply(pilot, scenario.stage("set_tone").model_answers[0])
+        panel = str(screen.query_one(FeedbackPanel).query_one("#feedback-body", Static).render())
+        assert "得分" in panel and "Score" not in panel
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and app.screen.lang == "zh"
+        await pilot.press("escape")
+        for stage in STAGE_IDS[1:]:
+            await reply(pilot, scenario.stage(stage).model_answers[0])
+        assert isinstance(app.screen, ResultScreen)
+        headline = str(app.screen.query_one("#headline", Static).render())
+        assert "通过" in headline and "及格线" in headline

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mot_sim import catalog
-from mot_sim.cli.format import reply_feedback
+from mot_sim.cli.format import interface_lang, reply_feedback
 from mot_sim.cli.streams import bounded_lines, for_terminal, is_terminal, stdin_text
 from mot_sim.errors import InputError, MotSimError, Problem, UnknownIdError, UsageError
 from mot_sim.matching.text import clean_text
@@ -473,5 +473,5 @@ def cmd_score(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print("\n".join(reply_feedback(result)))
+        print("\n".join(reply_feedback(result, lang=interface_lang(args, scenario.locale))))
     return 0

@@ -29,6 +29,13 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="score-log database (default: MOT_SIM_DB or the user data directory)",
     )
+    p.add_argument(
+        "--lang",
+        choices=["en", "zh", "auto"],
+        default=argparse.SUPPRESS,
+        help="interface language (default: MOT_SIM_LANG, the `language` setting, else the "
+        "scenario's own)",
+    )
     return p
 
 
@@ -189,8 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cohort", metavar="NAME")
     p.add_argument("--out", metavar="FILE.html", required=True)
 
-    p = add("config", records.cmd_config, "show or change settings (the xAPI homepage)")
-    p.add_argument("key", nargs="?", metavar="KEY", help="xapi-homepage")
+    p = add(
+        "config",
+        records.cmd_config,
+        "show or change settings (the xAPI homepage, the interface language)",
+    )
+    p.add_argument("key", nargs="?", metavar="KEY", help="xapi-homepage or language")
     p.add_argument("value", nargs="?", metavar="VALUE")
     p.add_argument("--unset", action="store_true", help="clear the setting")
     return parser

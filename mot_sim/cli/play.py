@@ -10,10 +10,11 @@ from pathlib import Path
 
 from mot_sim import catalog, locations
 from mot_sim.cli.commands import scenario_dirs
-from mot_sim.cli.format import final_summary, reply_feedback
+from mot_sim.cli.format import final_summary, interface_lang, reply_feedback
 from mot_sim.cli.streams import bounded_lines, stdin_text
 from mot_sim.engine import Encounter
 from mot_sim.errors import InputError, MotSimError, UnknownIdError
+from mot_sim.i18n import stage_title
 from mot_sim.matching.text import clean_text
 from mot_sim.scoring import Scorer
 from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS, STAGE_TITLES, Mode
@@ -86,7 +87,8 @@ def run_headless(
         else:
             reply, too_long = next(answers, (None, False))
         if emit_text:
-            print(f"\n── {enc.stage_title}: {enc.purpose}")
+            title = stage_title(enc.stage_id, interface_lang(args, enc.scenario.locale))
+            print(f"\n── {title}: {enc.purpose}")
             for line in enc.customer_lines():
                 print(f"{name}: {clean_text(line)}")
         if reply is None:
@@ -101,7 +103,8 @@ def run_headless(
                     "only those were scored and kept)"
                 )
             if enc.mode == "practice":
-                print("\n".join(reply_feedback(turn.result, indent="    ")))
+                lang = interface_lang(args, enc.scenario.locale)
+                print("\n".join(reply_feedback(turn.result, indent="    ", lang=lang)))
             print(f"{name}: {clean_text(turn.reaction)}")
     session = recorder.session_id if recorder else None
     if args.json:
@@ -141,7 +144,7 @@ def run_headless(
         return 1
     if enc.status == "walked_out":
         print(f"{name} walked out.")
-    print("\n".join(final_summary(enc.result())))
+    print("\n".join(final_summary(enc.result(), interface_lang(args, enc.scenario.locale))))
     if recorder and session:
         print(f"session {session} recorded in {recorder.store.path}")
     return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mot_sim import locations, settings
-from mot_sim.cli.format import final_summary, transcript
+from mot_sim.cli.format import final_summary, interface_lang, transcript
 from mot_sim.cli.streams import for_terminal, say, write_data
 from mot_sim.errors import MotSimError
 from mot_sim.matching.text import clean_text
@@ -234,6 +234,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         store.close()
     s = rec.summary
     models: dict[str, str] = {}
+    locale: str | None = None
     try:
         from mot_sim.catalog import load_catalog
         from mot_sim.cli.commands import scenario_dirs
@@ -242,6 +243,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         from mot_sim import templating
 
         customer = scenario.customer.name
+        locale = scenario.locale
         models = {
             k: templating.render(scenario.stage(k).model_answers[0], s.trainee.name, customer)
             for k in STAGE_IDS
@@ -251,10 +253,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     lines = [
         f"session {s.id}  {s.trainee.name}  {s.scenario_id}  {s.mode}  "
         f"started {s.started_at}  {s.state.replace('_', ' ')}",
-        *transcript(rec.turns, customer, s.trainee.name, models),
+        *transcript(rec.turns, customer, s.trainee.name, models, interface_lang(args, locale)),
     ]
     if s.finished and s.result:
-        lines += final_summary(s.result)
+        lines += final_summary(s.result, interface_lang(args, locale))
     else:
         lines.append(
             f"{s.state.capitalize()} after {len(rec.turns)} of {len(STAGE_IDS)} replies: "
@@ -333,7 +335,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _damage(store)
 
 
-CONFIG_KEYS = {"xapi-homepage": "xapi_homepage"}
+CONFIG_KEYS = {"xapi-homepage": "xapi_homepage", "language": "language"}
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -345,6 +347,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         shown = env or current.xapi_homepage or "(not set)"
         source = f" (from {settings.XAPI_HOMEPAGE_ENV})" if env else ""
         print(f"xapi-homepage  {clean_text(shown)}{source}")
+        print(f"language       {current.language}")
         print(f"settings file  {path}")
         return 0
     if args.key not in CONFIG_KEYS:
@@ -355,10 +358,16 @@ def cmd_config(args: argparse.Namespace) -> int:
         )
     field = CONFIG_KEYS[args.key]
     if args.unset:
-        setattr(current, field, "")
+        setattr(current, field, "auto" if field == "language" else "")
     elif args.value is None:
         print(clean_text(getattr(current, field)) or "(not set)")
         return 0
+    elif field == "language":
+        if args.value not in settings.LANGUAGES:
+            from mot_sim.errors import UsageError
+
+            raise UsageError(f"language: one of {', '.join(settings.LANGUAGES)}")
+        current.language = args.value
     else:
         from mot_sim.reports.xapi import check_homepage
 

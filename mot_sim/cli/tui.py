@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,11 @@ def run_tui(
 ) -> int:
     """Run the trainer; its exit status is the command's."""
     from mot_sim.cli.commands import scenario_dirs
+    from mot_sim.i18n import LANG_ENV
     from mot_sim.tui.factory import make_app
+
+    if getattr(args, "lang", None) in ("en", "zh"):
+        os.environ[LANG_ENV] = args.lang  # --lang for this run, above the saved setting
 
     app = make_app(
         catalog=catalog,

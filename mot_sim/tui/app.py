@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from mot_sim.errors import MotSimError
+from mot_sim.i18n import choose
 from mot_sim.stages import Mode
 from mot_sim.tui.commands import MotSimCommands
 from mot_sim.tui.messages import (
@@ -150,7 +151,7 @@ class MotSimApp(App[None]):
         self.push_screen(EncounterScreen(self.service, encounter))
 
     def show_result(self, encounter: Encounter) -> None:
-        self.switch_screen(ResultScreen(encounter))
+        self.switch_screen(ResultScreen(encounter, self.service.settings.language))
 
     def retry(self, encounter: Encounter) -> None:
         again = self.service.new_encounter(encounter.scenario.id, encounter.trainee, encounter.mode)
@@ -211,7 +212,14 @@ class MotSimApp(App[None]):
         from mot_sim.tui.screens.help import HelpScreen  # Markdown loads only when asked
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # In an encounter, help speaks its scenario's language (unless one was chosen).
+            screen = self.screen
+            lang = (
+                screen.lang
+                if isinstance(screen, EncounterScreen | ResultScreen)
+                else choose(None, self.service.settings.language)
+            )
+            self.push_screen(HelpScreen(lang))
 
     def action_history(self) -> None:
         from mot_sim.tui.screens.history import HistoryScreen

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS, STAGE_TITLES
+from mot_sim.i18n import choose, stage_title, tr
+from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS
 from mot_sim.tui.messages import ReplyScored
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.widgets.annotate import highlight
@@ -56,6 +57,8 @@ class EncounterScreen(Screen[None]):
         self.encounter = encounter
         self.stage_started = now()
         self._ticker: Timer | None = None
+        # What the program says follows the scenario's language unless one was chosen.
+        self.lang = choose(None, service.settings.language, encounter.scenario.locale)
 
     @property
     def in_progress(self) -> bool:
@@ -72,13 +75,13 @@ class EncounterScreen(Screen[None]):
                     ),
                     id="who",
                 )
-                yield MoodGauge(sc.customer.walk_out_below, id="mood")
+                yield MoodGauge(sc.customer.walk_out_below, lang=self.lang, id="mood")
                 yield Static("", id="timer")
-            yield StageStrip(id="strip")
+            yield StageStrip(lang=self.lang, id="strip")
             yield Static("", id="purpose")
         with Horizontal(id="main"):
             yield Conversation(id="conversation")
-            yield FeedbackPanel(self.encounter.mode == "exam", id="feedback")
+            yield FeedbackPanel(self.encounter.mode == "exam", lang=self.lang, id="feedback")
         yield ReplyBox(id="reply")
         yield Static(HINT, id="hint")
         yield Footer()
@@ -124,14 +127,11 @@ class EncounterScreen(Screen[None]):
         """Show the current stage's purpose and the customer's lines; returns its header."""
         enc = self.encounter
         self.query_one(StageStrip).current = enc.stage_index
-        self.query_one("#purpose", Static).update(
-            Content.assemble(
-                (f"Stage {enc.stage_index + 1}/{len(STAGE_IDS)} · {enc.stage_title}: ", "bold"),
-                enc.purpose,
-            )
-        )
+        title = stage_title(enc.stage_id, self.lang)
+        lead = tr(self.lang, "enc.stage", n=enc.stage_index + 1, total=len(STAGE_IDS), title=title)
+        self.query_one("#purpose", Static).update(Content.assemble((lead, "bold"), enc.purpose))
         conv = self.query_one(Conversation)
-        header = conv.say("stage", Content.assemble((f"── {enc.stage_title} ──", "bold dim")))
+        header = conv.say("stage", Content.assemble((f"── {title} ──", "bold dim")))
         for line in enc.customer_lines():
             conv.say("customer", line, enc.scenario.customer.name)
         self.stage_started = now()
@@ -201,7 +201,8 @@ class EncounterScreen(Screen[None]):
         name = enc.trainee or "You"
         practice = enc.mode == "practice"
         if resumed:
-            conv.say("stage", Content.assemble((f"── {STAGE_TITLES[turn.stage]} ──", "bold dim")))
+            title = stage_title(turn.stage, self.lang)
+            conv.say("stage", Content.assemble((f"── {title} ──", "bold dim")))
             for line in turn.customer_lines:
                 conv.say("customer", line, enc.scenario.customer.name)
         body = highlight(turn.reply, turn.result.hits) if practice else Content(turn.reply)

@@ -35,6 +35,30 @@ Keys: Enter sends, Ctrl+J new line, Esc leaves an encounter, Ctrl+P opens the co
 palette, Ctrl+Q quits.
 """
 
+HELP_ZH = """\
+# 关键时刻
+
+关键时刻,就是客户决定你的公司值不值得信任的那几秒钟。不满意的客户只有 4% 会投诉,其余的
+直接离开。每次接待分五个阶段:
+
+1. **定基调**:问候,报上自己的名字,回应客户的感受,主动承担。
+2. **诊断需求**:多问开放式问题,认真听,复述确认("您的意思是……")。
+3. **解决问题**:给出选择、具体的事实和时间;只承诺做得到的事。
+4. **总结确认**:复述约定的内容,确认客户听明白了,表示感谢。
+5. **后续跟进**:说清楚什么时候、用什么方式联系客户,以及客户怎样找到你。
+
+## 评分
+
+每句回复按 **同理心**、**语言**、**期望管理** 打 0-100 分。课程教的说法加分;客户反感的说法
+("您先冷静一下"、"这是公司规定"、"回头再说")扣分。繁体、简体都可以;在说法前加"不"会
+取消它。只堆客套话得分很低:对人说一句完整的话。客户的情绪跟着你的回复变化;情绪太低,客户
+就会离开。
+
+**练习** 模式每句回复后给反馈;**考试** 模式只在最后给。
+
+按键:Enter 发送,Ctrl+J 换行,Esc 离开接待,Ctrl+P 打开命令面板,Ctrl+Q 退出。
+"""
+
 
 class HelpScreen(ModalScreen[None]):
     """A short guide, closed with Escape; the arrow and page keys scroll it."""
@@ -43,12 +67,16 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("f1", "dismiss", "Close")]
 
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self.lang = lang
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
             # The text scrolls in its own focusable box, so the keyboard moves it; the
             # Close button stays in view below it at any terminal size.
             with VerticalScroll(id="help-body"):
-                yield Markdown(HELP)
+                yield Markdown(HELP_ZH if self.lang == "zh" else HELP)
             yield Button("Close", id="close", variant="primary")
 
     def on_mount(self) -> None:

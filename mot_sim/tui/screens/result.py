@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES
+from mot_sim.i18n import band_name, choose, dimension_name, stage_title, tr
+from mot_sim.stages import DIMENSIONS, STAGE_IDS
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.widgets.score_bars import ScoreBars
 from mot_sim.tui.widgets.turn_view import TurnView
@@ -34,9 +35,10 @@ class ResultScreen(Screen[None]):
         Binding("f1", "app.help", "Help"),
     ]
 
-    def __init__(self, encounter: Encounter) -> None:
+    def __init__(self, encounter: Encounter, language: str = "auto") -> None:
         super().__init__()
         self.encounter = encounter
+        self.lang = choose(None, language, encounter.scenario.locale)
 
     def compose(self) -> ComposeResult:
         enc = self.encounter
@@ -44,32 +46,37 @@ class ResultScreen(Screen[None]):
         customer = enc.scenario.customer.name
         yield Header(show_clock=False)
         with VerticalScroll(id="result"):
-            verdict = ("PASS", "bold $success") if res.passed else ("FAIL", "bold $error")
+            lang = self.lang
+            verdict = (
+                (tr(lang, "res.pass"), "bold $success")
+                if res.passed
+                else (tr(lang, "res.fail"), "bold $error")
+            )
             if res.walked_out:
-                last = STAGE_TITLES[enc.turns[-1].stage] if enc.turns else ""
-                yield Static(
-                    Content.assemble((f"{customer} walked out during {last}.", "bold $error")),
-                    id="walkout",
-                )
+                last = stage_title(enc.turns[-1].stage, lang) if enc.turns else ""
+                said = tr(lang, "res.walked_out", customer=customer, stage=last)
+                yield Static(Content.assemble((said, "bold $error")), id="walkout")
             yield Static(
                 Content.assemble(
                     (f"{res.overall}/100", "bold"),
                     "  ",
-                    (res.band, "italic"),
+                    (band_name(res.band, lang), "italic"),
                     "  ",
                     verdict,
-                    (f"   pass mark {res.pass_mark:g}", "dim"),
+                    ("   " + tr(lang, "res.pass_mark", mark=f"{res.pass_mark:g}"), "dim"),
                 ),
                 id="headline",
             )
             with Horizontal(id="bars"):
                 yield ScoreBars(
-                    "Dimensions",
-                    [(d.capitalize(), res.dimensions[d]) for d in DIMENSIONS],
+                    tr(lang, "res.dimensions"),
+                    [(dimension_name(d, lang).capitalize(), res.dimensions[d]) for d in DIMENSIONS],
                     classes="bars",
                 )
                 yield ScoreBars(
-                    "Stages", [(STAGE_TITLES[s], res.stages[s]) for s in STAGE_IDS], classes="bars"
+                    tr(lang, "res.stages"),
+                    [(stage_title(s, lang), res.stages[s]) for s in STAGE_IDS],
+                    classes="bars",
                 )
             with Horizontal(id="actions"):
                 yield Button("Retry", id="retry", variant="primary")
@@ -87,7 +94,7 @@ class ResultScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"Result · {self.encounter.scenario.title}"
+        self.title = tr(self.lang, "res.title", title=self.encounter.scenario.title)
         self.query_one("#result").scroll_home(animate=False)
         self.set_class(self.size.width < 100, "-narrow")
 

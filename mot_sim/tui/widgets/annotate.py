@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from mot_sim.i18n import dimension_name, outcome_name, tr
 from mot_sim.matching.text import clean_text
 from mot_sim.stages import DIMENSIONS
 
@@ -31,19 +32,23 @@ def _pts(points: float) -> str:
     return f"+{points:g}" if points >= 0 else f"{points:g}"
 
 
-def feedback(result: ReplyResult, model_answer: str | None = None) -> Content:
-    """What earned points, what cost points, what to say instead."""
+def feedback(result: ReplyResult, model_answer: str | None = None, lang: str = "en") -> Content:
+    """What earned points, what cost points, what to say instead (labels in ``lang``)."""
     dims = "  ".join(
-        f"{d} {'—' if v is None else v}" for d, v in result.dimensions.items() if d in DIMENSIONS
+        f"{dimension_name(d, lang)} {'—' if v is None else v}"
+        for d, v in result.dimensions.items()
+        if d in DIMENSIONS
     )
     colour = {"good": "$success", "mixed": "$warning", "poor": "$error"}[result.outcome]
     lines: list[Content] = [
         Content.assemble(
-            (f"Score {result.score}/100", f"bold {colour}"), (f"  {result.outcome}", colour)
+            (tr(lang, "fb.score", score=result.score), f"bold {colour}"),
+            (f"  {outcome_name(result.outcome, lang)}", colour),
         ),
         Content.assemble((dims, "dim")),
     ]
-    for label, polarity, style in (("Earned", "good", "$success"), ("Cost", "bad", "$error")):
+    earned, cost = tr(lang, "fb.earned"), tr(lang, "fb.cost")
+    for label, polarity, style in ((earned, "good", "$success"), (cost, "bad", "$error")):
         hits = [h for h in result.hits if h.polarity == polarity]
         if hits:
             lines.append(Content.assemble((label, f"bold {style}")))
@@ -56,27 +61,27 @@ def feedback(result: ReplyResult, model_answer: str | None = None) -> Content:
                 )
             )
             if h.better:
-                lines.append(Content.assemble(("       instead: ", "italic"), h.better))
+                lines.append(
+                    Content.assemble((f"       {tr(lang, 'fb.instead')}", "italic"), h.better)
+                )
     for h in result.set_aside:
         lines.append(
             Content.assemble(
                 ("     0 ", "dim"),
                 (f"“{clean_text(h.text)}”", "dim"),
-                (f" not counted ({h.ignored})", "dim"),
+                (" " + tr(lang, "fb.not_counted", why=h.ignored), "dim"),
             )
         )
     if not result.hits:
-        lines.append(
-            Content.assemble(("Nothing in this reply matched what the stage asks for.", "italic"))
-        )
+        lines.append(Content.assemble((tr(lang, "fb.nothing"), "italic")))
     for note in result.notes:
-        lines.append(Content.assemble(("Note: ", "bold $warning"), note))
+        lines.append(Content.assemble((tr(lang, "fb.note"), "bold $warning"), note))
     # Phrases to avoid already show their "instead" beside the hit; here, the goals missed.
     tips = [s for s in result.suggestions if s.kind == "goal"]
     if tips:
-        lines.append(Content.assemble(("Next time", "bold")))
+        lines.append(Content.assemble((tr(lang, "fb.next_time"), "bold")))
         lines += [Content.assemble(" • ", s.reason) for s in tips]
     if model_answer:
-        lines.append(Content.assemble(("A model answer", "bold")))
+        lines.append(Content.assemble((tr(lang, "fb.model"), "bold")))
         lines.append(Content.assemble(("“", "dim"), (model_answer, "italic"), ("”", "dim")))
     return Content("\n").join(lines)

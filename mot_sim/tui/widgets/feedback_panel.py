@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 class FeedbackPanel(VerticalScroll):
     """Shows the last reply's score explained."""
 
-    def __init__(self, exam: bool, **kwargs: Any) -> None:
+    def __init__(self, exam: bool, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.exam = exam
+        self.lang = lang
         self.border_title = "Feedback"
 
     def compose(self) -> ComposeResult:
@@ -34,5 +35,5 @@ class FeedbackPanel(VerticalScroll):
     def show(self, result: ReplyResult, model_answer: str | None) -> None:
         if self.exam:
             return
-        self.query_one("#feedback-body", Static).update(feedback(result, model_answer))
+        self.query_one("#feedback-body", Static).update(feedback(result, model_answer, self.lang))
         self.scroll_home(animate=False)

@@ -8,19 +8,23 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from mot_sim.i18n import tr
+
 WIDTH = 20
 
 
-def mood_word(mood: int, walk_out: int) -> str:
+def mood_word(mood: int, walk_out: int, lang: str = "en") -> str:
     if mood < walk_out + 10:
-        return "about to leave"
-    if mood < 40:
-        return "upset"
-    if mood < 60:
-        return "uneasy"
-    if mood < 80:
-        return "calm"
-    return "happy"
+        key = "leaving"
+    elif mood < 40:
+        key = "upset"
+    elif mood < 60:
+        key = "uneasy"
+    elif mood < 80:
+        key = "calm"
+    else:
+        key = "happy"
+    return tr(lang, f"mood.{key}")
 
 
 class MoodGauge(Widget):
@@ -28,12 +32,13 @@ class MoodGauge(Widget):
 
     mood: reactive[int] = reactive(50)
 
-    def __init__(self, walk_out_below: int, **kwargs: Any) -> None:
+    def __init__(self, walk_out_below: int, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.walk_out_below = walk_out_below
+        self.lang = lang
 
     def render(self) -> Content:
-        word = mood_word(self.mood, self.walk_out_below)
+        word = mood_word(self.mood, self.walk_out_below, self.lang)
         # The bar shrinks to fit narrow terminals; the number and word always show.
         width = max(4, min(WIDTH, self.size.width - 10 - len(word))) if self.size.width else WIDTH
         filled = round(self.mood / 100 * width)
@@ -45,7 +50,7 @@ class MoodGauge(Widget):
             if self.mood < 60
             else "$success"
         )
-        cells: list[str | tuple[str, str]] = ["Mood "]
+        cells: list[str | tuple[str, str]] = [tr(self.lang, "mood.label") + " "]
         for i in range(width):
             if i == mark and i >= filled:
                 cells.append(("┊", "$error"))
