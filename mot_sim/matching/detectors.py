@@ -35,6 +35,7 @@ _CONCRETE = [
     rf"\bwithin (?:the next )?{_NUM} {_UNIT}",
     rf"\bin (?:about |around |roughly |under |less than |the next )?{_NUM} {_UNIT}",
     rf"\b(?:at|before|until|from) {_CLOCK}",
+    r"\b(?:at|before|until|by) \d{1,2}[.:][0-5]\d\b",
     rf"\b(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| noon)?"
     rf"(?: (?:at|before|by|around|from) {_CLOCK}| at| before)?",
     r"\b(?:(?:later|by|before|until|from|ready|done|sorted|back|out|through|processed|arrives?"
