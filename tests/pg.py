@@ -106,3 +106,8 @@ def database(server: Server) -> Iterator[str]:
         yield server.url(name)
     finally:
         server.drop_database(name)
+
+
+def dbname(url: str) -> str:
+    """The database a URL names."""
+    return str(psycopg.conninfo.conninfo_to_dict(url)["dbname"])
