@@ -245,7 +245,7 @@ def copy_log(
             todo.append(s)
         else:
             report.already += 1
-    known: dict[int, int] = {}  # source trainee row -> target row, as committed
+    known: dict[int, tuple[int, int]] = {}  # source name row -> target (row, person)
     done = 0
     for chunk in _batches(todo, batch):
         turns: dict[str, list[TurnRow]] = {s.id: [] for s in chunk}
@@ -266,7 +266,7 @@ def copy_log(
             for s in sound:
                 there = held.get(s.id)
                 if there is None:
-                    tid, created = _map_trainee(tx, trainees, s.trainee_id, mapped)
+                    tid, _, created = _map_trainee(tx, trainees, s.trainee_id, mapped)
                     added["trainees"] += created
                     new.append((s, tid))
             tx.insert_sessions(new)
@@ -304,7 +304,7 @@ def copy_log(
                 except rows.DamagedRecord as exc:
                     report.damaged_trainees[trainees[tid].name[:40]] = str(exc)
                     continue
-                report.trainees_added += _map_trainee(tx, trainees, tid, known)[1]
+                report.trainees_added += _map_trainee(tx, trainees, tid, known)[2]
     _verify(source, target, sessions, report)
     return report
 
@@ -323,28 +323,32 @@ def _person(trainees: dict[int, TraineeRow], row_id: int) -> TraineeRow:
 
 
 def _map_trainee(
-    tx: ImportTx, trainees: dict[int, TraineeRow], row_id: int, mapped: dict[int, int]
-) -> tuple[int, int]:
-    """The target's row for a source name row (made if missing): (its id, rows made)."""
+    tx: ImportTx, trainees: dict[int, TraineeRow], row_id: int, mapped: dict[int, tuple[int, int]]
+) -> tuple[int, int, int]:
+    """The target's row for a source name row, made if missing: (its id, its person's id,
+    rows made). An alias is made after its person, so the first-entered name stays first."""
     if row_id in mapped:
-        return mapped[row_id], 0
-    row, person = trainees[row_id], _person(trainees, row_id)
+        return (*mapped[row_id], 0)
+    row = trainees[row_id]
     who = rows.trainee(row.name, row.employee_id, row.cohort)
-    found = tx.trainee_by_name(who.name)
     made = 0
+    person: int | None = None
+    if row.same_as is not None and row.same_as != row_id:
+        _, person, made = _map_trainee(tx, trainees, row.same_as, mapped)
+    found = tx.trainee_by_name(who.name)
     if found is None:
         key = trainee_key(who.name)
-        first = tx.person_by_key(key)
-        tid = tx.insert_trainee(who.name, key, first, who.employee_id, who.cohort, row.created_at)
-        made = 1
-        person_id = tid if first is None else first
+        if person is None:  # a person here may be one the target knows by another spelling
+            person = tx.person_by_key(key)
+        tid = tx.insert_trainee(who.name, key, person, who.employee_id, who.cohort, row.created_at)
+        made += 1
+        person = tid if person is None else person
     else:
-        tid, person_id = found
-    # The person's details travel with them, where the target has none yet.
-    details = rows.trainee(person.name, person.employee_id, person.cohort)
-    tx.fill_blanks(person_id, details.employee_id, details.cohort)
-    mapped[row_id] = tid
-    return tid, made
+        tid, person = found
+    if row.same_as is None:  # the person's details travel with them, where none are there
+        tx.fill_blanks(person, who.employee_id, who.cohort)
+    mapped[row_id] = (tid, person)
+    return tid, person, made
 
 
 def _verify(source: Source, target: Target, sessions: list[SessionRow], report: CopyReport) -> None:
