@@ -19,6 +19,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from mot_sim import locations
 from mot_sim.catalog import Catalog
 from mot_sim.engine import Encounter
 from mot_sim.errors import StoreError
@@ -189,6 +190,38 @@ def test_without_the_extra_the_message_says_how_to_install_it(pg_url: str) -> No
 
 
 # -- credentials and passwords ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("location", "shown", "password"),
+    [
+        ("postgresql://app:s3cr%40t@db.example.org:5432/mot?sslmode=require",
+         "postgresql://app:***@db.example.org:5432/mot?sslmode=require", "s3cr%40t"),
+        ("postgres://app@db/mot", "postgres://app@db/mot", None),
+        ("postgresql:///mot?host=/run/pg&password=abc",
+         "postgresql:///mot?host=/run/pg&password=***", "abc"),
+        ("postgresql://:pw@/mot", "postgresql://:***@/mot", "pw"),
+        ("postgresql://a:b:c@[::1]:5/d", "postgresql://a:***@[::1]:5/d", "b:c"),
+        ("/srv/log.db", "/srv/log.db", None),
+        ("postgresql://app:pw@[bad/mot", "postgresql://(unreadable URL)", None),
+    ],
+)  # fmt: skip
+def test_locations_are_shown_without_their_password(
+    location: str, shown: str, password: str | None
+) -> None:
+    assert locations.redact(location) == shown
+    assert locations.db_password(location) == password
+    assert locations.is_db_url(location) == location.startswith("postgres")
+    if locations.is_db_url(location):
+        wrapped = locations.default_db_path(location)  # a Path for older callers
+        assert str(wrapped) == shown and wrapped.url == location  # type: ignore[attr-defined]
+
+
+def test_every_test_the_deploy_guide_names_exists() -> None:
+    text = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b(test_[a-z0-9_]+)\b", text))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("*.py"))
+    assert named and sorted(n for n in named if f"def {n}(" not in source) == []
+
+
 def test_passwords_come_from_the_environment_pgpass_or_a_private_settings_file(
     pg_url: str, pg_server: Server, tmp_path: Path
 ) -> None:
