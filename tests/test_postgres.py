@@ -160,17 +160,28 @@ def test_hostile_values_are_stored_as_text(pg_url: str) -> None:
     assert ("mot_sim", "turns", "r", (0,)) in catalogue(pg_url)
 
 
-def test_a_dropped_connection_is_made_again(pg_url: str, pg_server: Server) -> None:
-    """A server restart or a killed backend must not end a trainer's session."""
+def test_a_dropped_connection_is_made_again(
+    pg_url: str, pg_server: Server, catalog: Catalog, scorer: Scorer
+) -> None:
+    """A server restart or failover in the middle of an encounter costs the trainer
+    nothing: the next read or write reconnects and goes on."""
     store = open_store(pg_url)
     assert isinstance(store, PostgresStore)
-    store.start_session("s1", "Sam", "pickle_request", "h", "exam")
-    pid = store._db.info.backend_pid
-    pg_server.admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    with pytest.raises(StoreError, match="connection"):
-        store.sessions()  # the read that finds it gone says so...
-    store.start_session("s2", "Sam", "pickle_request", "h", "exam")  # ...the next goes on
-    assert [s.id for s in store.sessions()] == ["s1", "s2"]
+    enc = Encounter(catalog.get("pickle_request").scenario, scorer, "Sam")
+    rec = Recorder(store, "h")
+    enc.subscribe(rec)
+
+    def drop() -> None:
+        pg_server.admin.execute("SELECT pg_terminate_backend(%s)", (store._db.info.backend_pid,))
+
+    for n, stage in enumerate(STAGE_IDS):
+        drop()
+        enc.answer(enc.model_answers(stage)[0])  # a write on a dead connection
+        drop()
+        assert store.session(rec.session_id or "").summary.turn_count == n + 1  # a read
+    drop()
+    assert [len(r.turns) for r in store.records()] == [5]
+    assert store.sessions()[0].status == "completed"
     store.close()
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import unquote
 
 import psycopg
@@ -131,6 +131,7 @@ GRANTS: dict[str, list[str]] = {
     ],
 }
 Kind = Literal["writer", "reader"]
+T = TypeVar("T")
 
 
 def now() -> str:
@@ -322,14 +323,38 @@ class PostgresStore:
 
     # -- transactions --------------------------------------------------------------------
     def _ensure_connected(self) -> None:
-        """A new connection if the server dropped the last one (e.g. it restarted)."""
+        """A new connection if the last one is known to be gone."""
         if self._db.closed or self._db.broken:
             self._db.close()
             self._db = self._connect()
 
+    def _transact(self, work: Callable[[psycopg.Connection[Any], bool], T], write: bool) -> T:
+        """Run ``work`` in one transaction (committed, and flushed to disk, when it
+        returns). If the server dropped the connection (a restart, a failover), once more
+        on a new one: ``work`` is told it is a retry, so a write may find its first try
+        already committed and accept it."""
+        if write and self.read_only:
+            raise StoreError(f"score log {self.path}: opened for reading only")
+        with self._lock:
+            for retry in (False, True):
+                try:
+                    self._ensure_connected()
+                    with self._db.transaction():
+                        if not write:
+                            self._db.execute(
+                                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                            )
+                        return work(self._db, retry)
+                except psycopg.OperationalError as exc:
+                    if retry or not self._db.broken:
+                        raise self._explain(exc) from None
+                except psycopg.Error as exc:
+                    raise self._explain(exc) from None
+        raise AssertionError("unreachable")
+
     @contextmanager
     def _write(self) -> Iterator[psycopg.Connection[Any]]:
-        """One write transaction; committed (and flushed to disk) when the block ends."""
+        """One write transaction for a caller's block (copying: rerunnable as a whole)."""
         if self.read_only:
             raise StoreError(f"score log {self.path}: opened for reading only")
         with self._lock:
@@ -340,32 +365,19 @@ class PostgresStore:
             except psycopg.Error as exc:
                 raise self._explain(exc) from None
 
+    @staticmethod
+    def _query(
+        db: psycopg.Connection[Any], query: str, args: Sequence[Any] = ()
+    ) -> list[dict[str, Any]]:
+        with db.cursor(row_factory=dict_row) as cur:
+            cur.execute(query, args)
+            return [_plain(r) for r in cur.fetchall()]
+
     def _read(self, query: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of one query, as dictionaries with times as ISO text."""
         if self._absent:
             return []
-        with self._lock:
-            try:
-                self._ensure_connected()
-                with self._db.cursor(row_factory=dict_row) as cur:
-                    cur.execute(query, args)
-                    return [_plain(r) for r in cur.fetchall()]
-            except psycopg.Error as exc:
-                raise self._explain(exc) from None
-
-    @contextmanager
-    def _snapshot(self) -> Iterator[None]:
-        """Reads that see one moment of the log (a session and its turns agree)."""
-        if self._absent:
-            yield
-            return
-        with self._lock:
-            try:
-                self._ensure_connected()
-                with self._db.transaction():
-                    self._db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    yield
-            except psycopg.Error as exc:
-                raise self._explain(exc) from None
+        return self._transact(lambda db, _: self._query(db, query, args), write=False)
 
     # -- writing -------------------------------------------------------------------------
     @staticmethod
@@ -391,7 +403,7 @@ class PostgresStore:
         return int(found[0])
 
     def upsert_trainee(self, trainee: Trainee) -> Trainee:
-        with self._write() as db:
+        def work(db: psycopg.Connection[Any], _: bool) -> tuple[Any, ...] | None:
             tid = self._trainee_id(db, trainee.name)
             if trainee.employee_id is not None:
                 db.execute(
@@ -403,11 +415,14 @@ class PostgresStore:
                     "UPDATE mot_sim.trainees SET cohort = %s WHERE id = %s",
                     (clean_identity(trainee.cohort), tid),
                 )
-            row = db.execute(
+            return db.execute(
                 "SELECT name, employee_id, cohort FROM mot_sim.trainees WHERE id = %s", (tid,)
             ).fetchone()
+
+        row = self._transact(work, write=True)
         try:
-            assert row is not None
+            if row is None:
+                raise rows.DamagedRecord("it vanished while it was written")
             return rows.trainee(row[0], row[1], row[2])
         except rows.DamagedRecord as exc:
             raise StoreError(f"score log {self.path}: trainee record damaged ({exc})") from None
@@ -415,43 +430,54 @@ class PostgresStore:
     def start_session(
         self, session_id: str, trainee: str, scenario_id: str, content_hash: str, mode: Mode
     ) -> None:
-        with self._write() as db:
+        def work(db: psycopg.Connection[Any], retry: bool) -> None:
             tid = self._trainee_id(db, trainee)
             db.execute(
                 "INSERT INTO mot_sim.sessions (id, trainee_id, scenario_id, content_hash, mode,"
-                " started_at, status) VALUES (%s, %s, %s, %s, %s, %s, 'in_progress')",
+                " started_at, status) VALUES (%s, %s, %s, %s, %s, %s, 'in_progress')"
+                + (" ON CONFLICT (id) DO NOTHING" if retry else ""),
                 (session_id, tid, scenario_id, content_hash, mode, now()),
             )
 
+        self._transact(work, write=True)
+
     def add_turn(self, session_id: str, turn: Turn) -> None:
-        with self._write() as db:
+        values = (
+            session_id,
+            turn.index,
+            turn.stage,
+            json.dumps(list(turn.customer_lines)),
+            turn.reply[:MAX_REPLY_CHARS],
+            json.dumps(turn.result.to_dict()),
+            turn.mood_before,
+            turn.mood_after,
+            turn.reaction,
+            turn.seconds,
+            bool(turn.overtime),
+            turn.at or now(),
+        )
+
+        def work(db: psycopg.Connection[Any], retry: bool) -> None:
             db.execute(
                 "INSERT INTO mot_sim.turns (session_id, idx, stage, customer_lines_json, reply,"
                 " result_json, mood_before, mood_after, reaction, seconds, overtime,"
-                " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    session_id,
-                    turn.index,
-                    turn.stage,
-                    json.dumps(list(turn.customer_lines)),
-                    turn.reply[:MAX_REPLY_CHARS],
-                    json.dumps(turn.result.to_dict()),
-                    turn.mood_before,
-                    turn.mood_after,
-                    turn.reaction,
-                    turn.seconds,
-                    bool(turn.overtime),
-                    turn.at or now(),
-                ),
+                " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                + (" ON CONFLICT (session_id, idx) DO NOTHING" if retry else ""),
+                values,
             )
 
+        self._transact(work, write=True)
+
     def finish_session(self, session_id: str, status: str, result: FinalResult) -> None:
-        with self._write() as db:
-            db.execute(
+        values = (status, now(), json.dumps(result.to_dict()), result.overall, session_id)
+        self._transact(
+            lambda db, _: db.execute(
                 "UPDATE mot_sim.sessions SET status = %s, ended_at = %s, result_json = %s,"
                 " overall = %s WHERE id = %s",
-                (status, now(), json.dumps(result.to_dict()), result.overall, session_id),
-            )
+                values,
+            ),
+            write=True,
+        )
 
     # -- reading -------------------------------------------------------------------------
     # A session's trainee is the person behind the name row it was recorded under (t).
@@ -505,17 +531,26 @@ class PostgresStore:
         self, trainee: str | None = None, cohort: str | None = None, since: str | None = None
     ) -> list[SessionRecord]:
         # Two reads of one snapshot (sessions, then every turn of them).
-        with self._snapshot():
-            summaries = self.sessions(trainee, cohort, since)
-            where, args = self._where(trainee, cohort, since, None)
-            found = self._read(
-                "SELECT u.* FROM mot_sim.turns u JOIN mot_sim.sessions s ON s.id = u.session_id"
-                " JOIN mot_sim.trainees n ON n.id = s.trainee_id JOIN mot_sim.trainees t"
-                " ON t.id = coalesce(n.same_as, n.id)" + where + " ORDER BY u.session_id, u.idx",
-                args,
+        where, args = self._where(trainee, cohort, since, None)
+
+        def work(db: psycopg.Connection[Any], _: bool) -> tuple[list[Any], list[Any]]:
+            return (
+                self._query(db, self._SUMMARY + where + " ORDER BY s.started_at, s.seq", args),
+                self._query(
+                    db,
+                    "SELECT u.* FROM mot_sim.turns u JOIN mot_sim.sessions s"
+                    " ON s.id = u.session_id JOIN mot_sim.trainees n ON n.id = s.trainee_id"
+                    " JOIN mot_sim.trainees t ON t.id = coalesce(n.same_as, n.id)"
+                    + where
+                    + " ORDER BY u.session_id, u.idx",
+                    args,
+                ),
             )
+
+        found, turn_rows = ([], []) if self._absent else self._transact(work, write=False)
+        summaries = self._summaries(found)
         turns: dict[str, list[Turn]] = {s.id: [] for s in summaries}
-        for r in found:
+        for r in turn_rows:
             sid = str(r["session_id"])
             if sid not in turns or sid in self.damaged:
                 continue
@@ -526,19 +561,26 @@ class PostgresStore:
         return [SessionRecord(s, turns[s.id]) for s in summaries if s.id not in self.damaged]
 
     def session(self, session_id: str) -> SessionRecord:
-        with self._snapshot():
-            found = self._read(
+        def work(db: psycopg.Connection[Any], _: bool) -> tuple[list[Any], list[Any]]:
+            found = self._query(
+                db,
                 self._SUMMARY + " WHERE starts_with(s.id, %s) ORDER BY s.id LIMIT 2",
                 (session_id,),
             )
-            if not found:
-                raise StoreError(f"no session {session_id!r} in {self.path}")
-            if len(found) > 1:
-                raise StoreError(f"session id {session_id!r} is ambiguous: give more characters")
-            sid = str(found[0]["id"])
-            turn_rows = self._read(
-                "SELECT * FROM mot_sim.turns WHERE session_id = %s ORDER BY idx", (sid,)
+            if len(found) != 1:
+                return found, []
+            return found, self._query(
+                db,
+                "SELECT * FROM mot_sim.turns WHERE session_id = %s ORDER BY idx",
+                (found[0]["id"],),
             )
+
+        found, turn_rows = ([], []) if self._absent else self._transact(work, write=False)
+        if not found:
+            raise StoreError(f"no session {session_id!r} in {self.path}")
+        if len(found) > 1:
+            raise StoreError(f"session id {session_id!r} is ambiguous: give more characters")
+        sid = str(found[0]["id"])
         try:
             summary = rows.summary(found[0])
             turns = [rows.turn(r) for r in turn_rows]
