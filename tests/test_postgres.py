@@ -354,9 +354,17 @@ def test_least_privilege_roles_as_the_deploy_guide_sets_them_up(
         out = mot_sim("play", "pickle_request", "--resume", sid, "--answers", str(answers),
                       "--db", app)  # fmt: skip
         assert out.returncode == 0, out.stderr
+        # ...and copies a classroom's log in (only inserts and the granted updates)...
+        room = tmp_path / "room.db"
+        answers.write_text("\n".join(sc.stage(s).model_answers[0] for s in STAGE_IDS[:1]))
+        out = mot_sim("play", "pickle_request", "--answers", str(answers), "--trainee",
+                      "SAM", "--employee-id", "E9", "--db", str(room))  # fmt: skip
+        out = mot_sim("db", "copy", "--from", str(room), "--to", app)
+        assert out.returncode == 0 and "verified" in out.stdout, out.stderr
         # ...the reader reads everything...
         out = mot_sim("export", "--format", "csv", "--turns", "--db", hr)
-        assert out.returncode == 0 and out.stdout.count("\n") == 6, out.stderr
+        assert out.returncode == 0 and out.stdout.count("\n") == 7, out.stderr
+        assert out.stdout.count(",E9,") == 6  # the copy filled in Sam's employee id
         out = mot_sim("report", "--cohort", "A", "--out", str(tmp_path / "a.html"), "--db", hr)
         assert out.returncode == 0, out.stderr
         # ...and neither may change the schema or rewrite what was recorded.
