@@ -1,15 +1,21 @@
 """Small remembered preferences (the trainee's name, last mode) and HR's settings (the
-xAPI homepage), kept as JSON in the data directory; environment variables override."""
+xAPI homepage, the score log's location), kept as JSON in the data directory; environment
+variables override.
+
+The file is written readable by its owner only: it may hold a database URL with a
+password, and such a URL is refused from a file that others can read."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mot_sim import locations
+from mot_sim.errors import StoreError
 from mot_sim.matching.text import clean_text
 
 XAPI_HOMEPAGE_ENV = "MOT_SIM_XAPI_HOMEPAGE"
@@ -21,6 +27,7 @@ class Settings:
     trainee: str = ""
     mode: str = "practice"
     xapi_homepage: str = ""  # the organisation's system named in xAPI accounts
+    db: str = ""  # the score log: a file or a postgresql:// URL (MOT_SIM_DB overrides)
     language: str = "auto"  # interface language: en, zh, or auto (the scenario's own)
 
     @classmethod
@@ -35,11 +42,13 @@ class Settings:
         mode = data.get("mode") if data.get("mode") in {"practice", "exam"} else "practice"
         trainee = data.get("trainee") if isinstance(data.get("trainee"), str) else ""
         homepage = data.get("xapi_homepage") if isinstance(data.get("xapi_homepage"), str) else ""
+        db = data.get("db") if isinstance(data.get("db"), str) else ""
         language = data.get("language") if data.get("language") in LANGUAGES else "auto"
         return cls(
             clean_text(str(trainee))[:80],
             str(mode),
             clean_text(str(homepage)).strip(),
+            clean_text(str(db)).strip(),
             str(language),
         )
 
@@ -50,7 +59,12 @@ class Settings:
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(asdict(self)), encoding="utf-8")
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            # Owner only, from the first byte: the file may hold a database password.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(json.dumps(asdict(self)))
             os.replace(tmp, path)
             return True
         return False
@@ -63,3 +77,24 @@ def xapi_homepage(cli: str | None = None, path: Path | None = None) -> str | Non
         if value and value.strip():
             return value.strip()
     return None
+
+
+def saved_db(path: Path | None = None) -> str | None:
+    """The score log named in the settings file (``mot-sim config db``), if any. A URL
+    with a password is refused while the file can be read by anyone but its owner."""
+    path = path or locations.settings_path()
+    value = Settings.load(path).db
+    if not value:
+        return None
+    if locations.db_password(value) and os.name == "posix":
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return value
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise StoreError(
+                f"the settings file {path} holds a database password but other users can "
+                f"read it: make it private (chmod 600 {path}), or keep the password in "
+                "~/.pgpass or PGPASSWORD instead"
+            )
+    return value

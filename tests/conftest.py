@@ -8,11 +8,15 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mot_sim.catalog import Catalog, load_catalog
 from mot_sim.scoring import Scorer
+
+if TYPE_CHECKING:
+    from tests.pg import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -25,6 +29,34 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("MOT_SIM_DB", str(home / "test.sqlite3"))
     monkeypatch.delenv("MOT_SIM_SCENARIOS", raising=False)
     monkeypatch.delenv("MOT_SIM_SCORING", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    """A real PostgreSQL server for this test process (started on first use)."""
+    from tests.pg import Server
+
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: Server) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database for one test."""
+    from tests.pg import database
+
+    with database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def log_at(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's score log lives, once on each backend: a new SQLite file, or a new
+    PostgreSQL database on a real server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "log.db")
+    return str(request.getfixturevalue("pg_url"))
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,17 @@ def test_wheel_ships_data_and_runs_from_anywhere(tmp_path: Path) -> None:
     assert "mot_sim/_data/scoring/lexicon.yaml" in names
     assert any(n.startswith("mot_sim/_data/scoring/rules/") for n in names)
     assert "mot_sim/tui/css/encounter.tcss" in names
+    # PostgreSQL support is an extra: the default install stays without a driver.
+    meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    requires = [
+        line
+        for line in zipfile.ZipFile(wheel).read(meta).decode().splitlines()
+        if line.startswith(("Requires-Dist:", "Provides-Extra:"))
+    ]
+    assert "Provides-Extra: postgres" in requires
+    psycopg = [r for r in requires if "psycopg" in r]
+    assert psycopg and all("extra ==" in r for r in psycopg), psycopg
+    assert any("psycopg[binary]" in r and "'postgres'" in r.replace('"', "'") for r in psycopg)
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)

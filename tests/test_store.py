@@ -1,4 +1,8 @@
-"""The score log: durable turns, migrations, hostile files, many writers at once."""
+"""The score log: durable turns, migrations, hostile files, many writers at once.
+
+Tests taking ``log_at`` run on both backends: a SQLite file and a database on a real
+PostgreSQL server (tests/pg.py). PostgreSQL's own cases are in test_postgres.py.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from mot_sim import locations
 from mot_sim.catalog import Catalog
 from mot_sim.engine import Encounter
 from mot_sim.errors import StoreError
 from mot_sim.scoring import Scorer
 from mot_sim.settings import Settings
 from mot_sim.stages import STAGE_IDS
-from mot_sim.store import open_store
+from mot_sim.store import Store, open_store
+from mot_sim.store.postgres import LATEST as PG_LATEST
 from mot_sim.store.recorder import Recorder
 from mot_sim.store.records import Trainee, trainee_key
 from mot_sim.store.sqlite import (
@@ -35,7 +41,7 @@ from tests.conftest import snapshot, without_root_override
 
 
 def play(
-    catalog: Catalog, scorer: Scorer, store: SqliteStore, trainee: str = "Sam", stages: int = 5
+    catalog: Catalog, scorer: Scorer, store: Store, trainee: str = "Sam", stages: int = 5
 ) -> Recorder:
     enc = Encounter(catalog.get("pickle_request").scenario, scorer, trainee)
     rec = Recorder(store, catalog.fingerprint("pickle_request"))
@@ -45,8 +51,21 @@ def play(
     return rec
 
 
-def test_round_trip(tmp_path: Path, catalog: Catalog, scorer: Scorer) -> None:
-    store = SqliteStore(tmp_path / "log.db")
+def sql_on(store: Store, text: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Run SQL straight on a log, as another program (or a hand) would: ``?`` parameters,
+    table names as in SQLite (PostgreSQL finds them in the schema mot_sim)."""
+    if isinstance(store, SqliteStore):
+        return list(store._db.execute(text, args).fetchall())
+    import psycopg
+
+    with psycopg.connect(store._url, autocommit=True) as db:  # type: ignore[attr-defined]
+        db.execute("SET search_path TO mot_sim")
+        cur = db.execute(text.replace("?", "%s"), args)  # type: ignore[arg-type]
+        return list(cur.fetchall()) if cur.description else []
+
+
+def test_round_trip(log_at: str, catalog: Catalog, scorer: Scorer) -> None:
+    store = open_store(log_at)
     rec = play(catalog, scorer, store)
     assert rec.session_id
     record = store.session(rec.session_id[:6])
@@ -54,13 +73,24 @@ def test_round_trip(tmp_path: Path, catalog: Catalog, scorer: Scorer) -> None:
     assert record.summary.result and record.summary.result.passed
     assert record.turns[0].result.hits  # the full scoring result is kept
     assert store.best_score("Sam", "pickle_request") == record.summary.result.overall
-    mode = store._db.execute("PRAGMA journal_mode").fetchone()[0]
-    assert mode == "wal" and store.integrity_check() == "ok"
+    if isinstance(store, SqliteStore):
+        mode = store._db.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal" and store.integrity_check() == "ok"
     with pytest.raises(StoreError, match="no session"):
         store.session("zzz")
+    with pytest.raises(StoreError, match="no session"):
+        store.session("%")  # a prefix is text, not a pattern
     play(catalog, scorer, store, trainee="Kim", stages=2)
     assert store.records() == [store.session(s.id) for s in store.sessions()]
     assert [r.summary.trainee.name for r in store.records(trainee="Kim")] == ["Kim"]
+    assert [s.status for s in store.sessions(status="in_progress")] == ["in_progress"]
+    assert store.sessions(since="2999-01-01") == []
+    assert sorted(store.session_ids()) == sorted(s.id for s in store.sessions())
+    store.close()
+    # Read back by another process's kind of opening: read-only, the same answers.
+    reader = open_store(log_at, read_only=True)
+    assert reader.records() == [record, *reader.records(trainee="Kim")]
+    reader.close()
 
 
 def old_log(path: Path, version: int) -> sqlite3.Connection:
@@ -162,9 +192,11 @@ def test_cli_reports_store_errors_without_traceback(tmp_path: Path) -> None:
     assert bad.read_text() == "not a database at all"
 
 
-def test_killed_mid_encounter_loses_nothing(tmp_path: Path, catalog: Catalog) -> None:
-    db = tmp_path / "crash.db"
-    env = {**os.environ, "MOT_SIM_DB": str(db)}
+def test_killed_mid_encounter_loses_nothing(
+    log_at: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOT_SIM_DB", log_at)
+    env = {**os.environ}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -188,8 +220,8 @@ def test_killed_mid_encounter_loses_nothing(tmp_path: Path, catalog: Catalog) ->
     proc.stdin.flush()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if db.exists():
-            store = SqliteStore(db)
+        if locations.is_db_url(log_at) or Path(log_at).exists():
+            store = open_store(log_at, read_only=True)
             found = store.sessions(trainee="Crash")
             store.close()
             if found and found[0].turn_count == 2:
@@ -198,7 +230,8 @@ def test_killed_mid_encounter_loses_nothing(tmp_path: Path, catalog: Catalog) ->
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    service = TrainerService(Settings(), catalog=catalog, db_path=db)
+    # The trainer finds it where the command line put it (a URL travels as a Path too).
+    service = TrainerService(Settings(), catalog=catalog, db_path=locations.default_db_path())
     service.load()
     (waiting,) = service.unfinished("Crash")
     assert waiting.status == "in_progress" and waiting.turn_count == 2
@@ -218,7 +251,8 @@ from mot_sim.catalog import load_catalog
 from mot_sim.engine import Encounter
 from mot_sim.scoring import Scorer
 from mot_sim.stages import STAGE_IDS
-from mot_sim.store import open_store
+from mot_sim import locations
+from mot_sim.store import Store, open_store
 from mot_sim.store.recorder import Recorder
 from mot_sim.store.records import Trainee, trainee_key
 cat = load_catalog(); scorer = Scorer(cat.library)
@@ -274,9 +308,9 @@ def test_full_disk_gives_clear_message(tmp_path: Path) -> None:
 
 
 def test_one_trainee_whatever_the_case_spacing_or_unicode_form(
-    tmp_path: Path, catalog: Catalog, scorer: Scorer
+    log_at: str, catalog: Catalog, scorer: Scorer
 ) -> None:
-    store = SqliteStore(tmp_path / "log.db")
+    store = open_store(log_at)
     store.upsert_trainee(Trainee("Alex Park", "E9", "Spring A"))
     for typed in ("alex park", "Alex  Park", " ALEX\u00a0park ", "\uff21lex Park"):
         play(catalog, scorer, store, trainee=typed, stages=5)
@@ -285,9 +319,15 @@ def test_one_trainee_whatever_the_case_spacing_or_unicode_form(
     assert {s.trainee for s in found} == {Trainee("Alex Park", "E9", "Spring A")}
     assert len(store.sessions(cohort="Spring A")) == 4
     assert store.best_score("ALEX PARK", "pickle_request") == found[0].result.overall  # type: ignore[union-attr]
-    assert store._db.execute("SELECT count(*) FROM trainees").fetchone()[0] == 1
+    assert len(store.dump_trainees()) == 1
     assert trainee_key("Ａｌｅｘ  PARK") == trainee_key("alex park") == "alex park"
     assert trainee_key("Straße") == trainee_key("STRASSE")
+    # What the trainee's record says is what was last given, whoever gave it.
+    assert store.upsert_trainee(Trainee("alex park", cohort="Autumn")) == Trainee(
+        "Alex Park", "E9", "Autumn"
+    )
+    with pytest.raises(StoreError, match="empty"):
+        store.upsert_trainee(Trainee(" \x1b[2J "))
 
 
 def test_v2_log_with_duplicate_names_is_merged_without_losing_anything(
@@ -344,9 +384,9 @@ def test_v2_log_with_duplicate_names_is_merged_without_losing_anything(
 
 
 def test_abandoned_and_unfinished_sessions_have_no_result(
-    tmp_path: Path, catalog: Catalog, scorer: Scorer
+    log_at: str, catalog: Catalog, scorer: Scorer
 ) -> None:
-    store = SqliteStore(tmp_path / "log.db")
+    store = open_store(log_at)
     play(catalog, scorer, store, trainee="Sam", stages=5)
     play(catalog, scorer, store, trainee="Sam", stages=2)  # left to resume later
     for stages in (0, 2):
@@ -365,21 +405,20 @@ def test_abandoned_and_unfinished_sessions_have_no_result(
         assert s.ended_at is not None
     assert abandoned_late.turn_count == 2
     # What the engine worked out for the abandoned attempt is still in the log.
-    kept = store._db.execute(
-        "SELECT result_json FROM sessions WHERE id = ?", (abandoned_late.id,)
-    ).fetchone()[0]
-    assert '"status": "abandoned"' in kept
+    (kept,) = [s.result_json for s in store.dump_sessions() if s.id == abandoned_late.id]
+    assert kept and '"status": "abandoned"' in kept
     assert store.best_score("Sam", "pickle_request") == done.result.overall
 
 
-def test_each_turn_keeps_its_own_time(tmp_path: Path, catalog: Catalog, scorer: Scorer) -> None:
-    store = SqliteStore(tmp_path / "log.db")
+def test_each_turn_keeps_its_own_time(log_at: str, catalog: Catalog, scorer: Scorer) -> None:
+    store = open_store(log_at)
     enc = Encounter(catalog.get("pickle_request").scenario, scorer, "Sam")
     rec = Recorder(store, "h")
     enc.subscribe(rec)
     enc.answer(enc.model_answers("set_tone")[0])
     assert rec.session_id
-    store._db.execute(
+    sql_on(
+        store,
         "UPDATE sessions SET started_at = '2026-01-01T09:00:00+00:00' WHERE id = ?",
         (rec.session_id,),
     )
@@ -387,17 +426,18 @@ def test_each_turn_keeps_its_own_time(tmp_path: Path, catalog: Catalog, scorer: 
     (first, second) = store.session(rec.session_id).turns
     assert first.at == enc.turns[0].at and second.at == enc.turns[1].at
     assert first.at and first.at.startswith("20") and first.at != "2026-01-01T09:00:00+00:00"
+    assert store.session(rec.session_id).summary.started_at == "2026-01-01T09:00:00+00:00"
 
 
 def test_the_store_keeps_a_reply_up_to_the_one_limit(
-    tmp_path: Path, catalog: Catalog, scorer: Scorer
+    log_at: str, catalog: Catalog, scorer: Scorer
 ) -> None:
     """Whoever writes through the store API, a reply is kept to MAX_REPLY_CHARS."""
     import dataclasses
 
     from mot_sim.stages import MAX_REPLY_CHARS
 
-    store = SqliteStore(tmp_path / "log.db")
+    store = open_store(log_at)
     enc = Encounter(catalog.get("pickle_request").scenario, scorer, "Sam")
     turn = enc.answer("Hello there.")
     store.start_session("s1", "Sam", "pickle_request", "h", "practice")
@@ -466,18 +506,19 @@ def test_foreign_database_with_unsaved_writes_is_left_byte_for_byte(
         writer.close()
 
 
-def test_a_new_log_created_by_many_processes_at_once(tmp_path: Path) -> None:
-    """Recognising a file before opening it must not refuse a log another mot-sim is
-    creating at that very moment."""
-    db = tmp_path / "fresh.db"
+def test_a_new_log_created_by_many_processes_at_once(log_at: str) -> None:
+    """Recognising a log before opening it must not refuse a log another mot-sim is
+    creating at that very moment (SQLite: the file; PostgreSQL: the schema)."""
     code = "import sys; from mot_sim.store import open_store; open_store(sys.argv[1]).close()"
     procs = [
-        subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-c", code, log_at], stderr=subprocess.PIPE, text=True)
         for _ in range(8)
     ]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * 8, errors
-    assert SqliteStore(db).schema_version == LATEST
+    assert open_store(log_at).schema_version == (
+        LATEST if not locations.is_db_url(log_at) else PG_LATEST
+    )
 
 
 @pytest.mark.parametrize("locked", ["folder", "file", "folder, writer active"])

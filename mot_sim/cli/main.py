@@ -25,9 +25,10 @@ def _common() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
-        help="score-log database (default: MOT_SIM_DB or the user data directory)",
+        help="score log: a SQLite file or a postgresql:// URL (default: MOT_SIM_DB, then "
+        "`mot-sim config db`, then a file in the user data directory)",
     )
     p.add_argument(
         "--lang",
@@ -60,6 +61,7 @@ class _Lazy:
 commands = _Lazy("mot_sim.cli.commands")
 play = _Lazy("mot_sim.cli.play")
 records = _Lazy("mot_sim.cli.records")
+db = _Lazy("mot_sim.cli.db")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -199,18 +201,76 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "config",
         records.cmd_config,
-        "show or change settings (the xAPI homepage, the interface language)",
+        "show or change settings (the xAPI homepage, the log, the interface language)",
     )
-    p.add_argument("key", nargs="?", metavar="KEY", help="xapi-homepage or language")
+    p.add_argument("key", nargs="?", metavar="KEY", help="xapi-homepage, db or language")
     p.add_argument("value", nargs="?", metavar="VALUE")
     p.add_argument("--unset", action="store_true", help="clear the setting")
+
+    p = add("db", _db_usage, "the score log itself: copy it, migrate it, see what it holds")
+    dbsub = p.add_subparsers(dest="db_command", metavar="DB_COMMAND")
+
+    def add_db(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        q = dbsub.add_parser(name, parents=[common], help=help_, description=help_)
+        q.set_defaults(handler=handler)
+        return q
+
+    q = add_db(
+        "copy",
+        db.cmd_copy,
+        "copy a log into another (SQLite <-> PostgreSQL): adds only what the target lacks, "
+        "whole sessions at a time, then verifies the counts (exit 1 if a session is left out)",
+    )
+    q.add_argument("--from", dest="source", metavar="PATH_OR_URL", required=True)
+    q.add_argument("--to", dest="target", metavar="PATH_OR_URL", required=True)
+    q = add_db(
+        "migrate",
+        db.cmd_migrate,
+        "create or upgrade the log's schema (on PostgreSQL: as the owner role), and grant "
+        "roles what they need",
+    )
+    q.add_argument(
+        "--grant-writer",
+        action="append",
+        metavar="ROLE",
+        help="PostgreSQL: let ROLE record sessions (insert and read; no DDL, no deletes)",
+    )
+    q.add_argument(
+        "--grant-reader",
+        action="append",
+        metavar="ROLE",
+        help="PostgreSQL: let ROLE read the log (history, exports, reports)",
+    )
+    add_db("status", db.cmd_status, "where the log is, its schema version, what it holds")
     return parser
+
+
+def _db_usage(args: argparse.Namespace) -> int:
+    raise UsageError("db needs a command: copy, migrate or status")
+
+
+def _warn_visible_passwords(args: argparse.Namespace) -> None:
+    """A password on the command line is visible to every user of the machine (ps)."""
+    from mot_sim.locations import db_password
+
+    for option, value in (
+        ("--db", getattr(args, "db", None)),
+        ("--from", getattr(args, "source", None)),
+        ("--to", getattr(args, "target", None)),
+    ):
+        if isinstance(value, str) and db_password(value):
+            print(
+                f"mot-sim: warning: the password in {option} can be seen by other users of "
+                "this machine; use ~/.pgpass, PGPASSWORD or `mot-sim config db` instead",
+                file=sys.stderr,
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
+    _warn_visible_passwords(args)
     try:
         if handler is None:
             from mot_sim.cli.tui import run_tui

@@ -191,7 +191,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     mode: Mode = args.mode
     if args.answers:
         answers = read_answers(args.answers)  # unreadable answers: refused before recording
-        store = open_store(locations.default_db_path(getattr(args, "db", None)))
+        store = open_store(locations.db_location(getattr(args, "db", None)))
         try:
             if args.resume:
                 enc, recorder = _resumed(args, cat, store)

@@ -29,12 +29,13 @@ if TYPE_CHECKING:
     from mot_sim.models import Rubric
 
 
-def _log_path(args: argparse.Namespace) -> Path:
-    return locations.default_db_path(getattr(args, "db", None))
+def _log_location(args: argparse.Namespace) -> str:
+    """The score log: a file path or a ``postgresql://`` URL."""
+    return locations.db_location(getattr(args, "db", None))
 
 
 def _store(args: argparse.Namespace, read_only: bool = False) -> Store:
-    return open_store(_log_path(args), read_only=read_only)
+    return open_store(_log_location(args), read_only=read_only)
 
 
 def _damage(store: Store) -> int:
@@ -83,8 +84,9 @@ def _check_out(args: argparse.Namespace) -> None:
     """Refuse, before anything is read, an --out that would overwrite the score log."""
     from mot_sim.reports.files import refuse_log
 
-    if args.out and args.out != "-":
-        refuse_log(args.out, _log_path(args))
+    log = _log_location(args)
+    if args.out and args.out != "-" and not locations.is_db_url(log):
+        refuse_log(args.out, Path(log))
 
 
 def _write(text: str, out: str | None, note: str = "") -> None:
@@ -335,11 +337,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _damage(store)
 
 
-CONFIG_KEYS = {"xapi-homepage": "xapi_homepage", "language": "language"}
+CONFIG_KEYS = {"xapi-homepage": "xapi_homepage", "db": "db", "language": "language"}
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    """Show the settings, or set or clear one."""
+    """Show the settings, or set or clear one. A database password is never shown."""
     path = locations.settings_path()
     current = settings.Settings.load(path)
     if args.key is None:
@@ -347,6 +349,12 @@ def cmd_config(args: argparse.Namespace) -> int:
         shown = env or current.xapi_homepage or "(not set)"
         source = f" (from {settings.XAPI_HOMEPAGE_ENV})" if env else ""
         print(f"xapi-homepage  {clean_text(shown)}{source}")
+        db_env = os.environ.get("MOT_SIM_DB")
+        db = db_env or current.db
+        db_source = " (from MOT_SIM_DB)" if db_env else ""
+        print(
+            f"db             {clean_text(locations.redact(db)) if db else '(not set)'}{db_source}"
+        )
         print(f"language       {current.language}")
         print(f"settings file  {path}")
         return 0
@@ -360,7 +368,8 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.unset:
         setattr(current, field, "auto" if field == "language" else "")
     elif args.value is None:
-        print(clean_text(getattr(current, field)) or "(not set)")
+        value = getattr(current, field)
+        print(clean_text(locations.redact(value)) or "(not set)")
         return 0
     elif field == "language":
         if args.value not in settings.LANGUAGES:
@@ -368,6 +377,11 @@ def cmd_config(args: argparse.Namespace) -> int:
 
             raise UsageError(f"language: one of {', '.join(settings.LANGUAGES)}")
         current.language = args.value
+    elif field == "db":
+        value = args.value.strip()
+        if not value or value != clean_text(value):
+            raise MotSimError("db: expected a file path or a postgresql:// URL")
+        setattr(current, field, value)
     else:
         from mot_sim.reports.xapi import check_homepage
 

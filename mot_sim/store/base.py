@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from mot_sim.engine import FinalResult, Turn
 from mot_sim.stages import Mode
 from mot_sim.store.records import SessionRecord, SessionSummary, Trainee
+from mot_sim.store.transfer import Held, ImportTx, SessionRow, TraineeRow, TurnRow
 
 
 class Store(Protocol):
@@ -55,6 +58,26 @@ class Store(Protocol):
 
     def best_score(self, trainee: str, scenario_id: str) -> int | None:
         """The trainee's best finished score on a scenario."""
+
+    @property
+    def schema_version(self) -> int:
+        """The log's schema version (0: no log there yet)."""
+
+    # -- copying between logs (mot_sim.store.transfer) -----------------------------------
+    def dump_trainees(self) -> list[TraineeRow]:
+        """Every name row as stored."""
+
+    def dump_sessions(self) -> list[SessionRow]:
+        """Every session row as stored, oldest first."""
+
+    def dump_turns(self, session_ids: Sequence[str]) -> list[TurnRow]:
+        """The turn rows of these sessions, as stored."""
+
+    def holdings(self) -> dict[str, Held]:
+        """What the log holds of each session (id -> trainee, scenario, status, turns)."""
+
+    def importing(self) -> AbstractContextManager[ImportTx]:
+        """One write transaction for copied rows: whole, or not at all."""
 
     def close(self) -> None:
         """Release the database."""

@@ -24,7 +24,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +43,7 @@ from mot_sim.store.records import (
     display_name,
     trainee_key,
 )
+from mot_sim.store.transfer import Held, SessionRow, TraineeRow, TurnRow
 
 APPLICATION_ID = 0x4D4F5453  # "MOTS": marks a file as a mot-sim score log
 BUSY_TIMEOUT_MS = 30_000
@@ -605,3 +606,150 @@ class SqliteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    # -- copying (mot_sim.store.transfer) ------------------------------------------------
+    def dump_trainees(self) -> list[TraineeRow]:
+        return [
+            TraineeRow(**dict(r))
+            for r in self._read(
+                "SELECT id, name, same_as, employee_id, cohort, created_at FROM trainees"
+                " ORDER BY id"
+            )
+        ]
+
+    def dump_sessions(self) -> list[SessionRow]:
+        return [
+            SessionRow(**dict(r))
+            for r in self._read(
+                "SELECT s.id, s.trainee_id, s.scenario_id, s.content_hash, s.mode, s.started_at,"
+                " s.ended_at, s.status, s.result_json, s.overall, (SELECT count(*) FROM turns u"
+                " WHERE u.session_id = s.id) AS turn_count FROM sessions s"
+                " ORDER BY s.started_at, s.rowid"
+            )
+        ]
+
+    def dump_turns(self, session_ids: Sequence[str]) -> list[TurnRow]:
+        out: list[TurnRow] = []
+        ids = list(session_ids)
+        for start in range(0, len(ids), 500):  # SQLite's limit on parameters
+            part = ids[start : start + 500]
+            out += [
+                TurnRow(**{**dict(r), "overtime": bool(r["overtime"])})
+                for r in self._read(
+                    "SELECT session_id, idx, stage, customer_lines_json, reply, result_json,"
+                    " mood_before, mood_after, reaction, seconds, overtime, created_at FROM turns"
+                    f" WHERE session_id IN ({', '.join('?' * len(part))})"
+                    " ORDER BY session_id, idx",
+                    tuple(part),
+                )
+            ]
+        return out
+
+    def holdings(self) -> dict[str, Held]:
+        return {
+            str(r[0]): Held(str(r[1]), str(r[2]), str(r[3]), int(r[4]))
+            for r in self._read(
+                "SELECT s.id, t.name_key, s.scenario_id, s.status, (SELECT count(*) FROM turns u"
+                " WHERE u.session_id = s.id)" + self._PERSON
+            )
+        }
+
+    @contextmanager
+    def importing(self) -> Iterator[_Import]:
+        with self._write() as db:
+            yield _Import(db)
+
+
+class _Import:
+    """:class:`mot_sim.store.transfer.ImportTx` in SQLite's SQL."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def trainee_by_name(self, name: str) -> tuple[int, int] | None:
+        row = self.db.execute(
+            "SELECT id, coalesce(same_as, id) FROM trainees WHERE name = ?", (name,)
+        ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def person_by_key(self, key: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM trainees WHERE name_key = ? AND same_as IS NULL", (key,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def insert_trainee(
+        self,
+        name: str,
+        key: str,
+        same_as: int | None,
+        employee_id: str | None,
+        cohort: str | None,
+        created_at: str,
+    ) -> int:
+        cur = self.db.execute(
+            "INSERT INTO trainees (name, name_key, same_as, employee_id, cohort, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (name, key, same_as, employee_id, cohort, created_at),
+        )
+        return int(cur.lastrowid or 0)
+
+    def fill_blanks(self, person: int, employee_id: str | None, cohort: str | None) -> None:
+        self.db.execute(
+            "UPDATE trainees SET employee_id = coalesce(employee_id, ?),"
+            " cohort = coalesce(cohort, ?) WHERE id = ?",
+            (employee_id, cohort, person),
+        )
+
+    def insert_sessions(self, sessions: Sequence[tuple[SessionRow, int]]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO sessions (id, trainee_id, scenario_id, content_hash, mode,"
+            " started_at, ended_at, status, result_json, overall)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    s.id,
+                    tid,
+                    s.scenario_id,
+                    s.content_hash,
+                    s.mode,
+                    s.started_at,
+                    s.ended_at,
+                    s.status,
+                    s.result_json,
+                    s.overall,
+                )
+                for s, tid in sessions
+            ],
+        )
+
+    def insert_turns(self, turns: Sequence[TurnRow]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO turns (session_id, idx, stage, customer_lines_json, reply,"
+            " result_json, mood_before, mood_after, reaction, seconds, overtime, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    t.session_id,
+                    t.idx,
+                    t.stage,
+                    t.customer_lines_json,
+                    t.reply,
+                    t.result_json,
+                    t.mood_before,
+                    t.mood_after,
+                    t.reaction,
+                    t.seconds,
+                    int(t.overtime),
+                    t.created_at,
+                )
+                for t in turns
+            ],
+        )
+
+    def end_session(self, session: SessionRow) -> None:
+        self.db.execute(
+            "UPDATE sessions SET status = ?, ended_at = ?, result_json = ?, overall = ?"
+            " WHERE id = ? AND status = 'in_progress'",
+            (session.status, session.ended_at, session.result_json, session.overall, session.id),
+        )
