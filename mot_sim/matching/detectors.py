@@ -74,7 +74,7 @@ _VAGUE = [
     r"\b(?:hopefully|with luck|fingers crossed) (?:soon|shortly|quickly|before long|this week)\b",
     r"\bcould (?:be|take) a (?:while|bit|few days)\b",
     r"\b(?:soon|sometime) ?ish\b",
-    r"\bwhen (?:\w+ ){0,2}gets? (?:a chance|the time|time|round to it|around to it)\b",
+    r"\bwhen(?:ever)? (?:\w+ ){0,2}gets? (?:a chance|the time|time|round to it|around to it)\b",
     r"\bsee what (?:i|we) can do\b",
     r"\bin the fullness of time\b",
     r"\bat (?:the|our) earliest (?:opportunity|convenience)\b",
