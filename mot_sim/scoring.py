@@ -19,7 +19,14 @@ from mot_sim.errors import UnknownIdError
 from mot_sim.i18n import tr
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.lexical import lex
-from mot_sim.matching.matcher import CompiledRule, Hit, LocaleWords, Matcher, RuleIndex
+from mot_sim.matching.matcher import (
+    CompiledRule,
+    Hit,
+    LocaleWords,
+    Matcher,
+    RuleIndex,
+    Vocabulary,
+)
 from mot_sim.matching.text import has_cjk, tokenize
 from mot_sim.models import Goal, Rule, Scenario
 from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Dimension, Outcome, Polarity
@@ -210,6 +217,10 @@ class Scorer:
         self.library = library
         self.rubric = library.rubric
         self._compiled: dict[str, _Compiled] = {}
+        # One vocabulary and one set of compiled library rules per locale, shared by every
+        # scenario's matcher (13 scenarios used to compile the library 13 times).
+        self._vocab: dict[str, Vocabulary] = {}
+        self._rules: dict[int, CompiledRule] = {}
 
     def _for(self, scenario: Scenario) -> _Compiled:
         cached = self._compiled.get(scenario.id)
@@ -226,7 +237,8 @@ class Scorer:
         lexicon = self.library.lexicon[locale]
         words = self.library.words[locale]
         mine = {r.id: r for rules in own.values() for r in rules}
-        matcher = Matcher([*lib, *mine.values()], words)
+        vocab = self._vocab.setdefault(locale, Vocabulary())
+        matcher = Matcher([*lib, *mine.values()], words, vocab, self._rules)
         per_stage: dict[str, list[CompiledRule]] = {}
         for sid in STAGE_IDS:
             excluded = set(scenario.stage(sid).exclude_rules)

@@ -472,22 +472,36 @@ def _pair(norms: list[str], j: int) -> str:
 class Matcher:
     """All rules of one locale, compiled against one vocabulary."""
 
-    def __init__(self, rules: Iterable[Rule], words: LocaleWords) -> None:
-        self.vocab = Vocabulary()
+    def __init__(
+        self,
+        rules: Iterable[Rule],
+        words: LocaleWords,
+        vocab: Vocabulary | None = None,
+        compiled: dict[int, CompiledRule] | None = None,
+    ) -> None:
+        """``vocab`` and ``compiled`` may be shared by the matchers of one locale: then the
+        library's rules are compiled once for every scenario, not once per scenario."""
+        self.vocab = vocab if vocab is not None else Vocabulary()
         self.words = words
 
         def compile_(src: str) -> Program:
             return compile_pattern(src, self.vocab, words)
 
-        self.rules: list[CompiledRule] = [
-            CompiledRule(
+        def compile_rule(rule: Rule) -> CompiledRule:
+            done = compiled.get(id(rule)) if compiled is not None else None
+            if done is not None and done.rule is rule:
+                return done
+            done = CompiledRule(
                 rule,
                 tuple(compile_(src) for src in rule.patterns),
                 tuple(compile_(src) for src in rule.unless),
                 tuple(compile_(src) for src in rule.requires),
             )
-            for rule in rules
-        ]
+            if compiled is not None:
+                compiled[id(rule)] = done
+            return done
+
+        self.rules: list[CompiledRule] = [compile_rule(rule) for rule in rules]
         self.by_id = {cr.rule.id: cr for cr in self.rules}
         self.all = self.index(self.rules)
 
