@@ -18,7 +18,7 @@ from pydantic import (
 
 from mot_sim.matching.pattern import PatternError, parse
 from mot_sim.matching.text import clean_text
-from mot_sim.stages import STAGE_IDS, Dimension, Outcome, Polarity, StageId
+from mot_sim.stages import STAGE_IDS, DetectorName, Dimension, Outcome, Polarity, StageId
 
 Style = Literal["dominant", "sociable", "steady", "analytical"]
 # The course's ten moments of truth, each with the response it teaches (in this order):
@@ -56,19 +56,6 @@ def _printable(value: str) -> str:
 Plain = Annotated[str, Field(max_length=4000), AfterValidator(_printable)]
 Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_printable)]
 
-# Names of the built-in detectors (implemented in mot_sim.matching.detectors).
-DetectorName = Literal[
-    "time_concrete",
-    "time_vague",
-    "question_open",
-    "question_closed",
-    "customer_name",
-    "self_intro",
-    "restate",
-    "money",
-    "tag_question",
-    "enumeration",
-]
 DETECTOR_NAMES: tuple[str, ...] = get_args(DetectorName)
 
 

@@ -20,3 +20,16 @@ Outcome = Literal["good", "mixed", "poor"]
 Polarity = Literal["good", "bad"]  # a rule earns points (good) or costs them (bad)
 Mode = Literal["practice", "exam"]
 MAX_REPLY_CHARS = 20_000
+# Names of the built-in detectors (implemented in mot_sim.matching.detectors).
+DetectorName = Literal[
+    "time_concrete",
+    "time_vague",
+    "question_open",
+    "question_closed",
+    "customer_name",
+    "self_intro",
+    "restate",
+    "money",
+    "tag_question",
+    "enumeration",
+]

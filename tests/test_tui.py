@@ -678,3 +678,14 @@ async def test_a_chinese_encounter_speaks_chinese_around_it(catalog: Catalog) ->
         assert isinstance(app.screen, ResultScreen)
         headline = str(app.screen.query_one("#headline", Static).render())
         assert "通过" in headline and "及格线" in headline
+
+
+def test_score_bars_take_their_colours_from_the_rubric() -> None:
+    """The bar thresholds are the rubric's outcomes, not numbers in the widget."""
+    from mot_sim.tui.widgets.score_bars import bar_line
+
+    strict = bar_line("x", 70, lambda v: "good" if v >= 80 else "mixed")
+    lenient = bar_line("x", 70, lambda v: "good" if v >= 50 else "mixed")
+    assert {s.style for s in strict.spans} != {s.style for s in lenient.spans}
+    assert any("$warning" in str(s.style) for s in strict.spans)
+    assert any("$success" in str(s.style) for s in lenient.spans)

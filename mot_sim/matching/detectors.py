@@ -13,6 +13,7 @@ from functools import lru_cache
 from mot_sim.matching.analysis import Analysis
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.text import has_cjk, tokenize
+from mot_sim.stages import DetectorName
 
 TokenRange = tuple[int, int]
 
@@ -563,7 +564,7 @@ def money(a: Analysis) -> list[TokenRange]:
     return _regex_ranges(a, _C_MONEY, _MONEY_TRIGGERS)
 
 
-DETECTORS: dict[str, Callable[[Analysis], list[TokenRange]]] = {
+DETECTORS: dict[DetectorName, Callable[[Analysis], list[TokenRange]]] = {
     "enumeration": enumeration,
     "tag_question": tag_question,
     "money": money,

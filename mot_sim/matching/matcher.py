@@ -38,6 +38,7 @@ from mot_sim.matching.pattern import (
     parse,
 )
 from mot_sim.models import Rule
+from mot_sim.stages import DetectorName
 
 # Instructions of a compiled pattern.
 _W, _ANY, _DET, _ALT, _JMP, _MATCH = range(6)
@@ -58,6 +59,15 @@ def _close_enough(form: str, word: str, dist: int) -> bool:
     if len(form) == 4 and len(word) == len(form):
         return False
     return 0 < dist <= allowed_edits(form) and abs(len(form) - len(word)) <= dist
+
+
+def detector_name(name: str) -> DetectorName:
+    """A detector's name as the typed name of a built-in one (patterns are validated
+    against them, so anything else here is a bug)."""
+    for known in DETECTORS:
+        if known == name:
+            return known
+    raise ValueError(f"unknown detector <{name}>")
 
 
 class WordIds(NamedTuple):
@@ -131,7 +141,7 @@ class Program:
     needs: tuple[frozenset[int], ...]  # each set must meet the reply's words, or no match
     first: frozenset[int] | None  # ids that can start a match; None: any position
     negative: bool = False  # the pattern itself says "not", "never"...: negators are its own
-    first_detector: str = ""  # the pattern starts with this detector: start where it found
+    first_detector: DetectorName | None = None  # the pattern starts with it: start there
 
 
 class _Compiler:
@@ -165,7 +175,7 @@ class _Compiler:
         if isinstance(node, Word):
             self.emit(_W, self.vocab.word(node))
         elif isinstance(node, Detector):
-            self.emit(_DET, node.name)
+            self.emit(_DET, detector_name(node.name))
         elif isinstance(node, Gap):
             # Up to N skipped words, fewest first: ALT(exit, skip) N times.
             exits: list[int] = []
@@ -270,7 +280,7 @@ def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Progr
     code = tuple((int(op), a, b) for op, a, b in c.code)  # type: ignore[call-overload]
     # Negators inside a detector's range ("not sure how long") are the detector's own.
     negative = bool(detectors_used(nodes)) or not _words(nodes, concepts).isdisjoint(words.negators)
-    lead = nodes[0].name if isinstance(nodes[0], Detector) else ""
+    lead = detector_name(nodes[0].name) if isinstance(nodes[0], Detector) else None
     return Program(source, code, needs, c.first(nodes), negative, lead)
 
 
@@ -352,10 +362,10 @@ class _Reply:
             for vid in x.ids:
                 self.where.setdefault(vid, []).append(pos)
         self.present = self.where.keys()
-        self.det: dict[str, dict[int, list[int]]] = {}
+        self.det: dict[DetectorName, dict[int, list[int]]] = {}
         self.word_at: dict[int, int] | None = None
 
-    def detector(self, name: str) -> dict[int, list[int]]:
+    def detector(self, name: DetectorName) -> dict[int, list[int]]:
         """Word ranges a detector found, as start -> ends (inclusive), computed once."""
         found = self.det.get(name)
         if found is None:

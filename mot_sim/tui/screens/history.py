@@ -145,7 +145,7 @@ class HistoryScreen(Screen[None]):
                 for d in DIMENSIONS
             ]
         else:
-            parts.append(f"{s.turn_count} of 5 replies given; not finished.")
+            parts.append(f"{s.turn_count} of {len(STAGE_IDS)} replies given; not finished.")
         hint = "Enter: the transcript" + (", and resume it" if self.service.can_resume(s) else "")
         parts += ["\n", (hint, "dim")]
         self.query_one("#history-detail", Static).update(Content.assemble(*parts))

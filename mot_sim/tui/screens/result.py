@@ -71,11 +71,13 @@ class ResultScreen(Screen[None]):
                 yield ScoreBars(
                     tr(lang, "res.dimensions"),
                     [(dimension_name(d, lang).capitalize(), res.dimensions[d]) for d in DIMENSIONS],
+                    enc.scorer.rubric.outcome_for,
                     classes="bars",
                 )
                 yield ScoreBars(
                     tr(lang, "res.stages"),
                     [(stage_title(s, lang), res.stages[s]) for s in STAGE_IDS],
+                    enc.scorer.rubric.outcome_for,
                     classes="bars",
                 )
             with Horizontal(id="actions"):

@@ -43,7 +43,7 @@ class ResumeScreen(ModalScreen[ResumeChoice]):
                     (self.scenario_title, "bold $accent"),
                     f" ({s.mode}), started ",
                     s.started_at.replace("T", " ")[:16],
-                    f" UTC: {s.turn_count} of 5 replies given.",
+                    f" UTC: {s.turn_count} of {len(STAGE_IDS)} replies given.",
                     "\n",
                     f"Resume at {stage}?",
                 ),
