@@ -71,3 +71,18 @@ def test_scorer_notes_speak_the_scenarios_language(capsys: pytest.CaptureFixture
     assert main(["score", "--scenario", "pickle_request_zh", "--stage", "set_tone", "您好"]) == 0
     out = capsys.readouterr().out
     assert "太短了" in out and "Very short" not in out
+
+
+def test_a_report_of_chinese_sessions_is_in_chinese(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    play(capsys, tmp_path)
+    out = tmp_path / "r.html"
+    db = str(tmp_path / "log.db")
+    assert main(["report", "--trainee", "小李", "--db", db, "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in html and "平均分" in html and "定基调" in html
+    assert "average score" not in html and "Progress over time" not in html
+    assert main(["report", "--trainee", "小李", "--db", db, "--out", str(out), "--lang", "en"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "average score" in html and "Set the tone" in html

@@ -62,6 +62,18 @@ def _library(args: argparse.Namespace) -> tuple[dict[str, str], Rubric | None]:
     return {sid: ls.scenario.title for sid, ls in cat.scenarios.items()}, cat.library.rubric
 
 
+def _locales(args: argparse.Namespace) -> dict[str, str]:
+    """Each scenario's locale, as far as the catalogue loads."""
+    from mot_sim.catalog import load_catalog
+    from mot_sim.cli.commands import scenario_dirs
+
+    try:
+        cat = load_catalog(scenario_dirs(args))
+    except MotSimError:
+        return {}
+    return {sid: ls.scenario.locale for sid, ls in cat.scenarios.items()}
+
+
 def _rubric_alone() -> Rubric:
     """The rubric file by itself, for when the rule library does not load."""
     from mot_sim.catalog import validate_model
@@ -332,7 +344,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     if kind == "trainee" and records:
         subject = records[0].summary.trainee.name  # as first entered, whatever was typed
     titles, rubric = _library(args)
-    html = render_report(subject, kind, records, titles, rubric or _rubric_alone())
+    # The report speaks the sessions' language when they share one (or the one chosen).
+    known = _locales(args)
+    locales = {known.get(r.summary.scenario_id) for r in records}
+    shared = locales.pop() if len(locales) == 1 else None
+    lang = interface_lang(args, shared)
+    html = render_report(subject, kind, records, titles, rubric or _rubric_alone(), lang)
     _write(html, args.out)
     return _damage(store)
 

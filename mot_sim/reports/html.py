@@ -19,10 +19,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from mot_sim.i18n import band_name, dimension_name, outcome_name, stage_title, tr
 from mot_sim.matching.text import clean_text
 from mot_sim.models import Rubric
 from mot_sim.reports.summary import tally, trainee_table
-from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES
+from mot_sim.stages import DIMENSIONS, STAGE_IDS
 from mot_sim.store.records import SessionRecord, SessionSummary, trainee_key
 
 LATEST_TRANSCRIPTS = 3
@@ -163,6 +164,7 @@ def build_context(
     records: list[SessionRecord],
     titles: dict[str, str],
     rubric: Rubric,
+    lang: str = "en",
 ) -> dict[str, Any]:
     summaries = [r.summary for r in records]
     counts = tally(summaries)
@@ -190,11 +192,16 @@ def build_context(
         "bands": sorted(rubric.bands, key=lambda b: -b.min),
         "outcomes": _outcome_legend(rubric),
         "dimensions": [
-            _bar(rubric, d.capitalize(), _avg([x.dimensions[d] for x in results]))
+            _bar(
+                rubric,
+                dimension_name(d, lang).capitalize(),
+                _avg([x.dimensions[d] for x in results]),
+            )
             for d in DIMENSIONS
         ],
         "stages": [
-            _bar(rubric, STAGE_TITLES[s], _avg([x.stages[s] for x in results])) for s in STAGE_IDS
+            _bar(rubric, stage_title(s, lang), _avg([x.stages[s] for x in results]))
+            for s in STAGE_IDS
         ],
         "progress": _progress(summaries, rubric, titles),
         "table": trainee_table(summaries),
@@ -209,7 +216,7 @@ def build_context(
                 "turns": [
                     {
                         "turn": t,
-                        "title": STAGE_TITLES[t.stage],
+                        "title": stage_title(t.stage, lang),
                         "segments": _segments(t.reply, t.result.hits),
                     }
                     for t in r.turns
@@ -218,6 +225,11 @@ def build_context(
             for r in latest
         ],
         "titles": titles,
+        "lang": lang,
+        "caption": counts.caption_in(lang),
+        "t": lambda key, **values: tr(lang, f"rep.{key}", **values),
+        "outcome_name": lambda name: outcome_name(name, lang),
+        "band_name": lambda name: band_name(name, lang),
     }
 
 
@@ -234,10 +246,12 @@ def render_report(
     records: list[SessionRecord],
     titles: dict[str, str],
     rubric: Rubric,
+    lang: str = "en",
 ) -> str:
+    """The report as one self-contained HTML page, its own words in ``lang``."""
     loader = PackageLoader("mot_sim.reports", "templates")
     env = Environment(
         autoescape=True, loader=loader, undefined=StrictUndefined, finalize=_printable
     )
-    context = build_context(subject, kind, records, titles, rubric)
+    context = build_context(subject, kind, records, titles, rubric, lang)
     return env.get_template("report.html.j2").render(context)

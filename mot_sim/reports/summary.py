@@ -39,6 +39,34 @@ class Tally:
     def pass_rate(self) -> float | None:
         return self.passed / self.finished if self.finished else None
 
+    def caption_in(self, lang: str) -> str:
+        """The caption in an interface language (the English one is :attr:`caption`)."""
+        if lang == "en":
+            return self.caption
+        from mot_sim.i18n import tr
+
+        if not self.finished:
+            head = tr(lang, "rep.cap.none")
+        else:
+            head = tr(
+                lang,
+                "rep.cap.over",
+                n=self.finished,
+                completed=self.completed,
+                walked=self.walked_out,
+            )
+        left = [
+            tr(lang, key, n=n)
+            for n, key in (
+                (self.unfinished, "rep.cap.unfinished"),
+                (self.abandoned, "rep.cap.abandoned"),
+            )
+            if n
+        ]
+        if not left:
+            return head + "。"
+        return head + tr(lang, "rep.cap.not_counted", left=tr(lang, "rep.cap.and").join(left))
+
     @property
     def caption(self) -> str:
         """One sentence saying what the averages are over, and what they leave out."""
