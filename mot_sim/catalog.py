@@ -329,6 +329,16 @@ def _references(doc: Located, library: Library) -> list[Problem]:
     for rid in _mapping(customer.get("sensitive_to")):
         unknown(("customer", "sensitive_to", rid), rid)
     template(("customer", "walk_out_line"), customer.get("walk_out_line"))
+    for i, reply in enumerate(_items(customer.get("walk_out_when"))):
+        cond = _mapping(_mapping(reply).get("when"))
+        unknown(("customer", "walk_out_when", i, "when", "hit"), cond.get("hit"))
+        hit = cond.get("hit")
+        for j, text in enumerate(_items(_mapping(reply).get("say"))):
+            template(
+                ("customer", "walk_out_when", i, "say", j),
+                text,
+                (hit,) if isinstance(hit, str) else (),
+            )
     order = list(STAGE_IDS)
     for sid, raw in stages.items():
         stage = _mapping(raw)

@@ -15,7 +15,14 @@ from mot_sim import templating
 from mot_sim.matching.text import clean_text
 from mot_sim.models import Branch, Condition, Scenario
 from mot_sim.scoring import ReplyResult, Scorer
-from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, STAGE_TITLES, Mode
+from mot_sim.stages import (
+    DIMENSIONS,
+    LEAVING_MARGIN,
+    MAX_REPLY_CHARS,
+    STAGE_IDS,
+    STAGE_TITLES,
+    Mode,
+)
 
 Status = Literal["in_progress", "completed", "walked_out", "abandoned"]
 OVERTIME_MOOD = -10
@@ -283,12 +290,20 @@ class Encounter:
         self.mood = max(0, min(100, before + delta))
         walked = self.mood < customer.walk_out_below
         if walked:
-            reaction = self.render(customer.walk_out_line)
+            # The way out matches what drove the customer out: charged, blamed, brushed off.
+            cause = next((r for r in customer.walk_out_when if holds(r.when, result)), None)
+            line = _pick(cause.say, f"{stage}\0{text}") if cause else customer.walk_out_line
+            reaction = templating.render(
+                line, self.trainee, customer.name, said(result) if cause else None
+            )
         else:
             reactions = self.scenario.stage(stage).reactions
             # A reaction to what was said comes first: "Friday at noon, then."
             answered = next((r for r in reactions.when if holds(r.when, result)), None)
-            options = answered.say if answered else getattr(reactions, result.outcome)
+            outcome = result.outcome
+            if outcome == "good" and before < customer.walk_out_below + LEAVING_MARGIN:
+                outcome = "mixed"  # a customer about to leave does not answer cheerfully
+            options = answered.say if answered else getattr(reactions, outcome)
             reaction = templating.render(
                 _pick(options, f"{stage}\0{text}"),
                 self.trainee,

@@ -329,26 +329,6 @@ class MoodChange(_Strict):
     poor: int = Field(-20, ge=-100, le=100)
 
 
-class Customer(_Strict):
-    name: Text
-    style: Style
-    description: Plain = ""
-    mood_start: int = Field(ge=0, le=100, description="0 furious, 50 neutral, 100 delighted.")
-    walk_out_below: int = Field(ge=0, le=100, description="The customer leaves below this mood.")
-    mood_change: MoodChange = MoodChange()
-    sensitive_to: dict[RuleId, int] = Field(
-        default_factory=dict,
-        description="Extra mood change when a rule fires (e.g. being asked to pay: -40).",
-    )
-    walk_out_line: Text
-
-    @model_validator(mode="after")
-    def _walkout_below_start(self) -> Customer:
-        if self.walk_out_below >= self.mood_start:
-            raise ValueError("walk_out_below must be lower than mood_start")
-        return self
-
-
 class Condition(_Strict):
     """What a reply did, for a customer who answers what was said. Every key given must
     hold: a rule fired (``hit``), a goal of the stage was met or missed, an outcome."""
@@ -374,6 +354,32 @@ class Reply(_Strict):
         description="What the customer says; may quote the reply with {{ said.RULE }} when "
         "`when` names that rule (the trainee's 'Friday at noon', word for word).",
     )
+
+
+class Customer(_Strict):
+    name: Text
+    style: Style
+    description: Plain = ""
+    mood_start: int = Field(ge=0, le=100, description="0 furious, 50 neutral, 100 delighted.")
+    walk_out_below: int = Field(ge=0, le=100, description="The customer leaves below this mood.")
+    mood_change: MoodChange = MoodChange()
+    sensitive_to: dict[RuleId, int] = Field(
+        default_factory=dict,
+        description="Extra mood change when a rule fires (e.g. being asked to pay: -40).",
+    )
+    walk_out_line: Text
+    walk_out_when: list[Reply] = Field(
+        default_factory=list,
+        description="Walk-out lines for what drove the customer out (charged, blamed, "
+        "brushed off): the first whose condition holds the last reply is said, else "
+        "walk_out_line.",
+    )
+
+    @model_validator(mode="after")
+    def _walkout_below_start(self) -> Customer:
+        if self.walk_out_below >= self.mood_start:
+            raise ValueError("walk_out_below must be lower than mood_start")
+        return self
 
 
 class Reactions(_Strict):

@@ -20,6 +20,7 @@ Outcome = Literal["good", "mixed", "poor"]
 Polarity = Literal["good", "bad"]  # a rule earns points (good) or costs them (bad)
 Mode = Literal["practice", "exam"]
 MAX_REPLY_CHARS = 20_000
+LEAVING_MARGIN = 10  # mood points above the walk-out line at which a customer is leaving
 # Names of the built-in detectors (implemented in mot_sim.matching.detectors).
 DetectorName = Literal[
     "time_concrete",

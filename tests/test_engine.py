@@ -155,3 +155,35 @@ def test_a_reply_is_kept_and_scored_up_to_the_one_limit(catalog: Catalog, scorer
     assert any(f"first {MAX_REPLY_CHARS:,} characters" in n for n in turn.result.notes)
     scored = [e for e in events if isinstance(e, TurnScored)]
     assert scored[0].turn.reply == turn.reply
+
+
+def test_the_walk_out_line_matches_its_cause(catalog: Catalog, scorer: Scorer) -> None:
+    """Blamed, she says so on the way out; brushed off, she remembers last year's promise."""
+    said: dict[str, str] = {}
+    for cause, reply in (
+        ("blame", "The bill wouldn't say that if you hadn't used it. You must have used it."),
+        ("brush", "I'll pass your comments to my manager, someone may call you."),
+    ):
+        enc, _ = make(catalog, scorer, "complaint_call")
+        while not enc.is_over:
+            turn = enc.answer(reply)
+        assert enc.status == "walked_out"
+        said[cause] = turn.reaction
+    assert "my fault" in said["blame"] and "nobody ever called" in said["brush"]
+
+
+def test_a_customer_about_to_leave_does_not_answer_cheerfully(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Heard a moment from walking out, even a good reply draws no cheerful answer."""
+    scenario = catalog.get("complaint_call").scenario
+    good = scenario.stage("set_tone").model_answers[0]
+    assert scorer.score(scenario, "set_tone", good, "Sam").outcome == "good"
+    reactions = scenario.stage("set_tone").reactions
+    calm = Encounter(scenario, scorer, "Sam")
+    assert calm.answer(good).reaction in reactions.good
+    leaving = Encounter(scenario, scorer, "Sam")
+    leaving.mood = scenario.customer.walk_out_below + 1
+    turn = leaving.answer(good)
+    assert turn.mood_after > turn.mood_before  # it still helps
+    assert turn.reaction in reactions.mixed

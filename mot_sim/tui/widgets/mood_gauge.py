@@ -9,12 +9,13 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from mot_sim.i18n import tr
+from mot_sim.stages import LEAVING_MARGIN
 
 WIDTH = 20
 
 
 def mood_word(mood: int, walk_out: int, lang: str = "en") -> str:
-    if mood < walk_out + 10:
+    if mood < walk_out + LEAVING_MARGIN:
         key = "leaving"
     elif mood < 40:
         key = "upset"
@@ -45,7 +46,7 @@ class MoodGauge(Widget):
         mark = min(width - 1, round(self.walk_out_below / 100 * width))
         colour = (
             "$error"
-            if self.mood < self.walk_out_below + 10
+            if self.mood < self.walk_out_below + LEAVING_MARGIN
             else "$warning"
             if self.mood < 60
             else "$success"
