@@ -26,6 +26,15 @@ POOR_REPLIES = [
     "You should have read the terms.",
     "I don't know, someone will get back to you at some point.",
 ]
+# The same habits as Chinese staff say them, for the Chinese encounters.
+POOR_REPLIES_ZH = [
+    "您先冷静一下。",
+    "这是公司规定。",
+    "这不归我管。",
+    "随便你。",
+    "您自己应该先看清楚条款。",
+    "我不知道,回头会有人联系您的。",
+]
 
 
 def play(scenario: Scenario, scorer: Scorer, replies: list[str]) -> Encounter:
@@ -79,9 +88,10 @@ def test_model_answers_win_the_encounter(sid: str, catalog: Catalog, scorer: Sco
 @pytest.mark.parametrize("sid", SHIPPED)
 def test_stock_brush_offs_never_pass(sid: str, catalog: Catalog, scorer: Scorer) -> None:
     scenario = catalog.get(sid).scenario
+    poor = POOR_REPLIES_ZH if scenario.locale == "zh" else POOR_REPLIES
     # A different stock phrase at each stage, then each phrase at every stage.
-    runs = [POOR_REPLIES[i : i + len(STAGE_IDS)] for i in range(2)]
-    runs += [[reply] * len(STAGE_IDS) for reply in POOR_REPLIES]
+    runs = [poor[i : i + len(STAGE_IDS)] for i in range(2)]
+    runs += [[reply] * len(STAGE_IDS) for reply in poor]
     for replies in runs:
         enc = play(scenario, scorer, replies)
         res = enc.result()
