@@ -250,8 +250,8 @@ def render_report(
 ) -> str:
     """The report as one self-contained HTML page, its own words in ``lang``."""
     loader = PackageLoader("mot_sim.reports", "templates")
-    env = Environment(
-        autoescape=True, loader=loader, undefined=StrictUndefined, finalize=_printable
-    )
+    # autoescape: trainee text is escaped wherever the template prints it.
+    env = Environment(autoescape=True, loader=loader, undefined=StrictUndefined)
+    env.finalize = _printable
     context = build_context(subject, kind, records, titles, rubric, lang)
     return env.get_template("report.html.j2").render(context)
