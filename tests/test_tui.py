@@ -666,6 +666,9 @@ async def test_a_chinese_encounter_speaks_chinese_around_it(catalog: Catalog) ->
         assert isinstance(screen, EncounterScreen) and screen.lang == "zh"
         assert "定基调" in str(screen.query_one(StageStrip).render())
         assert str(screen.query_one(MoodGauge).render()).startswith("情绪")
+        assert screen.query_one(FeedbackPanel).border_title == "反馈"
+        assert "社交型" in str(screen.query_one("#who", Static).render())
+        assert screen.sub_title.endswith("练习")
         await reply(pilot, scenario.stage("set_tone").model_answers[0])
         panel = str(screen.query_one(FeedbackPanel).query_one("#feedback-body", Static).render())
         assert "得分" in panel and "Score" not in panel

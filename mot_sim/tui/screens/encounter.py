@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from mot_sim.tui.service import TrainerService
 
 NARROW = 100  # below this width the feedback panel goes under the conversation
-HINT = "Enter sends · Ctrl+J new line"
 
 
 def now() -> float:
@@ -71,7 +70,8 @@ class EncounterScreen(Screen[None]):
             with Horizontal(id="customer-bar"):
                 yield Static(
                     Content.assemble(
-                        (sc.customer.name, "bold"), (f" · {sc.customer.style}", "dim")
+                        (sc.customer.name, "bold"),
+                        (f" · {tr(self.lang, 'style.' + sc.customer.style)}", "dim"),
                     ),
                     id="who",
                 )
@@ -83,20 +83,20 @@ class EncounterScreen(Screen[None]):
             yield Conversation(id="conversation")
             yield FeedbackPanel(self.encounter.mode == "exam", lang=self.lang, id="feedback")
         yield ReplyBox(id="reply")
-        yield Static(HINT, id="hint")
+        yield Static(tr(self.lang, "enc.hint"), id="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         enc = self.encounter
         sc = enc.scenario
         self.title = sc.title
-        self.sub_title = f"{enc.trainee} · {enc.mode}"
+        self.sub_title = f"{enc.trainee} · {tr(self.lang, 'mode.' + enc.mode)}"
         self.query_one("#mood", MoodGauge).mood = enc.mood
         conv = self.query_one(Conversation)
         scene = conv.say(
             "scene",
             Content.assemble(
-                ("You are the ", "italic"),
+                (tr(self.lang, "enc.you_are"), "italic"),
                 (sc.role, "bold italic"),
                 (". ", "italic"),
                 (sc.setting.strip(), "italic"),
@@ -166,7 +166,9 @@ class EncounterScreen(Screen[None]):
                 severity="warning",
             )
         event.reply_box.read_only = True
-        self.query_one("#hint", Static).update(Content.assemble(("Scoring…", "italic")))
+        self.query_one("#hint", Static).update(
+            Content.assemble((tr(self.lang, "enc.scoring"), "italic"))
+        )
         self._score(text, now() - self.stage_started)
 
     @work(thread=True, exclusive=True, group="score")
@@ -189,7 +191,7 @@ class EncounterScreen(Screen[None]):
             return
         reply.clear()
         reply.read_only = False
-        self.query_one("#hint", Static).update(HINT)
+        self.query_one("#hint", Static).update(tr(self.lang, "enc.hint"))
         self._open_stage()
         # From the customer's reaction on: what the trainee has not read yet.
         self.query_one(Conversation).reveal(reaction)

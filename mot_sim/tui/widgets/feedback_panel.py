@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from mot_sim.i18n import tr
 from mot_sim.tui.widgets.annotate import feedback
 
 if TYPE_CHECKING:
@@ -22,14 +23,10 @@ class FeedbackPanel(VerticalScroll):
         super().__init__(**kwargs)
         self.exam = exam
         self.lang = lang
-        self.border_title = "Feedback"
+        self.border_title = tr(lang, "fb.title")
 
     def compose(self) -> ComposeResult:
-        hint = (
-            "Exam mode: your replies are scored, and you see how at the end."
-            if self.exam
-            else "Feedback on each reply appears here."
-        )
+        hint = tr(self.lang, "fb.exam") if self.exam else tr(self.lang, "fb.waiting")
         yield Static(Content.assemble((hint, "italic dim")), id="feedback-body")
 
     def show(self, result: ReplyResult, model_answer: str | None) -> None:
