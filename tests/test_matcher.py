@@ -394,3 +394,21 @@ def test_every_detector_named_in_the_schema_exists() -> None:
     from mot_sim.models import DETECTOR_NAMES
 
     assert set(DETECTOR_NAMES) == set(DETECTORS)
+
+
+def test_chinese_quotation_marks_reject_what_they_quote(zh: LocaleWords) -> None:
+    """Chinese writes no spaces before its quotation marks: 我不会说“这是规定”。"""
+    policy = rule("policy", "(公司|这是) 规定", polarity="bad")
+    assert fired(zh, [policy], "这是规定，没办法。") == {"policy"}
+    for text in ("我不会跟您说“这是规定”。", "我不想光说「这是规定」。"):
+        assert hits_of(zh, [policy], text)[0][2] in {"quoted to reject it", "negated by '不'"}
+        assert fired(zh, [policy], text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "vague"),
+    [("我们会尽快处理。", True), ("您最着急的是尽快开上车，对吗？", False)],
+)
+def test_as_soon_as_possible_is_vague_only_as_a_promise(text: str, vague: bool) -> None:
+    a = Analysis.of(text, Context())
+    assert bool(DETECTORS["time_vague"](a)) is vague

@@ -9,9 +9,20 @@ from dataclasses import dataclass, field
 from mot_sim.matching.text import CLAUSE_BREAK, SENTENCE_END, Token, tokenize
 
 # A quotation: an opening mark not glued to a word before it, a closing one not glued to
-# a word after it ("it's" and "don't" are not quotations).
-_QUOTE_RE = re.compile(r"(?<!\w)(['\"\u2018\u201c])(.{1,200}?)(['\"\u2019\u201d])(?!\w)")
-_QUOTES = frozenset("'\"\u2018\u201c")
+# a word after it ("it's" and "don't" are not quotations). Chinese writes no spaces, so
+# its quotation marks (“ ” 「 」 『 』) count wherever they stand: 我不会说“这是规定”。
+_QUOTE_RE = re.compile(
+    r"(?<!\w)(['\"\u2018\u201c])(.{1,200}?)(['\"\u2019\u201d])(?!\w)"
+    r"|(?<=[\u4e00-\u9fff])(\u201c)(.{1,200}?)(\u201d)"
+    r"|([\u300c\u300e])(.{1,200}?)([\u300d\u300f])"
+)
+_QUOTES = frozenset("'\"\u2018\u201c\u300c\u300e")
+
+
+def _inner(m: re.Match[str]) -> tuple[int, int]:
+    """The span inside the marks, whichever kind of quotation matched."""
+    group = next(g for g in (2, 5, 8) if m.group(g) is not None)
+    return m.span(group)
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ class Analysis:
             "".join(parts),
             jstart,
             jend,
-            quotes=[m.span(2) for m in _QUOTE_RE.finditer(text)] if _QUOTES & set(text) else [],
+            quotes=[_inner(m) for m in _QUOTE_RE.finditer(text)] if _QUOTES & set(text) else [],
             norms=[tokens[i].norm for i in words],
             wsentence=[sentence_of[i] for i in words],
             wclause=[clause_of[i] for i in words],  # per word: all the matcher needs

@@ -94,7 +94,7 @@ _VAGUE = [
     r"迟早",
     r"以后再说",
     r"有空(?:的时候)?",
-    r"尽快",
+    r"(?:我|我们|咱们|这边)(?:会|将|一定|尽量)?尽快",  # a promise "as soon as possible", not a wish
     r"过段时间",
     r"回头",
 ]
