@@ -28,6 +28,7 @@ from typing import Any
 
 from mot_sim.agreement import evaluate, label
 from mot_sim.catalog import load_catalog
+from mot_sim.errors import InputError
 from mot_sim.scoring import Scorer
 
 
@@ -43,7 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     for path in args.data:
         rows += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    catalog = load_catalog()
+    try:
+        catalog = load_catalog()
+    except InputError as exc:  # a broken rule file: say where, as every command does
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
     scorer = Scorer(catalog.library)
     known = [r for r in rows if r["scenario"] in catalog.scenarios]
     if len(known) < len(rows):
