@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -49,6 +50,21 @@ SCHEMA = "mot_sim"
 APPLICATION = "mot-sim"
 LOCK_KEY = 0x4D4F5453  # "MOTS": the advisory lock taken while migrating
 CONNECT_TIMEOUT_S = 10
+CONNECT_ATTEMPTS = 6  # over about 3 s for transient refusals (too many clients, starting up)
+_TRANSIENT = ("53300", "57P03")  # too_many_connections, cannot_connect_now
+_TRANSIENT_WORDS = (
+    "too many clients",
+    "too many connections",
+    "starting up",
+    "remaining connection slots",
+)
+
+
+def _transient(exc: psycopg.Error) -> bool:
+    """A refusal that goes away by itself: retry rather than fail."""
+    text = str(exc).lower()
+    return exc.sqlstate in _TRANSIENT or any(w in text for w in _TRANSIENT_WORDS)
+
 
 # Each entry moves the schema from version i to i + 1. Never edit a released entry.
 MIGRATIONS: list[str] = [
@@ -211,10 +227,17 @@ class PostgresStore:
         extra: dict[str, Any] = {"application_name": "mot-sim"}
         if "connect_timeout" not in options:
             extra["connect_timeout"] = CONNECT_TIMEOUT_S
-        try:
-            db = psycopg.connect(self._url, autocommit=True, **extra)
-        except psycopg.Error as exc:
-            raise self._explain(exc) from None
+        for attempt in range(CONNECT_ATTEMPTS):
+            try:
+                db = psycopg.connect(self._url, autocommit=True, **extra)
+                break
+            except psycopg.Error as exc:
+                # A server at its connection limit, or starting up, refuses for a moment;
+                # a classroom of writers opening at once must not fail on that.
+                if _transient(exc) and attempt + 1 < CONNECT_ATTEMPTS:
+                    time.sleep(0.1 * 2**attempt)
+                    continue
+                raise self._explain(exc) from None
         # Read json columns as their text, as SQLite gives it (checked in rows.py).
         db.adapters.register_loader("json", TextLoader)
         try:
