@@ -115,15 +115,20 @@ def _fast(text: str, path: str) -> Located | None:
     except yaml.YAMLError:
         return None
     try:
-        node = loader.get_single_node()
-        located = Located(path, None)
-        if node is not None:
-            located.data = _construct(loader, node, (), located, 0)
-        return located
+        return _compose(loader, path)
     except (yaml.YAMLError, RecursionError):
         return None
     finally:
         loader.dispose()
+
+
+def _compose(loader: Any, path: str) -> Located:
+    """Compose the document and construct its values, remembering every position."""
+    node = loader.get_single_node()
+    located = Located(path, None)
+    if node is not None:
+        located.data = _construct(loader, node, (), located, 0)
+    return located
 
 
 def load_text(text: str, path: str) -> Located:
@@ -134,11 +139,7 @@ def load_text(text: str, path: str) -> Located:
     try:
         loader = _StrictLoader(text)
         try:
-            node = loader.get_single_node()
-            located = Located(path, None)
-            if node is not None:
-                located.data = _construct(loader, node, (), located, 0)
-            return located
+            return _compose(loader, path)
         finally:
             loader.dispose()
     except InputError:

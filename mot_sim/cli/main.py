@@ -64,6 +64,19 @@ records = _Lazy("mot_sim.cli.records")
 db = _Lazy("mot_sim.cli.db")
 
 
+def _adder(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> Callable[[str, Handler, str], argparse.ArgumentParser]:
+    """A function adding one subcommand, with the common options and its handler."""
+
+    def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_, description=help_)
+        p.set_defaults(handler=handler)
+        return p
+
+    return add
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -74,10 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mot-sim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=[common], help=help_, description=help_)
-        p.set_defaults(handler=handler)
-        return p
+    add = _adder(sub, common)
 
     p = add(
         "list",
@@ -210,10 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("db", _db_usage, "the score log itself: copy it, migrate it, see what it holds")
     dbsub = p.add_subparsers(dest="db_command", metavar="DB_COMMAND")
 
-    def add_db(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
-        q = dbsub.add_parser(name, parents=[common], help=help_, description=help_)
-        q.set_defaults(handler=handler)
-        return q
+    add_db = _adder(dbsub, common)
 
     q = add_db(
         "copy",

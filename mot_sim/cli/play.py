@@ -79,6 +79,7 @@ def run_headless(
         if enc.turns:
             print(f"(resuming at stage {len(enc.turns) + 1} of {len(STAGE_IDS)})")
     enc.start()
+    lang = interface_lang(args, enc.scenario.locale)  # read the setting once, not per reply
     ran_out: str | None = None
     while not enc.is_over:
         stage = enc.stage_id
@@ -87,7 +88,7 @@ def run_headless(
         else:
             reply, too_long = next(answers, (None, False))
         if emit_text:
-            title = stage_title(enc.stage_id, interface_lang(args, enc.scenario.locale))
+            title = stage_title(enc.stage_id, lang)
             print(f"\n── {title}: {enc.purpose}")
             for line in enc.customer_lines():
                 print(f"{name}: {clean_text(line)}")
@@ -103,7 +104,6 @@ def run_headless(
                     "only those were scored and kept)"
                 )
             if enc.mode == "practice":
-                lang = interface_lang(args, enc.scenario.locale)
                 print("\n".join(reply_feedback(turn.result, indent="    ", lang=lang)))
             print(f"{name}: {clean_text(turn.reaction)}")
     session = recorder.session_id if recorder else None
@@ -144,7 +144,7 @@ def run_headless(
         return 1
     if enc.status == "walked_out":
         print(f"{name} walked out.")
-    print("\n".join(final_summary(enc.result(), interface_lang(args, enc.scenario.locale))))
+    print("\n".join(final_summary(enc.result(), lang)))
     if recorder and session:
         print(f"session {session} recorded in {recorder.store.path}")
     return 0

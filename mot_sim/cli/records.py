@@ -264,13 +264,14 @@ def cmd_show(args: argparse.Namespace) -> int:
         }
     except MotSimError:
         customer = "Customer"
+    lang = interface_lang(args, locale)
     lines = [
         f"session {s.id}  {s.trainee.name}  {s.scenario_id}  {s.mode}  "
         f"started {s.started_at}  {s.state.replace('_', ' ')}",
-        *transcript(rec.turns, customer, s.trainee.name, models, interface_lang(args, locale)),
+        *transcript(rec.turns, customer, s.trainee.name, models, lang),
     ]
     if s.finished and s.result:
-        lines += final_summary(s.result, interface_lang(args, locale))
+        lines += final_summary(s.result, lang)
     else:
         lines.append(
             f"{s.state.capitalize()} after {len(rec.turns)} of {len(STAGE_IDS)} replies: "
