@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mot_sim import locations
 from mot_sim.errors import StoreError
-from mot_sim.matching.text import clean_text
+from mot_sim.matching.clean import clean_text
 
 XAPI_HOMEPAGE_ENV = "MOT_SIM_XAPI_HOMEPAGE"
 LANGUAGES = ("auto", "en", "zh")

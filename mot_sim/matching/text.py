@@ -11,6 +11,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from mot_sim.matching.clean import clean_text as clean_text
 from mot_sim.matching.lexical import to_simplified
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -240,18 +241,3 @@ def tokenize(text: str) -> list[Token]:
 
 def has_cjk(text: str) -> bool:
     return _CJK_RE.search(text) is not None
-
-
-_CONTROL_RE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI sequences (colours, cursor moves)
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences (titles, hyperlinks)
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS/SOS/PM/APC strings
-    r"|\x1b[@-Z\\-_]?"  # other escapes
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def clean_text(text: str) -> str:
-    """Strip terminal control sequences and invisible direction overrides; keep newlines
-    and tabs. Everything the trainee typed is shown only after this."""
-    return _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mot_sim.engine import FinalResult, Status, Turn
-from mot_sim.matching.text import clean_text
+from mot_sim.matching.clean import clean_text
 from mot_sim.stages import Mode
 
 # What HR sees: a session still "in progress" in the log is, at export time, unfinished

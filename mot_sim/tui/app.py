@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,16 +26,30 @@ from mot_sim.tui.messages import (
     WritesPending,
 )
 from mot_sim.tui.screens.confirm import Choice, LeaveScreen
-from mot_sim.tui.screens.encounter import EncounterScreen
 from mot_sim.tui.screens.home import HomeScreen
-from mot_sim.tui.screens.result import ResultScreen
 from mot_sim.tui.service import TrainerService
 
 if TYPE_CHECKING:
     from mot_sim.engine import Encounter
+    from mot_sim.tui.screens.encounter import EncounterScreen
+    from mot_sim.tui.screens.result import ResultScreen
 
 
 FATAL = "fatal"  # workers whose failure ends the app: loading, writing the score log
+
+
+def _encounter_screen() -> type[EncounterScreen]:
+    # Imported when first needed: the reply box (a TextArea) and the encounter's widgets
+    # are not part of the first screen, which paints sooner without them.
+    from mot_sim.tui.screens.encounter import EncounterScreen
+
+    return EncounterScreen
+
+
+def _result_screen() -> type[ResultScreen]:
+    from mot_sim.tui.screens.result import ResultScreen
+
+    return ResultScreen
 
 
 @dataclass(frozen=True)
@@ -74,8 +88,12 @@ class MotSimApp(App[None]):
     def on_mount(self) -> None:
         selected = self.start.scenario_id if self.start else None
         self.push_screen(HomeScreen(self.service, selected))
-        # Start loading once the first frame is out, so the two do not fight for the GIL.
-        self.call_after_refresh(self._load_core)
+
+    @on(events.Ready)
+    def _first_frame(self) -> None:
+        # Textual sends Ready once the first frame is on screen: only now do scenarios and
+        # rules start loading, so the loader's thread does not hold up that frame (the GIL).
+        self._load_core()
 
     @work(thread=True, group=FATAL, exit_on_error=False)
     def _load_core(self) -> str | None:
@@ -148,14 +166,14 @@ class MotSimApp(App[None]):
             if isinstance(screen, HomeScreen):
                 screen.show_trainee(self.service.settings.trainee, mode)
         encounter = self.service.new_encounter(scenario_id, trainee, mode)
-        self.push_screen(EncounterScreen(self.service, encounter))
+        self.push_screen(_encounter_screen()(self.service, encounter))
 
     def show_result(self, encounter: Encounter) -> None:
-        self.switch_screen(ResultScreen(encounter, self.service.settings.language))
+        self.switch_screen(_result_screen()(encounter, self.service.settings.language))
 
     def retry(self, encounter: Encounter) -> None:
         again = self.service.new_encounter(encounter.scenario.id, encounter.trainee, encounter.mode)
-        self.switch_screen(EncounterScreen(self.service, again))
+        self.switch_screen(_encounter_screen()(self.service, again))
 
     def go_home(self) -> None:
         while len(self.screen_stack) > 2:
@@ -166,7 +184,7 @@ class MotSimApp(App[None]):
             self.screen.refresh_cards()
 
     def _in_encounter(self) -> bool:
-        return any(isinstance(s, EncounterScreen) and s.in_progress for s in self.screen_stack)
+        return any(isinstance(s, _encounter_screen()) and s.in_progress for s in self.screen_stack)
 
     def start_from_palette(self, scenario_id: str) -> None:
         if self._in_encounter():
@@ -194,7 +212,7 @@ class MotSimApp(App[None]):
         if self._in_encounter():
             return
         self.go_home()
-        self.push_screen(EncounterScreen(self.service, message.encounter))
+        self.push_screen(_encounter_screen()(self.service, message.encounter))
 
     def open_session(self, session_id: str) -> None:
         from mot_sim.tui.screens.transcript import TranscriptScreen
@@ -216,7 +234,7 @@ class MotSimApp(App[None]):
             screen = self.screen
             lang = (
                 screen.lang
-                if isinstance(screen, EncounterScreen | ResultScreen)
+                if isinstance(screen, (_encounter_screen(), _result_screen()))
                 else choose(None, self.service.settings.language)
             )
             self.push_screen(HelpScreen(lang))
@@ -230,7 +248,7 @@ class MotSimApp(App[None]):
         if not self.service.ready or not trainee:
             self.notify("Type your name first to see your history.", severity="warning")
             return
-        if isinstance(self.screen, EncounterScreen) and self.screen.in_progress:
+        if isinstance(self.screen, _encounter_screen()) and self.screen.in_progress:
             self.notify("Leave the current encounter first (Esc).", severity="warning")
             return
         if any(isinstance(s, HistoryScreen) for s in self.screen_stack):
@@ -255,13 +273,13 @@ class MotSimApp(App[None]):
         if not self._in_encounter():
             self.exit()
             return
-        while not isinstance(self.screen, EncounterScreen):  # help, or the dialog itself
+        while not isinstance(self.screen, _encounter_screen()):  # help, or the dialog itself
             self.pop_screen()
         self.ask_to_leave(home=False)
 
     def ask_to_leave(self, home: bool) -> None:
         screen = self.screen
-        if not isinstance(screen, EncounterScreen) or not screen.in_progress:
+        if not isinstance(screen, _encounter_screen()) or not screen.in_progress:
             self.go_home() if home else self.exit()
             return
 

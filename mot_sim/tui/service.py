@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mot_sim.errors import MotSimError
-from mot_sim.matching.text import clean_text
+from mot_sim.matching.clean import clean_text
 from mot_sim.settings import Settings
 from mot_sim.stages import Mode
 
