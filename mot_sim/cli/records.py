@@ -163,8 +163,22 @@ def cmd_trainee(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history_row(s: SessionSummary) -> dict[str, Any]:
+def _with_overrides(
+    s: SessionSummary, found: scores.Latest, rubric: Rubric | None
+) -> tuple[int | None, int]:
+    """The session's overall with its trainers' overrides applied, and how many of its
+    replies were overridden."""
+    count = sum(1 for sid, _ in found if sid == s.id)
+    if not s.finished or s.result is None:
+        return None, count
+    return scores.overall(s.result, s.id, found, rubric), count
+
+
+def _history_row(
+    s: SessionSummary, found: scores.Latest | None = None, rubric: Rubric | None = None
+) -> dict[str, Any]:
     r = s.result if s.finished else None
+    overall, count = _with_overrides(s, found or {}, rubric)
     return {
         "session_id": s.id,
         "trainee": s.trainee.name,
@@ -178,7 +192,13 @@ def _history_row(s: SessionSummary) -> dict[str, Any]:
         "score": r.overall if r else None,
         "band": r.band if r else None,
         "passed": r.passed if r else None,
+        "score_with_overrides": overall,  # "score" stays the machine's
+        "overridden_replies": count,
     }
+
+
+def _dash(value: int | None) -> str:
+    return "—" if value is None else str(value)
 
 
 def _summary_lines(sessions: list[SessionSummary]) -> list[str]:
@@ -211,9 +231,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     store = _store(args, read_only=True)
     try:
         sessions = store.sessions(trainee=args.trainee, cohort=args.cohort)
+        found = scores.latest(_overrides(store, sessions))
     finally:
         store.close()
     damaged = _damage(store)
+    rubric = _library(args)[1] if found else None
     if args.json:
         if args.summary:
             t = tally(sessions)
@@ -229,7 +251,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                 "caption": t.caption,
             }
         else:
-            doc = [_history_row(s) for s in sessions]
+            doc = [_history_row(s, found, rubric) for s in sessions]
         write_data(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return damaged
     if not sessions:
@@ -247,6 +269,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             state = s.state.replace("_", " ")
             if not s.finished:
                 state += f" ({s.turn_count} of {len(STAGE_IDS)} replies)"
+            overall, count = _with_overrides(s, found, rubric)
+            if count:
+                state += f"; overridden by a trainer: {_dash(overall)}"
             lines.append(
                 f"{s.started_at.replace('T', ' ')[:16]:<17} {clean_text(s.id)[:8]:<8} "
                 f"{clean_text(s.trainee.name)[:16]:<16} {clean_text(s.scenario_id)[:20]:<20} "
