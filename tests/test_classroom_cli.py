@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -715,3 +716,89 @@ def test_no_command_module_imports_the_service_before_it_runs() -> None:
     )
     assert out.returncode == 0 and "class" in out.stdout and "override" in out.stdout
     assert "mot_sim.classroom" not in out.stderr and "mot_sim.cli.class_cmds" not in out.stderr
+
+
+def _read_everything(room: Classroom, code: str) -> list[object]:
+    """What the console and the CLI read of a class; our own refusals count as read."""
+    from mot_sim.errors import MotSimError
+
+    reads: list[Callable[[], object]] = [
+        lambda: room.roster(code),
+        lambda: room.leaderboard(code, anonymous=True),
+        lambda: room.leaderboard(code),
+        lambda: room.debrief(code, "solve"),
+        lambda: room.summary(code),
+        lambda: room.assignments("C"),
+        lambda: room.changed(code),
+    ]
+    seen: list[object] = []
+    for read in reads:
+        try:
+            seen.append(read())
+        except MotSimError as exc:
+            seen.append(str(exc))
+    return seen
+
+
+HOSTILE_VALUES: list[object] = [
+    None,
+    f"{ESC}[2J{ESC}]0;owned\x07",
+    2**63 - 1,
+    "9" * 400,
+    -1,
+    b"\x00\xff",
+    "[" * 5000,
+    1.5,
+]
+
+
+def test_every_classroom_value_may_be_hostile(
+    tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each value of each classroom table, replaced by what a hand edit could leave:
+    reading the class (roster, leaderboard, debrief, summary, assignments, exports) gives
+    our own errors or clean data, never a traceback or an escape sequence."""
+    base = tmp_path / "base.db"
+    code = _busy_class(str(base), catalog, tmp_path)
+    capsys.readouterr()
+    with sqlite3.connect(base) as db:
+        db.execute("DROP TRIGGER overrides_are_not_updated")
+        columns = {
+            t: [r[1] for r in db.execute(f"PRAGMA table_info({t})")]
+            for t in ("classes", "class_members", "class_sessions", "overrides",
+                      "debrief_marks", "class_reveals", "assignments")
+        }  # fmt: skip
+    db.close()
+    cases = 0
+    for table, names in columns.items():
+        for column in names:
+            for value in HOSTILE_VALUES:
+                log = tmp_path / "case.db"
+                shutil.copy(base, log)
+                with sqlite3.connect(log) as db:
+                    try:
+                        db.execute(f"UPDATE {table} SET {column} = ?", (value,))
+                    except sqlite3.IntegrityError:
+                        continue  # the schema itself refuses it (NOT NULL, CHECK)
+                db.close()
+                cases += 1
+                store = open_store(log, read_only=True)
+                try:
+                    seen = _read_everything(Classroom(store, catalog), code)
+                    store.dump_classroom()  # raw rows for a copy: read, checked by the copy
+                finally:
+                    store.close()
+                assert "\\x1b" not in repr(seen), (table, column, value)
+                if value != HOSTILE_VALUES[1]:
+                    continue  # the commands print: their cases are the escapes
+                for argv in (
+                    ["class", "roster", code],
+                    ["class", "end", code],
+                    ["export", "--format", "csv", "--turns", "--class", code],
+                    ["status", "--cohort", "C"],
+                ):
+                    assert main([*argv, "--db", str(log)]) in (0, 1, 2), (table, column, argv)
+                    out = capsys.readouterr()
+                    assert ESC not in out.out and ESC not in out.err, (table, column, argv)
+                    assert "Traceback" not in out.err
+    assert cases > 100

@@ -8,6 +8,7 @@ control characters, and a row that cannot be what mot-sim wrote raises
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any, cast
 
@@ -104,8 +105,13 @@ def override(row: Row) -> Override:
     by = clean_identity(_text(row["by_name"], "who overrode"))
     if not by:
         raise DamagedRecord("who overrode is empty")
+    oid = _text(row["id"], "an override's id")
+    try:
+        uuid.UUID(oid)
+    except ValueError:
+        raise DamagedRecord("an override's id is not one mot-sim makes") from None
     return Override(
-        id=_text(row["id"], "an override's id"),
+        id=oid,
         session_id=_text(row["session_id"], "an override's session"),
         stage=stage(row["stage"]),
         machine_score=_int(row["machine_score"], "an override's machine score", 0, 100),
