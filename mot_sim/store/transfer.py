@@ -22,6 +22,7 @@ from typing import Protocol, TypeVar
 from mot_sim.store import class_rows, rows
 from mot_sim.store.records import trainee_key
 
+R = TypeVar("R")
 BATCH = 500  # sessions per transaction: a killed copy redoes at most this many
 CLASSROOM_TABLES = (
     "classes",
@@ -451,7 +452,6 @@ def _row_keys(r: ClassroomRows) -> dict[str, set[tuple[str, ...]]]:
 
 def _sound_classroom(found: ClassroomRows, report: CopyReport) -> ClassroomRows:
     """The source's classroom rows that can be what mot-sim wrote; the others named."""
-    R = TypeVar("R")
 
     def sound(kind: str, items: list[R], check: Callable[[R], object], key: str) -> list[R]:
         out = []
