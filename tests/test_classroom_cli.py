@@ -802,3 +802,18 @@ def test_every_classroom_value_may_be_hostile(
                     assert ESC not in out.out and ESC not in out.err, (table, column, argv)
                     assert "Traceback" not in out.err
     assert cases > 100
+
+
+def test_status_of_a_cohort_nobody_is_in_yet_lists_its_assignments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(tmp_path / "log.db")]
+    assert main(["status", "--cohort", "Autumn", *db]) == 0
+    assert "no assignments for cohort 'Autumn'" in capsys.readouterr().out
+    argv = ["assign", "--cohort", "Autumn", "--scenario", SCENARIO, "--due", "2030-12-01"]
+    assert main([*argv, *db]) == 0
+    capsys.readouterr()
+    assert main(["status", "--cohort", "Autumn", *db]) == 0
+    out = capsys.readouterr().out
+    assert f"{SCENARIO} due 2030-12-01" in out
+    assert "nobody is in cohort 'Autumn' yet" in out

@@ -514,6 +514,10 @@ class Classroom:
         self.store.put_assignment(made)
         return made
 
+    def assigned(self, cohort: str) -> list[Assignment]:
+        """The cohort's assignments themselves, whoever is in it yet."""
+        return self.store.assignments(cohort)
+
     def assignments(
         self, cohort: str | None = None, trainee: str | None = None, today: str | None = None
     ) -> list[AssignmentProgress]:

@@ -85,7 +85,8 @@ def cmd_class_start(args: argparse.Namespace) -> int:
         + (f", {cls.timer} s a reply" if cls.timer else "")
         + (f", cohort {cls.cohort}" if cls.cohort else "")
         + (", password set" if cls.has_password else ""),
-        f"trainees join with: mot-sim join {cls.code} --trainee NAME",
+        f"trainees join with: mot-sim join {cls.code} --trainee NAME"
+        + (" --password PASSWORD" if cls.has_password else ""),
         f"watch the room with: mot-sim class console {cls.code}",
     )
     return 0
@@ -251,6 +252,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     done."""
     with _classroom(args, read_only=True, catalog=False) as room:
         rows = room.assignments(cohort=args.cohort)
+        given = room.assigned(args.cohort) if not rows else []
     if args.json:
         _json(
             [
@@ -267,8 +269,15 @@ def cmd_status(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    if not rows and not given:
+        say(f"no assignments for cohort {args.cohort!r} (assign one with `mot-sim assign`)")
+        return 0
     if not rows:
-        say(f"no assignments for cohort {args.cohort} (or nobody in it yet)")
+        say(
+            *(f"{a.scenario_id} due {a.due}" for a in given),
+            f"nobody is in cohort {args.cohort!r} yet: trainees join it by playing with "
+            "--cohort NAME or by joining a class started with --cohort NAME",
+        )
         return 0
     lines = [f"{'trainee':<20} {'scenario':<22} {'due':<10}  {'status':<11} best"]
     for p in rows:
