@@ -443,3 +443,30 @@ def test_assignments_status(room: Classroom, store: Store, catalog: Catalog) -> 
         room.assign("Spring A", SCENARIO, "next friday")
     with pytest.raises(MotSimError, match="no_such"):
         room.assign("Spring A", "no_such", "2027-01-15")
+
+
+def test_the_report_counts_one_score_per_encounter_with_overrides_applied(
+    room: Classroom, store: Store
+) -> None:
+    """The cards, the per-trainee table and the stage bars show the score that counts,
+    the same one the class summary shows, and say that overrides are in it."""
+    from mot_sim.reports.html import ClassroomPart, build_context
+
+    cls = room.start([SCENARIO], "practice")
+    sid = play(room, cls.code, "Ann", [POOR] * 5)
+    record = store.session(sid)
+    assert record.summary.result is not None
+    machine = record.summary.result.overall
+    o = room.override(sid, "set_tone", 100, "the tone was right", "Tess")
+    found = scores.latest([o])
+    counted = scores.overall(record.summary.result, sid, found, room.rubric)
+    assert counted != machine
+    ctx = build_context(
+        "class", "class", [record], {}, room.rubric, classroom=ClassroomPart(overrides=[o])
+    )
+    assert ctx["table"][0].best == counted and ctx["table"][0].latest == counted
+    assert ctx["stages"][0].value == 100
+    assert "overrides" in ctx["caption"]
+    # The transcript keeps the machine's reply score beside the override.
+    turn = ctx["transcripts"][0]["turns"][0]
+    assert turn["turn"].result.score != 100 and turn["override"] == o

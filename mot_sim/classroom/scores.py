@@ -9,6 +9,7 @@ An encounter's overall score is recomputed from its stage scores as the engine d
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mot_sim.classroom.models import Override
@@ -17,6 +18,7 @@ from mot_sim.stages import STAGE_IDS
 if TYPE_CHECKING:
     from mot_sim.engine import FinalResult
     from mot_sim.models import Rubric
+    from mot_sim.store.records import SessionSummary
 
 Latest = dict[tuple[str, str], Override]  # (session id, stage) -> the override that counts
 
@@ -56,3 +58,24 @@ def passed(result: FinalResult, score: int, rubric: Rubric | None) -> bool:
     if rubric is None:
         return result.passed
     return score >= rubric.pass_mark and result.status == "completed"
+
+
+def applied(summary: SessionSummary, found: Latest, rubric: Rubric) -> SessionSummary:
+    """The session as it counts: its result with the trainers' overrides applied (stage
+    scores, overall, band and pass), for tables and averages that show one score."""
+    result = summary.result
+    if result is None or not any(sid == summary.id for sid, _ in found):
+        return summary
+    score = overall(result, summary.id, found, rubric)
+    stages = {
+        s: (v if v is None else reply_score(v, summary.id, s, found))
+        for s, v in result.stages.items()
+    }
+    counted = replace(
+        result,
+        overall=score,
+        stages=stages,
+        band=rubric.band_for(score).name,
+        passed=passed(result, score, rubric),
+    )
+    return replace(summary, result=counted)

@@ -73,6 +73,7 @@ CLASSROOM_WORDS: dict[str, dict[str, str]] = {
         "done": "done",
         "overrides": "Trainers' overrides",
         "overrides_note": "(the machine's score is kept beside each; the latest override counts)",
+        "applied": "Scores count the trainers' overrides listed below.",
         "session": "Session",
         "stage": "Stage",
         "machine": "Machine",
@@ -99,6 +100,7 @@ CLASSROOM_WORDS: dict[str, dict[str, str]] = {
         "done": "已完成",
         "overrides": "培训师改分",
         "overrides_note": "(保留机器评分;以最近一次改分为准)",
+        "applied": "分数已计入下文所列的培训师改分。",
         "session": "练习",
         "stage": "阶段",
         "machine": "机器评分",
@@ -238,7 +240,10 @@ def build_context(
 ) -> dict[str, Any]:
     part = classroom or ClassroomPart()
     found = scores.latest(part.overrides)
-    summaries = [r.summary for r in records]
+    # One score per encounter everywhere it is counted: the trainers' overrides applied
+    # (the transcripts below show the machine's beside each override).
+    summaries = [scores.applied(r.summary, found, rubric) for r in records]
+    counted = {s.id: s for s in summaries}
     counts = tally(summaries)
     results = [s.result for s in summaries if s.finished and s.result is not None]
     bad: Counter[str] = Counter()
@@ -283,7 +288,7 @@ def build_context(
         ],
         "transcripts": [
             {
-                "summary": r.summary,
+                "summary": counted[r.summary.id],
                 "title": titles.get(r.summary.scenario_id, r.summary.scenario_id),
                 "turns": [
                     {
@@ -309,7 +314,8 @@ def build_context(
         ),
         "stage_name": lambda stage: stage_title(stage, lang),
         "lang": lang,
-        "caption": counts.caption_in(lang),
+        "caption": counts.caption_in(lang)
+        + (" " + CLASSROOM_WORDS.get(lang, CLASSROOM_WORDS["en"])["applied"] if found else ""),
         "t": lambda key, **values: tr(lang, f"rep.{key}", **values),
         "outcome_name": lambda name: outcome_name(name, lang),
         "band_name": lambda name: band_name(name, lang),
