@@ -47,8 +47,13 @@ _CONCRETE = [
     rf"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty) {_UNIT}\b",
     r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:分钟|小时|个小时|个半小时|天|个工作日|工作日|周|个星期|个月)(?:内|之内|以内)?",
     # A day, then perhaps a part of it and a clock time: "周四上午10点", "明天下午三点前".
-    rf"(?:今天|明天|后天|今晚|明晚|今早|明早|本周[一二三四五六日]?|周[一二三四五六日]|星期[一二三四五六日天]"
+    rf"(?:明天|后天|今晚|明晚|今早|明早|本周[一二三四五六日]?|周[一二三四五六日]|星期[一二三四五六日天]"
     rf"|礼拜[一二三四五六日天])(?:{_ZH_PART})?(?:\s*{_ZH_CLOCK})?(?:之前|以前|前)?",
+    # "今天" alone is often not a commitment ("您今天气色真好"): it counts with a part of the
+    # day, a clock time or a deadline, or before something done today ("今天给您回电").
+    rf"今天(?:(?:{_ZH_PART})(?:\s*{_ZH_CLOCK})?(?:之前|以前|前)?|\s*{_ZH_CLOCK}(?:之前|以前|前)?"
+    r"|之内|以内|内|之前|以前|前"
+    r"|(?=[^，。！？,.!?；;]{0,4}(?:给您|给你|回电|回复|打电话|处理|办|退|到账|送|修|做好|安排|联系|通知|答复|发给|寄|完成|搞定|解决)))",
     rf"(?:{_ZH_PART})\s*{_ZH_CLOCK}(?:之前|以前|前)?",
     r"\d{1,2}\s*[点時时](?:半|整|钟|\d+分)?(?:之前|以前|前)?",
     # A clock time in Chinese numerals needs something that makes it a time: "一点" alone
