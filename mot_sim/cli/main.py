@@ -62,6 +62,7 @@ commands = _Lazy("mot_sim.cli.commands")
 play = _Lazy("mot_sim.cli.play")
 records = _Lazy("mot_sim.cli.records")
 db = _Lazy("mot_sim.cli.db")
+serving = _Lazy("mot_sim.cli.serve")
 
 
 def _adder(
@@ -249,7 +250,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="PostgreSQL: let ROLE read the log (history, exports, reports)",
     )
     add_db("status", db.cmd_status, "where the log is, its schema version, what it holds")
+
+    _add_ui_commands(add)
     return parser
+
+
+def _add_ui_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    """The browser front (``serve``); kept apart from the record-keeping commands."""
+    from mot_sim.web.server import DEFAULT_HOST, DEFAULT_PORT
+
+    p = add(
+        "serve",
+        serving.cmd_serve,
+        "serve the trainee app (or --trainer: the class console) to browsers with "
+        "textual-serve, one app process per tab; see docs/serve.md",
+    )
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)",
+    )
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}")
+    p.add_argument("--trainer", action="store_true", help="serve the trainer console instead")
+    p.add_argument("--code", metavar="CODE", help="with --trainer: the console of this class only")
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, behind a reverse proxy (e.g. https://train.example.org)",
+    )
 
 
 def _db_usage(args: argparse.Namespace) -> int:
