@@ -31,6 +31,14 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.string import TextLoader
 
+from mot_sim.classroom.models import (
+    Assignment,
+    ClassSession,
+    DebriefMark,
+    Member,
+    Override,
+    StoredClass,
+)
 from mot_sim.engine import FinalResult, Turn
 from mot_sim.errors import StoreError
 from mot_sim.locations import db_password, redact
@@ -44,7 +52,7 @@ from mot_sim.store.records import (
     display_name,
     trainee_key,
 )
-from mot_sim.store.transfer import Held, SessionRow, TraineeRow, TurnRow
+from mot_sim.store.transfer import ClassroomRows, Held, SessionRow, TraineeRow, TurnRow
 
 SCHEMA = "mot_sim"
 APPLICATION = "mot-sim"
@@ -451,7 +459,13 @@ class PostgresStore:
             raise StoreError(f"score log {self.path}: trainee record damaged ({exc})") from None
 
     def start_session(
-        self, session_id: str, trainee: str, scenario_id: str, content_hash: str, mode: Mode
+        self,
+        session_id: str,
+        trainee: str,
+        scenario_id: str,
+        content_hash: str,
+        mode: Mode,
+        class_code: str | None = None,
     ) -> None:
         def work(db: psycopg.Connection[Any], retry: bool) -> None:
             tid = self._trainee_id(db, trainee)
@@ -545,13 +559,18 @@ class PostgresStore:
         cohort: str | None = None,
         since: str | None = None,
         status: str | None = None,
+        class_code: str | None = None,
     ) -> list[SessionSummary]:
         where, args = self._where(trainee, cohort, since, status)
         found = self._read(self._SUMMARY + where + " ORDER BY s.started_at, s.seq", args)
         return self._summaries(found)
 
     def records(
-        self, trainee: str | None = None, cohort: str | None = None, since: str | None = None
+        self,
+        trainee: str | None = None,
+        cohort: str | None = None,
+        since: str | None = None,
+        class_code: str | None = None,
     ) -> list[SessionRecord]:
         # Two reads of one snapshot (sessions, then every turn of them).
         where, args = self._where(trainee, cohort, since, None)
@@ -623,6 +642,62 @@ class PostgresStore:
         )
         value = found[0]["best"] if found else None
         return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    # -- the classroom (filled in after the API commit) -----------------------------------
+    def create_class(self, cls: ClassSession, password_hash: str | None) -> bool:
+        raise NotImplementedError
+
+    def get_class(self, code: str) -> StoredClass | None:
+        raise NotImplementedError
+
+    def close_class(self, code: str, at: str) -> None:
+        raise NotImplementedError
+
+    def add_member(self, code: str, trainee: str) -> None:
+        raise NotImplementedError
+
+    def members(self, code: str) -> list[Member]:
+        raise NotImplementedError
+
+    def add_override(self, override: Override) -> None:
+        raise NotImplementedError
+
+    def overrides(self, session_ids: Sequence[str] | None = None) -> list[Override]:
+        raise NotImplementedError
+
+    def set_mark(
+        self,
+        code: str,
+        session_id: str,
+        stage: str,
+        starred: bool | None = None,
+        hidden: bool | None = None,
+    ) -> None:
+        raise NotImplementedError
+
+    def marks(self, code: str) -> list[DebriefMark]:
+        raise NotImplementedError
+
+    def set_revealed(self, code: str, stage: str, revealed: bool) -> None:
+        raise NotImplementedError
+
+    def revealed(self, code: str) -> set[str]:
+        raise NotImplementedError
+
+    def put_assignment(self, assignment: Assignment) -> None:
+        raise NotImplementedError
+
+    def assignments(self, cohort: str | None = None) -> list[Assignment]:
+        raise NotImplementedError
+
+    def change_token(self, code: str | None = None) -> str:
+        raise NotImplementedError
+
+    def dump_classroom(self) -> ClassroomRows:
+        raise NotImplementedError
+
+    def classroom_counts(self) -> dict[str, int]:
+        raise NotImplementedError
 
     def close(self) -> None:
         with self._lock:
@@ -777,3 +852,6 @@ class _Import:
             " overall = %s WHERE id = %s AND status = 'in_progress'",
             (session.status, session.ended_at, session.result_json, session.overall, session.id),
         )
+
+    def insert_classroom(self, rows: ClassroomRows) -> None:
+        raise NotImplementedError

@@ -11,10 +11,17 @@ from mot_sim.store.base import Store
 class Recorder:
     """Subscribe one to an encounter: each turn is durable as soon as it is scored."""
 
-    def __init__(self, store: Store, content_hash: str, session_id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        content_hash: str,
+        session_id: str | None = None,
+        class_code: str | None = None,
+    ) -> None:
         self.store = store
         self.content_hash = content_hash
         self.session_id = session_id  # set: continue an existing session (resume)
+        self.class_code = class_code  # set: the session is recorded into this class
 
     def __call__(self, event: Event) -> None:
         enc = event.encounter
@@ -26,6 +33,7 @@ class Recorder:
                 enc.scenario.id,
                 self.content_hash,
                 enc.mode,
+                class_code=self.class_code,
             )
         elif isinstance(event, TurnScored) and self.session_id:
             self.store.add_turn(self.session_id, event.turn)

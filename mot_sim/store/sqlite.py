@@ -31,6 +31,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mot_sim.classroom.models import (
+    Assignment,
+    ClassSession,
+    DebriefMark,
+    Member,
+    Override,
+    StoredClass,
+)
 from mot_sim.engine import FinalResult, Turn
 from mot_sim.errors import StoreError
 from mot_sim.stages import MAX_REPLY_CHARS, Mode
@@ -43,7 +51,7 @@ from mot_sim.store.records import (
     display_name,
     trainee_key,
 )
-from mot_sim.store.transfer import Held, SessionRow, TraineeRow, TurnRow
+from mot_sim.store.transfer import ClassroomRows, Held, SessionRow, TraineeRow, TurnRow
 
 APPLICATION_ID = 0x4D4F5453  # "MOTS": marks a file as a mot-sim score log
 BUSY_TIMEOUT_MS = 30_000
@@ -453,7 +461,13 @@ class SqliteStore:
         return int(cur.lastrowid or 0)
 
     def start_session(
-        self, session_id: str, trainee: str, scenario_id: str, content_hash: str, mode: Mode
+        self,
+        session_id: str,
+        trainee: str,
+        scenario_id: str,
+        content_hash: str,
+        mode: Mode,
+        class_code: str | None = None,
     ) -> None:
         with self._write() as db:
             tid = self._trainee_id(db, trainee)
@@ -538,13 +552,18 @@ class SqliteStore:
         cohort: str | None = None,
         since: str | None = None,
         status: str | None = None,
+        class_code: str | None = None,
     ) -> list[SessionSummary]:
         where, args = self._where(trainee, cohort, since, status)
         found = self._read(self._SUMMARY + where + " ORDER BY s.started_at, s.rowid", args)
         return self._summaries(found)
 
     def records(
-        self, trainee: str | None = None, cohort: str | None = None, since: str | None = None
+        self,
+        trainee: str | None = None,
+        cohort: str | None = None,
+        since: str | None = None,
+        class_code: str | None = None,
     ) -> list[SessionRecord]:
         # Two reads in all (sessions, then every turn of them), not one per session.
         summaries = self.sessions(trainee, cohort, since)
@@ -602,6 +621,62 @@ class SqliteStore:
 
     def integrity_check(self) -> str:
         return str(self._read("PRAGMA integrity_check")[0][0])
+
+    # -- the classroom (filled in after the API commit) -----------------------------------
+    def create_class(self, cls: ClassSession, password_hash: str | None) -> bool:
+        raise NotImplementedError
+
+    def get_class(self, code: str) -> StoredClass | None:
+        raise NotImplementedError
+
+    def close_class(self, code: str, at: str) -> None:
+        raise NotImplementedError
+
+    def add_member(self, code: str, trainee: str) -> None:
+        raise NotImplementedError
+
+    def members(self, code: str) -> list[Member]:
+        raise NotImplementedError
+
+    def add_override(self, override: Override) -> None:
+        raise NotImplementedError
+
+    def overrides(self, session_ids: Sequence[str] | None = None) -> list[Override]:
+        raise NotImplementedError
+
+    def set_mark(
+        self,
+        code: str,
+        session_id: str,
+        stage: str,
+        starred: bool | None = None,
+        hidden: bool | None = None,
+    ) -> None:
+        raise NotImplementedError
+
+    def marks(self, code: str) -> list[DebriefMark]:
+        raise NotImplementedError
+
+    def set_revealed(self, code: str, stage: str, revealed: bool) -> None:
+        raise NotImplementedError
+
+    def revealed(self, code: str) -> set[str]:
+        raise NotImplementedError
+
+    def put_assignment(self, assignment: Assignment) -> None:
+        raise NotImplementedError
+
+    def assignments(self, cohort: str | None = None) -> list[Assignment]:
+        raise NotImplementedError
+
+    def change_token(self, code: str | None = None) -> str:
+        raise NotImplementedError
+
+    def dump_classroom(self) -> ClassroomRows:
+        raise NotImplementedError
+
+    def classroom_counts(self) -> dict[str, int]:
+        raise NotImplementedError
 
     def close(self) -> None:
         with self._lock:
@@ -753,3 +828,6 @@ class _Import:
             " WHERE id = ? AND status = 'in_progress'",
             (session.status, session.ended_at, session.result_json, session.overall, session.id),
         )
+
+    def insert_classroom(self, rows: ClassroomRows) -> None:
+        raise NotImplementedError

@@ -72,6 +72,99 @@ class TurnRow:
 
 
 @dataclass(frozen=True)
+class ClassRow:
+    """A class as stored (its scenarios as a JSON list, its password salted-hashed)."""
+
+    code: str
+    scenarios_json: str
+    mode: str
+    timer: int | None
+    cohort: str | None
+    password_hash: str | None
+    created_at: str
+    closed_at: str | None
+    created_by: str | None
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A trainee's joining of a class."""
+
+    class_code: str
+    name_key: str
+    name: str
+    joined_at: str
+
+
+@dataclass(frozen=True)
+class ClassSessionRow:
+    """A session played in a class."""
+
+    session_id: str
+    class_code: str
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    """An entry of the override audit trail."""
+
+    id: str
+    session_id: str
+    stage: str
+    machine_score: int
+    new_score: int
+    reason: str
+    by_name: str
+    at: str
+
+
+@dataclass(frozen=True)
+class MarkRow:
+    """A trainer's star or hiding of one reply."""
+
+    class_code: str
+    session_id: str
+    stage: str
+    starred: bool
+    hidden: bool
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class RevealRow:
+    """Whether a stage's replies are on the projector."""
+
+    class_code: str
+    stage: str
+    revealed: bool
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """A cohort's assignment."""
+
+    cohort: str
+    scenario_id: str
+    due: str
+    assigned_at: str
+    assigned_by: str | None
+
+
+@dataclass(frozen=True)
+class ClassroomRows:
+    """Every classroom row of a log, as stored."""
+
+    classes: list[ClassRow] = field(default_factory=list)
+    members: list[MemberRow] = field(default_factory=list)
+    class_sessions: list[ClassSessionRow] = field(default_factory=list)
+    overrides: list[OverrideRow] = field(default_factory=list)
+    marks: list[MarkRow] = field(default_factory=list)
+    reveals: list[RevealRow] = field(default_factory=list)
+    assignments: list[AssignmentRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Held:
     """What a log already holds of a session: enough to skip, continue or refuse it."""
 
@@ -113,6 +206,10 @@ class ImportTx(Protocol):
     def end_session(self, session: SessionRow) -> None:
         """Record how a session still in progress here ended."""
 
+    def insert_classroom(self, rows: ClassroomRows) -> None:
+        """Classroom rows this log lacks (present ones skipped; a class closed in the
+        source is closed here too). Rows naming a session this log lacks are skipped."""
+
 
 class Source(Protocol):
     """A log rows are copied from."""
@@ -126,6 +223,8 @@ class Source(Protocol):
 
     def dump_turns(self, session_ids: Sequence[str]) -> list[TurnRow]: ...
 
+    def dump_classroom(self) -> ClassroomRows: ...
+
 
 class Target(Protocol):
     """A log rows are copied into."""
@@ -133,6 +232,8 @@ class Target(Protocol):
     path: str
 
     def holdings(self) -> dict[str, Held]: ...
+
+    def dump_classroom(self) -> ClassroomRows: ...
 
     def importing(self) -> AbstractContextManager[ImportTx]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
