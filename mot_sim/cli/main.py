@@ -251,13 +251,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_db("status", db.cmd_status, "where the log is, its schema version, what it holds")
 
-    _add_ui_commands(add)
+    add_class = _class_group(add, common)
+    _add_ui_commands(add, add_class)
     return parser
 
 
-def _add_ui_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
-    """The browser front (``serve``); kept apart from the record-keeping commands."""
+def _class_group(
+    add: Callable[[str, Handler, str], argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> Callable[[str, Handler, str], argparse.ArgumentParser]:
+    """``mot-sim class ...``: a trainer's live session."""
+    p = add("class", _class_usage, "a trainer's live class: start, console, roster, end")
+    return _adder(p.add_subparsers(dest="class_command", metavar="CLASS_COMMAND"), common)
+
+
+def _class_usage(args: argparse.Namespace) -> int:
+    raise UsageError("class needs a command")
+
+
+def _add_ui_commands(
+    add: Callable[[str, Handler, str], argparse.ArgumentParser],
+    add_class: Callable[[str, Handler, str], argparse.ArgumentParser],
+) -> None:
+    """The browser front (``serve``) and the trainer's console (``class console``); kept
+    apart from the record-keeping commands."""
     from mot_sim.web.server import DEFAULT_HOST, DEFAULT_PORT
+
+    p = add_class(
+        "console",
+        serving.cmd_console,
+        "the trainer console of a class: live roster, leaderboard, debrief, overrides, end",
+    )
+    p.add_argument("code", metavar="CODE", help="the class's join code")
+    p.add_argument("--by", metavar="NAME", help="your name, for the override audit trail")
 
     p = add(
         "serve",
