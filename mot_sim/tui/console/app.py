@@ -78,7 +78,7 @@ class ConsoleApp(App[None]):
         self.post_message(ConsoleReady(session))
 
     @on(ConsoleReady)
-    def _ready(self, message: ConsoleReady) -> None:
+    def _class_ready(self, message: ConsoleReady) -> None:
         self.code = message.session.code
         self.switch_screen(RosterScreen(self.service, message.session))
         self._poll(message.session.code)

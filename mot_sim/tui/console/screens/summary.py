@@ -69,7 +69,7 @@ class SummaryScreen(Screen[None]):
         self.title = f"Class {self.summary.session.code} · summary"
         trainees = self.query_one("#summary-trainees", DataTable)
         trainees.add_columns(
-            "Trainee", "Best", "Latest", "Passed", *map(STAGE_TITLES.get, STAGE_IDS)
+            "Trainee", "Best", "Latest", "Passed", *(STAGE_TITLES[k] for k in STAGE_IDS)
         )
         for t in self.summary.trainees:
             trainees.add_row(
