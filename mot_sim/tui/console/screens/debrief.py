@@ -67,12 +67,14 @@ def side_content(debrief: Debrief, title: Callable[[str], str]) -> Content:
 
 
 class DebriefScreen(Screen[None]):
-    """Stage by stage: ←/→ change stage, r reveals, s stars, h hides, o overrides."""
+    """Stage by stage: n/p (or →/←) change stage, r reveals, s stars, h hides, o overrides."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Roster"),
-        Binding("left", "stage(-1)", "Stage ←"),
-        Binding("right", "stage(1)", "Stage →"),
+        Binding("p", "stage(-1)", "Previous stage"),
+        Binding("n", "stage(1)", "Next stage"),
+        Binding("left", "stage(-1)", "Previous stage", show=False),
+        Binding("right", "stage(1)", "Next stage", show=False),
         Binding("r", "reveal", "Reveal / hide all"),
         Binding("s", "star", "Star"),
         Binding("h", "hide", "Hide / show"),
@@ -217,6 +219,9 @@ class DebriefScreen(Screen[None]):
         except MotSimError as exc:
             self.post_message(ActionFailed(str(exc)))
             return
-        if done:
-            self.app.call_from_thread(self.notify, done, markup=False)
+        self.app.call_from_thread(self._done, done)
+
+    def _done(self, said: str | None) -> None:
+        if said:
+            self.notify(said, markup=False)
         self._read()

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Label
 
 from mot_sim.errors import MotSimError
 from mot_sim.tui.console.messages import ActionFailed, LeaderboardLoaded
+from mot_sim.tui.console.tables import fill
 
 if TYPE_CHECKING:
     from mot_sim.classroom.models import LeaderboardEntry, RosterEntry
@@ -49,9 +50,6 @@ class LeaderboardScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in ("#", "Name", "Score", ""):
-            table.add_column(column, key=column or "state")
         self._fill()
 
     def _fill(self) -> None:
@@ -59,15 +57,16 @@ class LeaderboardScreen(ModalScreen[None]):
         self.query_one("#leaderboard-title", Label).update(
             Content.assemble(("Leaderboard", "bold"), (f"  {how} · a: switch", "dim"))
         )
-        table = self.query_one(DataTable)
-        table.clear()
-        for e in self.entries:
-            table.add_row(
+        rows = [
+            [
                 Content(str(e.rank)),
                 Content(e.name),  # a name from the log: literal
                 Content(str(e.score)),
                 Content("finished" if e.finished else "playing"),
-            )
+            ]
+            for e in self.entries
+        ]
+        fill(self.query_one(DataTable), ("#", "Name", "Score", "Status"), rows)
 
     def class_changed(self, roster: list[RosterEntry]) -> None:
         """Scores moved: read the board again."""

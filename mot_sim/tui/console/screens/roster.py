@@ -11,10 +11,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from mot_sim.classroom.codes import shown
 from mot_sim.errors import MotSimError
 from mot_sim.stages import STAGE_TITLES
 from mot_sim.tui.console.messages import ActionFailed, LeaderboardLoaded, SummaryLoaded
 from mot_sim.tui.console.service import ConsoleService
+from mot_sim.tui.console.tables import fill
 
 if TYPE_CHECKING:
     from mot_sim.classroom.models import ClassSession, RosterEntry
@@ -77,7 +79,7 @@ class RosterScreen(Screen[None]):
         password = " · password" if s.has_password else ""
         return Content.assemble(
             ("Join code ", "dim"),
-            (s.code, "bold $accent"),
+            (shown(s.code), "bold $accent"),
             "  ",
             state,
             f"  {s.mode}{timer}{password}",
@@ -87,20 +89,13 @@ class RosterScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"Class {self.session.code}"
-        table = self.query_one("#roster", DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
+        fill(self.query_one("#roster", DataTable), COLUMNS, [])
 
     def class_changed(self, roster: list[RosterEntry]) -> None:
         """Redraw the roster in place: the highlighted trainee stays highlighted."""
         self.roster = roster
-        table = self.query_one("#roster", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for i, entry in enumerate(roster):
-            table.add_row(*roster_cells(entry, self.service.title(entry.scenario_id)), key=str(i))
-        if roster:
-            table.move_cursor(row=min(keep, len(roster) - 1))
+        rows = [roster_cells(e, self.service.title(e.scenario_id)) for e in roster]
+        fill(self.query_one("#roster", DataTable), COLUMNS, rows)
         finished = sum(e.status in ("completed", "walked_out") for e in roster)
         playing = sum(e.status == "playing" for e in roster)
         self.query_one("#roster-note", Static).update(

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from mot_sim.stages import STAGE_IDS, STAGE_TITLES
+from mot_sim.tui.console.tables import fill
 
 if TYPE_CHECKING:
     from mot_sim.classroom.models import ClassSummary
@@ -67,28 +68,34 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"Class {self.summary.session.code} · summary"
-        trainees = self.query_one("#summary-trainees", DataTable)
-        trainees.add_columns(
-            "Trainee", "Best", "Latest", "Passed", *(STAGE_TITLES[k] for k in STAGE_IDS)
+        fill(
+            self.query_one("#summary-trainees", DataTable),
+            ("Trainee", "Best", "Latest", "Passed", *(STAGE_TITLES[k] for k in STAGE_IDS)),
+            [
+                [
+                    Content(t.trainee),
+                    _n(t.best),
+                    _n(t.latest),
+                    Content("yes" if t.passed else "no"),
+                    *(_n(t.stages.get(k)) for k in STAGE_IDS),
+                ]
+                for t in self.summary.trainees
+            ],
         )
-        for t in self.summary.trainees:
-            trainees.add_row(
-                Content(t.trainee),
-                _n(t.best),
-                _n(t.latest),
-                Content("yes" if t.passed else "no"),
-                *(_n(t.stages.get(k)) for k in STAGE_IDS),
-            )
-        stages = self.query_one("#summary-stages", DataTable)
-        stages.add_columns("Stage", "Replies", "Average", "Lowest", "Highest")
-        for st in self.summary.stages:
-            stages.add_row(
-                Content(STAGE_TITLES.get(st.stage, st.stage)),
-                Content(str(st.replies)),
-                _n(st.average),
-                _n(st.lowest),
-                _n(st.highest),
-            )
+        fill(
+            self.query_one("#summary-stages", DataTable),
+            ("Stage", "Replies", "Average", "Lowest", "Highest"),
+            [
+                [
+                    Content(STAGE_TITLES.get(st.stage, st.stage)),
+                    Content(str(st.replies)),
+                    _n(st.average),
+                    _n(st.lowest),
+                    _n(st.highest),
+                ]
+                for st in self.summary.stages
+            ],
+        )
 
     def _weakest(self) -> Content:
         if not self.summary.weakest:
