@@ -168,6 +168,7 @@ class HomeScreen(Screen[None]):
             return
         self._show_problems()
         self._load_cards(self.trainee, offer=self.trainee not in self._offered)
+        self._load_assignments(self.trainee)
 
     @work(thread=True, exclusive=True, group="cards", exit_on_error=False)
     def _load_cards(self, trainee: str, offer: bool) -> None:
@@ -176,12 +177,20 @@ class HomeScreen(Screen[None]):
         try:
             cards = self.service.cards(trainee)
             waiting = self.service.unfinished(trainee) if offer else []
+        except MotSimError as exc:
+            self.post_message(ReadFailed(str(exc)))
+            return
+        self.post_message(CardsLoaded(trainee, cards, waiting))
+
+    @work(thread=True, exclusive=True, group="assignments", exit_on_error=False)
+    def _load_assignments(self, trainee: str) -> None:
+        # Apart from the cards: the scenarios are usable whatever the assignments say.
+        try:
             assignments = self.service.assignments(trainee)
         except MotSimError as exc:
             self.post_message(ReadFailed(str(exc)))
             return
         self.post_message(AssignmentsLoaded(trainee, assignments))
-        self.post_message(CardsLoaded(trainee, cards, waiting))
 
     @on(AssignmentsLoaded)
     def _assignments_loaded(self, message: AssignmentsLoaded) -> None:
