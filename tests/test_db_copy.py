@@ -264,6 +264,11 @@ def test_copy_refuses_the_same_log_and_reports_status(
     assert "the same log" in capsys.readouterr().err
     assert main(["db", "status", "--db", str(log)]) == 0
     out = capsys.readouterr().out
-    assert "(SQLite)" in out and "sessions   0" in out and "schema     v3" in out
+    assert (
+        "(SQLite)" in out
+        and "sessions   0" in out
+        and "schema     v4" in out
+        and "classes    0" in out
+    )
     assert main(["db", "migrate", "--db", str(log), "--grant-reader", "hr"]) == 2
     assert main(["db", "migrate", "--db", str(log)]) == 0

@@ -94,6 +94,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         held = store.holdings()
         version = store.schema_version
+        counts = store.classroom_counts()
     finally:
         store.close()
     kind = "PostgreSQL" if locations.is_db_url(store.path) else "SQLite"
@@ -102,5 +103,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"schema     v{version}" if version else "schema     (no log here yet)",
         f"sessions   {len(held):,}",
         f"replies    {sum(h.turns for h in held.values()):,}",
+        f"classes    {counts['classes']:,} ({counts['class_members']:,} joined, "
+        f"{counts['class_sessions']:,} sessions played in them)",
+        f"overrides  {counts['overrides']:,}",
+        f"assignments {counts['assignments']:,}",
     )
     return 0

@@ -62,6 +62,7 @@ commands = _Lazy("mot_sim.cli.commands")
 play = _Lazy("mot_sim.cli.play")
 records = _Lazy("mot_sim.cli.records")
 db = _Lazy("mot_sim.cli.db")
+classes = _Lazy("mot_sim.cli.class_cmds")
 serving = _Lazy("mot_sim.cli.serve")
 
 
@@ -191,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trainee", metavar="NAME")
     p.add_argument("--cohort", metavar="NAME")
     p.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD)")
+    p.add_argument(
+        "--class", dest="class_code", metavar="CODE", help="only the sessions of a class"
+    )
     p.add_argument("--turns", action="store_true", help="CSV: one row per turn")
     p.add_argument(
         "--excel",
@@ -204,9 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
         "MOT_SIM_XAPI_HOMEPAGE, then `mot-sim config xapi-homepage`)",
     )
 
-    p = add("report", records.cmd_report, "a self-contained HTML report for a trainee or a cohort")
+    p = add(
+        "report",
+        records.cmd_report,
+        "a self-contained HTML report for a trainee, a cohort or a class",
+    )
     p.add_argument("--trainee", metavar="NAME")
     p.add_argument("--cohort", metavar="NAME")
+    p.add_argument("--class", dest="class_code", metavar="CODE", help="the sessions of a class")
     p.add_argument("--out", metavar="FILE.html", required=True)
 
     p = add(
@@ -250,22 +259,76 @@ def build_parser() -> argparse.ArgumentParser:
         help="PostgreSQL: let ROLE read the log (history, exports, reports)",
     )
     add_db("status", db.cmd_status, "where the log is, its schema version, what it holds")
-
-    add_class = _class_group(add, common)
-    _add_ui_commands(add, add_class)
+    class_commands = _add_classroom(add, common)
+    # The trainer console (`class console`) and `serve`: the UI's own block.
+    _add_ui_commands(add, _adder(class_commands, common))
     return parser
 
 
-def _class_group(
+def _add_classroom(
     add: Callable[[str, Handler, str], argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> Callable[[str, Handler, str], argparse.ArgumentParser]:
-    """``mot-sim class ...``: a trainer's live session."""
-    p = add("class", _class_usage, "a trainer's live class: start, console, roster, end")
-    return _adder(p.add_subparsers(dest="class_command", metavar="CLASS_COMMAND"), common)
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """The classroom's commands; the ``class`` subcommands' adder is returned so the
+    console can be added beside them."""
+    p = add("class", _class_usage, "run a class: start it, see the roster, end it")
+    csub = p.add_subparsers(dest="class_command", metavar="CLASS_COMMAND")
+    add_class = _adder(csub, common)
+    q = add_class("start", classes.cmd_class_start, "open a class and print its join code")
+    q.add_argument("--scenario", action="append", required=True, metavar="ID", help="repeatable")
+    q.add_argument("--mode", choices=["practice", "exam"], required=True)
+    q.add_argument("--timer", type=int, metavar="SECONDS", help="seconds allowed per reply")
+    q.add_argument("--cohort", metavar="NAME", help="the cohort the class is for")
+    q.add_argument("--password", metavar="P", help="trainees must give it to join")
+    q.add_argument("--by", metavar="NAME", help="the trainer (recorded with the class)")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q = add_class("roster", classes.cmd_class_roster, "who joined, and where each one is")
+    q.add_argument("code", metavar="CODE")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q = add_class("end", classes.cmd_class_end, "close the class and print its summary")
+    q.add_argument("code", metavar="CODE")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add(
+        "join",
+        classes.cmd_join,
+        "join a class with its code; with --answers, play headless into it (as play does)",
+    )
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--trainee", metavar="NAME", required=True)
+    p.add_argument("--password", metavar="P", help="the class's password, if it has one")
+    p.add_argument("--answers", metavar="FILE", help="one reply per line, or a YAML mapping")
+    p.add_argument("--scenario", metavar="ID", help="which of the class's scenarios to play")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = add(
+        "override",
+        classes.cmd_override,
+        "change a reply's score with a reason (audited; the machine's score is kept)",
+    )
+    p.add_argument("session", metavar="SESSION", help="the session id, or a unique prefix")
+    p.add_argument("stage", metavar="STAGE", help="set_tone, diagnose, solve, summarise, follow_up")
+    p.add_argument("--score", type=int, required=True, metavar="N", help="0 to 100")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.add_argument("--by", required=True, metavar="NAME", help="the trainer")
+
+    p = add("assign", classes.cmd_assign, "assign a scenario to a cohort with a due date")
+    p.add_argument("--cohort", required=True, metavar="NAME")
+    p.add_argument("--scenario", required=True, metavar="ID")
+    p.add_argument("--due", required=True, metavar="DATE", help="YYYY-MM-DD")
+    p.add_argument("--by", metavar="NAME", help="the trainer")
+
+    p = add(
+        "status",
+        classes.cmd_status,
+        "a cohort's assignments: not started, in progress, overdue or done per trainee",
+    )
+    p.add_argument("--cohort", required=True, metavar="NAME")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    return csub
 
 
 def _class_usage(args: argparse.Namespace) -> int:
-    raise UsageError("class needs a command")
+    raise UsageError("class needs a command: start, roster, end or console")
 
 
 def _add_ui_commands(

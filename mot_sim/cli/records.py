@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mot_sim import locations, settings
+from mot_sim.classroom import scores
 from mot_sim.cli.format import final_summary, interface_lang, transcript
 from mot_sim.cli.streams import for_terminal, say, write_data
 from mot_sim.errors import MotSimError
@@ -26,7 +27,9 @@ from mot_sim.store import Store, open_store
 from mot_sim.store.records import SessionRecord, SessionSummary, Trainee
 
 if TYPE_CHECKING:
+    from mot_sim.classroom.models import Override
     from mot_sim.models import Rubric
+    from mot_sim.reports.html import ClassroomPart
 
 
 def _log_location(args: argparse.Namespace) -> str:
@@ -92,6 +95,21 @@ def _since(value: str | None) -> str | None:
         raise MotSimError(f"--since {value!r}: expected a date like 2026-11-01") from None
 
 
+def _class_code(args: argparse.Namespace, store: Store) -> str | None:
+    """The class ``--class`` names, checked (a wrong code is refused, exit 2)."""
+    typed = getattr(args, "class_code", None)
+    if typed is None:
+        return None
+    from mot_sim.classroom.service import Classroom
+
+    return Classroom(store).get(typed).code
+
+
+def _overrides(store: Store, sessions: list[SessionSummary]) -> list[Override]:
+    """The audit trail of these sessions' overrides, oldest first."""
+    return store.overrides([s.id for s in sessions]) if sessions else []
+
+
 def _check_out(args: argparse.Namespace) -> None:
     """Refuse, before anything is read, an --out that would overwrite the score log."""
     from mot_sim.reports.files import refuse_log
@@ -145,8 +163,22 @@ def cmd_trainee(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history_row(s: SessionSummary) -> dict[str, Any]:
+def _with_overrides(
+    s: SessionSummary, found: scores.Latest, rubric: Rubric | None
+) -> tuple[int | None, int]:
+    """The session's overall with its trainers' overrides applied, and how many of its
+    replies were overridden."""
+    count = sum(1 for sid, _ in found if sid == s.id)
+    if not s.finished or s.result is None:
+        return None, count
+    return scores.overall(s.result, s.id, found, rubric), count
+
+
+def _history_row(
+    s: SessionSummary, found: scores.Latest | None = None, rubric: Rubric | None = None
+) -> dict[str, Any]:
     r = s.result if s.finished else None
+    overall, count = _with_overrides(s, found or {}, rubric)
     return {
         "session_id": s.id,
         "trainee": s.trainee.name,
@@ -160,7 +192,13 @@ def _history_row(s: SessionSummary) -> dict[str, Any]:
         "score": r.overall if r else None,
         "band": r.band if r else None,
         "passed": r.passed if r else None,
+        "score_with_overrides": overall,  # "score" stays the machine's
+        "overridden_replies": count,
     }
+
+
+def _dash(value: int | None) -> str:
+    return "—" if value is None else str(value)
 
 
 def _summary_lines(sessions: list[SessionSummary]) -> list[str]:
@@ -193,9 +231,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     store = _store(args, read_only=True)
     try:
         sessions = store.sessions(trainee=args.trainee, cohort=args.cohort)
+        found = scores.latest(_overrides(store, sessions))
     finally:
         store.close()
     damaged = _damage(store)
+    rubric = _library(args)[1] if found else None
     if args.json:
         if args.summary:
             t = tally(sessions)
@@ -211,7 +251,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                 "caption": t.caption,
             }
         else:
-            doc = [_history_row(s) for s in sessions]
+            doc = [_history_row(s, found, rubric) for s in sessions]
         write_data(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return damaged
     if not sessions:
@@ -229,6 +269,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             state = s.state.replace("_", " ")
             if not s.finished:
                 state += f" ({s.turn_count} of {len(STAGE_IDS)} replies)"
+            overall, count = _with_overrides(s, found, rubric)
+            if count:
+                state += f"; overridden by a trainer: {_dash(overall)}"
             lines.append(
                 f"{s.started_at.replace('T', ' ')[:16]:<17} {clean_text(s.id)[:8]:<8} "
                 f"{clean_text(s.trainee.name)[:16]:<16} {clean_text(s.scenario_id)[:20]:<20} "
@@ -282,7 +325,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _records(args: argparse.Namespace, store: Store) -> list[SessionRecord]:
-    return store.records(args.trainee, args.cohort, _since(getattr(args, "since", None)))
+    return store.records(
+        args.trainee,
+        args.cohort,
+        _since(getattr(args, "since", None)),
+        class_code=_class_code(args, store),
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -292,15 +340,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise MotSimError("--excel is for --format csv")
     homepage = ""
     if args.format == "xapi":
-        found = settings.xapi_homepage(args.homepage)
-        if found is None:
+        given = settings.xapi_homepage(args.homepage)
+        if given is None:
             raise MotSimError(
                 "xAPI export needs your organisation's homepage for the trainees' accounts "
                 "(account.homePage): pass --homepage URL, set "
                 f"{settings.XAPI_HOMEPAGE_ENV}=URL, or save it once with "
                 "`mot-sim config xapi-homepage URL`"
             )
-        homepage = xapi.check_homepage(found)
+        homepage = xapi.check_homepage(given)
     since = _since(args.since)
     _check_out(args)
     store = _store(args, read_only=True)
@@ -308,24 +356,34 @@ def cmd_export(args: argparse.Namespace) -> int:
         style = tabular.PLAIN
         if args.excel:
             style = tabular.CsvStyle(excel=True, ids=tabular.short_ids(store.session_ids()))
+        code = _class_code(args, store)
         if args.format == "csv" and not args.turns:
-            sessions = store.sessions(trainee=args.trainee, cohort=args.cohort, since=since)
-            rows = [tabular.session_row(s, style) for s in sessions]
+            sessions = store.sessions(
+                trainee=args.trainee, cohort=args.cohort, since=since, class_code=code
+            )
+            found = scores.latest(_overrides(store, sessions))
+            rubric = _library(args)[1] if found else None
+            rows = [tabular.session_row(s, style, found, rubric) for s in sessions]
             text = tabular.to_csv(tabular.SESSION_COLUMNS, rows, style)
             _write(text, args.out, _export_note(sessions))
             return _damage(store)
         records = _records(args, store)
+        trail = _overrides(store, [r.summary for r in records])
     finally:
         store.close()
     note = _export_note([r.summary for r in records])
+    found = scores.latest(trail)
     if args.format == "csv":
-        rows = [row for rec in records for row in tabular.turn_rows(rec, style)]
+        rows = [row for rec in records for row in tabular.turn_rows(rec, style, found)]
         _write(tabular.to_csv(tabular.TURN_COLUMNS, rows, style), args.out, note)
     elif args.format == "jsonl":
-        _write(tabular.to_jsonl(records), args.out, note)
+        rubric = _library(args)[1] if trail else None
+        _write(tabular.to_jsonl(records, trail, rubric), args.out, note)
     else:
-        titles = _titles(args)
-        statements = [st for rec in records for st in xapi.statements(rec, titles, homepage)]
+        titles, rubric = _library(args)
+        statements = [
+            st for rec in records for st in xapi.statements(rec, titles, homepage, found, rubric)
+        ]
         _write(json.dumps(statements, ensure_ascii=False, indent=2) + "\n", args.out, note)
     return _damage(store)
 
@@ -333,26 +391,60 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from mot_sim.reports.html import render_report
 
-    if bool(args.trainee) == bool(args.cohort):
-        raise MotSimError("report needs exactly one of --trainee NAME or --cohort NAME")
+    chosen = [x for x in (args.trainee, args.cohort, args.class_code) if x]
+    if len(chosen) != 1:
+        raise MotSimError(
+            "report needs exactly one of --trainee NAME, --cohort NAME or --class CODE"
+        )
     _check_out(args)
+    titles, rubric = _library(args)
     store = _store(args, read_only=True)
     try:
         records = _records(args, store)
+        extra = _classroom_part(args, store, records, rubric)
     finally:
         store.close()
     subject, kind = (args.trainee, "trainee") if args.trainee else (args.cohort, "cohort")
+    if extra.class_summary is not None:
+        subject, kind = f"class {extra.class_summary.session.code}", "cohort"
     if kind == "trainee" and records:
         subject = records[0].summary.trainee.name  # as first entered, whatever was typed
-    titles, rubric = _library(args)
     # The report speaks the sessions' language when they share one (or the one chosen).
     known = _locales(args)
     locales = {known.get(r.summary.scenario_id) for r in records}
     shared = locales.pop() if len(locales) == 1 else None
     lang = interface_lang(args, shared)
-    html = render_report(subject, kind, records, titles, rubric or _rubric_alone(), lang)
+    html = render_report(
+        subject, kind, records, titles, rubric or _rubric_alone(), lang, classroom=extra
+    )
     _write(html, args.out)
     return _damage(store)
+
+
+def _classroom_part(
+    args: argparse.Namespace,
+    store: Store,
+    records: list[SessionRecord],
+    rubric: Rubric | None,
+) -> ClassroomPart:
+    """What the report shows of the classroom: the overrides of its sessions, the class
+    summary (``--class``) and the cohort's assignments."""
+    from mot_sim.classroom.service import Classroom
+    from mot_sim.reports.html import ClassroomPart
+
+    room = Classroom(store, rubric=rubric)
+    summary = room.summary(args.class_code) if args.class_code else None
+    cohort = args.cohort or (summary.session.cohort if summary else None)
+    if args.trainee:
+        progress = room.assignments(trainee=args.trainee)
+    elif cohort:
+        progress = room.assignments(cohort=cohort)
+    else:
+        progress = []
+    trail = _overrides(store, [r.summary for r in records])
+    return ClassroomPart(
+        overrides=trail, class_summary=summary, assignments=progress, rubric=rubric
+    )
 
 
 CONFIG_KEYS = {"xapi-homepage": "xapi_homepage", "db": "db", "language": "language"}

@@ -11,7 +11,7 @@ only, and the report says how many it left out.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from statistics import mean
 from typing import Any
@@ -19,6 +19,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from mot_sim.classroom import scores
+from mot_sim.classroom.models import AssignmentProgress, ClassSummary, Override
 from mot_sim.i18n import band_name, dimension_name, outcome_name, stage_title, tr
 from mot_sim.matching.text import clean_text
 from mot_sim.models import Rubric
@@ -49,6 +51,73 @@ OUTCOME_COLOURS = {"good": "#12805c", "mixed": "#dc6803", "poor": "#c01048"}
 CHART_W, CHART_H = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 36, 96, 16, 34
 INSET, SPREAD = 16, 12  # points keep clear of the axes; same-score trainees drawn apart
+
+
+# The classroom's words in the report, by language (English stands in for a missing one).
+CLASSROOM_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "class": "Class",
+        "ended": "ended",
+        "open": "still open",
+        "sessions": "Sessions",
+        "finished": "Finished",
+        "room": "The room (average per stage)",
+        "weakest": "Weakest rules of the room",
+        "trainees": "Trainees",
+        "assignments": "Assignments",
+        "due": "Due",
+        "status": "Status",
+        "not_started": "not started",
+        "in_progress": "in progress",
+        "overdue": "overdue",
+        "done": "done",
+        "overrides": "Trainers' overrides",
+        "overrides_note": "(the machine's score is kept beside each; the latest override counts)",
+        "session": "Session",
+        "stage": "Stage",
+        "machine": "Machine",
+        "trainer": "Trainer",
+        "by": "By",
+        "when": "When (UTC)",
+        "reason": "Reason",
+    },
+    "zh": {
+        "class": "课堂",
+        "ended": "已结束",
+        "open": "进行中",
+        "sessions": "练习次数",
+        "finished": "已完成",
+        "room": "全班(各阶段平均)",
+        "weakest": "全班最常见的问题",
+        "trainees": "学员数",
+        "assignments": "作业",
+        "due": "截止日期",
+        "status": "状态",
+        "not_started": "未开始",
+        "in_progress": "进行中",
+        "overdue": "已逾期",
+        "done": "已完成",
+        "overrides": "培训师改分",
+        "overrides_note": "(保留机器评分;以最近一次改分为准)",
+        "session": "练习",
+        "stage": "阶段",
+        "machine": "机器评分",
+        "trainer": "培训师评分",
+        "by": "改分人",
+        "when": "时间(UTC)",
+        "reason": "理由",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ClassroomPart:
+    """What a report shows of the classroom: overrides, a class summary, assignments."""
+
+    overrides: list[Override] = field(default_factory=list)
+    class_summary: ClassSummary | None = None
+    assignments: list[AssignmentProgress] = field(default_factory=list)
+    rubric: Rubric | None = None
 
 
 @dataclass(frozen=True)
@@ -165,7 +234,10 @@ def build_context(
     titles: dict[str, str],
     rubric: Rubric,
     lang: str = "en",
+    classroom: ClassroomPart | None = None,
 ) -> dict[str, Any]:
+    part = classroom or ClassroomPart()
+    found = scores.latest(part.overrides)
     summaries = [r.summary for r in records]
     counts = tally(summaries)
     results = [s.result for s in summaries if s.finished and s.result is not None]
@@ -218,6 +290,7 @@ def build_context(
                         "turn": t,
                         "title": stage_title(t.stage, lang),
                         "segments": _segments(t.reply, t.result.hits),
+                        "override": found.get((r.summary.id, t.stage)),
                     }
                     for t in r.turns
                 ],
@@ -225,6 +298,16 @@ def build_context(
             for r in latest
         ],
         "titles": titles,
+        "classroom": {
+            "summary": part.class_summary,
+            "assignments": part.assignments,
+            "overrides": part.overrides,
+            "names": {r.summary.id: r.summary.trainee.name for r in records},
+        },
+        "cw": lambda key: CLASSROOM_WORDS.get(lang, CLASSROOM_WORDS["en"]).get(
+            key, CLASSROOM_WORDS["en"][key]
+        ),
+        "stage_name": lambda stage: stage_title(stage, lang),
         "lang": lang,
         "caption": counts.caption_in(lang),
         "t": lambda key, **values: tr(lang, f"rep.{key}", **values),
@@ -247,11 +330,13 @@ def render_report(
     titles: dict[str, str],
     rubric: Rubric,
     lang: str = "en",
+    classroom: ClassroomPart | None = None,
 ) -> str:
-    """The report as one self-contained HTML page, its own words in ``lang``."""
+    """The report as one self-contained HTML page, its own words in ``lang`` (with the
+    classroom's part: overrides, the class summary, assignments, when given)."""
     loader = PackageLoader("mot_sim.reports", "templates")
     # autoescape: trainee text is escaped wherever the template prints it.
     env = Environment(autoescape=True, loader=loader, undefined=StrictUndefined)
     env.finalize = _printable
-    context = build_context(subject, kind, records, titles, rubric, lang)
+    context = build_context(subject, kind, records, titles, rubric, lang, classroom)
     return env.get_template("report.html.j2").render(context)

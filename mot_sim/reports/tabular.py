@@ -14,13 +14,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from mot_sim.classroom import scores
+from mot_sim.classroom.models import Override
 from mot_sim.stages import DIMENSIONS, STAGE_IDS
 from mot_sim.store.records import SessionRecord, SessionSummary
+
+if TYPE_CHECKING:
+    from mot_sim.models import Rubric
 
 # OWASP CSV injection: a cell starting with one of these is run as a formula by spreadsheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -106,6 +111,9 @@ SESSION_COLUMNS = [
     *DIMENSIONS,
     *STAGE_IDS,
     "replies",
+    # A trainer's overrides: "overall" stays the machine's score, this one applies them.
+    "overall_with_overrides",
+    "overridden_replies",
 ]
 TURN_COLUMNS = [
     "session_id",
@@ -127,11 +135,23 @@ TURN_COLUMNS = [
     "good_rules",
     "bad_rules",
     "answered_at",
+    # "score" stays the machine's; the trainer's override (the latest) beside it.
+    "override_score",
+    "override_reason",
+    "override_by",
+    "override_at",
 ]
 
 
-def session_row(s: SessionSummary, style: CsvStyle = PLAIN) -> list[Any]:
+def session_row(
+    s: SessionSummary,
+    style: CsvStyle = PLAIN,
+    overrides: scores.Latest | None = None,
+    rubric: Rubric | None = None,
+) -> list[Any]:
     r = s.result if s.finished else None
+    found = overrides or {}
+    mine = sum(1 for sid, _ in found if sid == s.id)
     return [
         style.session_id(s.id),
         s.trainee.name,
@@ -150,13 +170,18 @@ def session_row(s: SessionSummary, style: CsvStyle = PLAIN) -> list[Any]:
         *[("" if r is None or r.dimensions[d] is None else r.dimensions[d]) for d in DIMENSIONS],
         *[("" if r is None or r.stages[k] is None else r.stages[k]) for k in STAGE_IDS],
         s.turn_count,
+        "" if r is None else scores.overall(r, s.id, found, rubric),
+        mine,
     ]
 
 
-def turn_rows(rec: SessionRecord, style: CsvStyle = PLAIN) -> Iterable[list[Any]]:
+def turn_rows(
+    rec: SessionRecord, style: CsvStyle = PLAIN, overrides: scores.Latest | None = None
+) -> Iterable[list[Any]]:
     s = rec.summary
     for t in rec.turns:
         res = t.result
+        o = (overrides or {}).get((s.id, t.stage))
         yield [
             style.session_id(s.id),
             s.trainee.name,
@@ -177,6 +202,10 @@ def turn_rows(rec: SessionRecord, style: CsvStyle = PLAIN) -> Iterable[list[Any]
             " ".join(h.rule for h in res.hits if h.polarity == "good"),
             " ".join(h.rule for h in res.hits if h.polarity == "bad"),
             style.time(t.at),
+            "" if o is None else o.new_score,
+            "" if o is None else o.reason,
+            "" if o is None else o.by,
+            "" if o is None else style.time(o.at),
         ]
 
 
@@ -192,8 +221,14 @@ def to_csv(header: list[str], rows: Iterable[list[Any]], style: CsvStyle = PLAIN
     return out.getvalue()
 
 
-def session_json(rec: SessionRecord) -> dict[str, Any]:
+def session_json(
+    rec: SessionRecord,
+    overrides: Sequence[Override] = (),
+    rubric: Rubric | None = None,
+) -> dict[str, Any]:
     s = rec.summary
+    mine = [o for o in overrides if o.session_id == s.id]
+    finished = s.result is not None and s.finished
     return {
         "session_id": s.id,
         "trainee": {
@@ -209,9 +244,21 @@ def session_json(rec: SessionRecord) -> dict[str, Any]:
         "ended_at": s.ended_at,
         "replies": s.turn_count,
         "result": None if s.result is None or not s.finished else s.result.to_dict(),
+        "overall_with_overrides": (
+            scores.overall(s.result, s.id, scores.latest(mine), rubric)
+            if finished and s.result is not None
+            else None
+        ),
+        "overrides": [asdict(o) for o in mine],  # the whole audit trail, oldest first
         "turns": [t.to_dict() for t in rec.turns],
     }
 
 
-def to_jsonl(records: Iterable[SessionRecord]) -> str:
-    return "".join(json.dumps(session_json(r), ensure_ascii=False) + "\n" for r in records)
+def to_jsonl(
+    records: Iterable[SessionRecord],
+    overrides: Sequence[Override] = (),
+    rubric: Rubric | None = None,
+) -> str:
+    return "".join(
+        json.dumps(session_json(r, overrides, rubric), ensure_ascii=False) + "\n" for r in records
+    )

@@ -8,6 +8,13 @@ unfinished one has no ending yet. All share the session's ``context.registration
 Dimension scores travel as IRI-keyed extensions. Statement ids are derived from the
 session, so a re-export sends the same statements (an LRS then ignores duplicates).
 
+A trainer's override of a reply's score: the ``answered`` statement carries the score that
+counts (the trainer's) in ``result.score`` and the audit in the ``override`` extension
+(the machine's score, who, when, why); the final statements carry the overall with
+overrides applied and the machine's overall beside it. Such a statement's id is derived
+from the override too, so a re-export after an override sends new statements rather
+than changed ones (a record store rejects a known id with other content).
+
 The actor's ``account.homePage`` names the organisation's system: it has no default, so
 statements never go out under a made-up one (see :func:`mot_sim.settings.xapi_homepage`).
 """
@@ -15,12 +22,17 @@ statements never go out under a made-up one (see :func:`mot_sim.settings.xapi_ho
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from mot_sim.classroom import scores
 from mot_sim.errors import MotSimError
 from mot_sim.stages import DIMENSIONS, STAGE_TITLES
 from mot_sim.store.records import SessionRecord
+
+if TYPE_CHECKING:
+    from mot_sim.classroom.models import Override
+    from mot_sim.models import Rubric
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 ABANDONED = "https://w3id.org/xapi/adl/verbs/abandoned"  # cmi5
@@ -53,10 +65,30 @@ def _score(value: int) -> dict[str, Any]:
     return {"scaled": round(value / 100, 4), "raw": value, "min": 0, "max": 100}
 
 
-def statements(rec: SessionRecord, titles: dict[str, str], homepage: str) -> list[dict[str, Any]]:
-    """The statements of one session, in order."""
+def _override(o: Override) -> dict[str, Any]:
+    """The audit of an override, as an extension's value."""
+    return {
+        "machine-score": o.machine_score,
+        "score": o.new_score,
+        "reason": o.reason,
+        "by": o.by,
+        "at": o.at,
+        "id": o.id,
+    }
+
+
+def statements(
+    rec: SessionRecord,
+    titles: dict[str, str],
+    homepage: str,
+    overrides: scores.Latest | None = None,
+    rubric: Rubric | None = None,
+) -> list[dict[str, Any]]:
+    """The statements of one session, in order (with the trainers' overrides that
+    count: the latest per reply)."""
     homepage = check_homepage(homepage)
     s = rec.summary
+    found = {k: o for k, o in (overrides or {}).items() if k[0] == s.id}
     registration = str(uuid.UUID(s.id)) if _is_uuid(s.id) else str(uuid.uuid5(_NS, s.id))
     actor = {
         "objectType": "Agent",
@@ -87,6 +119,7 @@ def statements(rec: SessionRecord, titles: dict[str, str], homepage: str) -> lis
         when: str,
         result: dict[str, Any] | None = None,
         parent: bool = False,
+        variant: str = "",
     ) -> dict[str, Any]:
         ctx = dict(context)
         if parent:
@@ -94,7 +127,7 @@ def statements(rec: SessionRecord, titles: dict[str, str], homepage: str) -> lis
                 "parent": [{"objectType": "Activity", "id": scenario["id"]}]
             }
         out = {
-            "id": str(uuid.uuid5(_NS, f"{s.id}/{n}")),
+            "id": str(uuid.uuid5(_NS, f"{s.id}/{n}" + (f"/{variant}" if variant else ""))),
             "version": "1.0.3",
             "actor": actor,
             "verb": _verb(verb, ABANDONED if verb == "abandoned" else None),
@@ -122,11 +155,17 @@ def statements(rec: SessionRecord, titles: dict[str, str], homepage: str) -> lis
             for d in DIMENSIONS
             if t.result.dimensions[d] is not None
         }
-        result: dict[str, Any] = {"response": t.reply, "score": _score(t.result.score)}
-        if dims:  # xAPI forbids empty values outside extensions: no empty map
-            result["extensions"] = dims
+        o = found.get((s.id, t.stage))
+        score = t.result.score if o is None else o.new_score
+        result: dict[str, Any] = {"response": t.reply, "score": _score(score)}
+        ext: dict[str, Any] = dict(dims)
+        if o is not None:
+            ext[EXT + "override"] = _override(o)
+        if ext:  # xAPI forbids empty values outside extensions: no empty map
+            result["extensions"] = ext
         when = t.at or s.started_at
-        out.append(stmt(t.index + 1, "answered", obj, when, result, parent=True))
+        variant = "" if o is None else o.id
+        out.append(stmt(t.index + 1, "answered", obj, when, result, parent=True, variant=variant))
     r = s.result
     if s.state == "abandoned":
         when = s.ended_at or (rec.turns[-1].at if rec.turns else None) or s.started_at
@@ -138,9 +177,19 @@ def statements(rec: SessionRecord, titles: dict[str, str], homepage: str) -> lis
         }
         final[EXT + "band"] = r.band
         final[EXT + "walked-out"] = r.walked_out
-        base = {"score": _score(r.overall), "success": r.passed, "extensions": final}
-        out.append(stmt(90, "completed", scenario, when, {**base, "completion": True}))
-        out.append(stmt(91, "passed" if r.passed else "failed", scenario, when, base))
+        overall, success, variant = r.overall, r.passed, ""
+        if found:
+            overall = scores.overall(r, s.id, found, rubric)
+            success = scores.passed(r, overall, rubric)
+            final[EXT + "machine-score"] = r.overall
+            final[EXT + "overrides"] = [_override(o) for o in found.values()]
+            variant = "+".join(sorted(o.id for o in found.values()))
+        base = {"score": _score(overall), "success": success, "extensions": final}
+        out.append(
+            stmt(90, "completed", scenario, when, {**base, "completion": True}, variant=variant)
+        )
+        verb = "passed" if success else "failed"
+        out.append(stmt(91, verb, scenario, when, base, variant=variant))
     return out
 
 

@@ -31,6 +31,12 @@ class Store(Protocol):
         """Create the trainee, or update the employee id and cohort given (not None); the
         trainee as recorded (the name as first entered, however it was typed now)."""
 
+    def find_trainee(self, name: str) -> Trainee | None:
+        """The person with this name (however typed), or None."""
+
+    def trainees(self, cohort: str | None = None) -> list[Trainee]:
+        """Every person (of a cohort), in the order they were first recorded."""
+
     def start_session(
         self,
         session_id: str,

@@ -17,6 +17,7 @@ credentials may come from libpq's own sources (``PGPASSWORD``, ``~/.pgpass``,
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -43,7 +44,7 @@ from mot_sim.engine import FinalResult, Turn
 from mot_sim.errors import StoreError
 from mot_sim.locations import db_password, redact
 from mot_sim.stages import MAX_REPLY_CHARS, Mode
-from mot_sim.store import rows
+from mot_sim.store import class_rows, rows
 from mot_sim.store.records import (
     SessionRecord,
     SessionSummary,
@@ -52,7 +53,22 @@ from mot_sim.store.records import (
     display_name,
     trainee_key,
 )
-from mot_sim.store.transfer import ClassroomRows, Held, SessionRow, TraineeRow, TurnRow
+from mot_sim.store.transfer import (
+    CLASSROOM_TABLES,
+    AssignmentRow,
+    ClassroomRows,
+    ClassRow,
+    ClassSessionRow,
+    Held,
+    MarkRow,
+    MemberRow,
+    OverrideRow,
+    RevealRow,
+    SessionRow,
+    TraineeRow,
+    TurnRow,
+    token_of,
+)
 
 SCHEMA = "mot_sim"
 APPLICATION = "mot-sim"
@@ -133,11 +149,82 @@ MIGRATIONS: list[str] = [
     CREATE INDEX trainees_by_cohort ON mot_sim.trainees (cohort);
     CREATE INDEX trainees_by_alias ON mot_sim.trainees (same_as) WHERE same_as IS NOT NULL;
     """,
+    # v3: the classroom (as SQLite's v4): classes and who joined, the sessions played in
+    # them, the trainers' overrides (an append-only audit: no role may change or delete
+    # one), debrief marks and reveals, cohorts' assignments
+    """
+    CREATE TABLE mot_sim.classes (
+        code text PRIMARY KEY,
+        scenarios_json json NOT NULL,
+        mode text NOT NULL CHECK (mode IN ('practice', 'exam')),
+        timer integer,
+        cohort text,
+        password_hash text,
+        created_at timestamptz NOT NULL,
+        closed_at timestamptz,
+        created_by text
+    );
+    CREATE TABLE mot_sim.class_members (
+        class_code text NOT NULL REFERENCES mot_sim.classes (code),
+        name_key text NOT NULL,
+        name text NOT NULL,
+        joined_at timestamptz NOT NULL,
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (class_code, name_key)
+    );
+    CREATE TABLE mot_sim.class_sessions (
+        session_id text PRIMARY KEY REFERENCES mot_sim.sessions (id),
+        class_code text NOT NULL REFERENCES mot_sim.classes (code)
+    );
+    CREATE INDEX class_sessions_by_class ON mot_sim.class_sessions (class_code);
+    CREATE TABLE mot_sim.overrides (
+        id text PRIMARY KEY,
+        session_id text NOT NULL REFERENCES mot_sim.sessions (id),
+        stage text NOT NULL,
+        machine_score integer NOT NULL,
+        new_score integer NOT NULL CHECK (new_score BETWEEN 0 AND 100),
+        reason text NOT NULL,
+        by_name text NOT NULL,
+        at timestamptz NOT NULL,
+        seq bigint GENERATED ALWAYS AS IDENTITY
+    );
+    CREATE INDEX overrides_by_session ON mot_sim.overrides (session_id, at);
+    CREATE FUNCTION mot_sim.append_only() RETURNS trigger LANGUAGE plpgsql AS
+        'BEGIN RAISE EXCEPTION ''overrides are an audit trail: append only''; END';
+    CREATE TRIGGER overrides_are_append_only BEFORE UPDATE OR DELETE ON mot_sim.overrides
+        FOR EACH ROW EXECUTE FUNCTION mot_sim.append_only();
+    CREATE TABLE mot_sim.debrief_marks (
+        class_code text NOT NULL REFERENCES mot_sim.classes (code),
+        session_id text NOT NULL REFERENCES mot_sim.sessions (id),
+        stage text NOT NULL,
+        starred boolean NOT NULL DEFAULT false,
+        hidden boolean NOT NULL DEFAULT false,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (class_code, session_id, stage)
+    );
+    CREATE TABLE mot_sim.class_reveals (
+        class_code text NOT NULL REFERENCES mot_sim.classes (code),
+        stage text NOT NULL,
+        revealed boolean NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (class_code, stage)
+    );
+    CREATE TABLE mot_sim.assignments (
+        cohort text NOT NULL,
+        scenario_id text NOT NULL,
+        due date NOT NULL,
+        assigned_at timestamptz NOT NULL,
+        assigned_by text,
+        PRIMARY KEY (cohort, scenario_id)
+    );
+    """,
 ]
 LATEST = len(MIGRATIONS)
 READS_FROM = 1  # the oldest schema the reads below understand (raise it when they change)
 
-TABLES = ("schema_version", "trainees", "sessions", "turns")
+CLASSROOM_SINCE = 3  # the schema version that has the classroom's tables
+TABLES = ("schema_version", "trainees", "sessions", "turns", *CLASSROOM_TABLES)
+_CLASSROOM = ", ".join(f"mot_sim.{t}" for t in CLASSROOM_TABLES)
 # What each kind of role may do once the schema is migrated, and nothing more: the
 # writer records (a turn, once written, cannot be changed or deleted), the reader reads.
 GRANTS: dict[str, list[str]] = {
@@ -147,11 +234,18 @@ GRANTS: dict[str, list[str]] = {
         "GRANT SELECT, INSERT ON mot_sim.trainees, mot_sim.sessions, mot_sim.turns TO {role}",
         "GRANT UPDATE (employee_id, cohort) ON mot_sim.trainees TO {role}",
         "GRANT UPDATE (status, ended_at, result_json, overall) ON mot_sim.sessions TO {role}",
+        # The classroom: an override, once written, cannot be changed or deleted either.
+        f"GRANT SELECT, INSERT ON {_CLASSROOM} TO {{role}}",
+        "GRANT UPDATE (closed_at) ON mot_sim.classes TO {role}",
+        "GRANT UPDATE (starred, hidden, updated_at) ON mot_sim.debrief_marks TO {role}",
+        "GRANT UPDATE (revealed, updated_at) ON mot_sim.class_reveals TO {role}",
+        "GRANT UPDATE (due, assigned_at, assigned_by) ON mot_sim.assignments TO {role}",
     ],
     "reader": [
         "GRANT USAGE ON SCHEMA mot_sim TO {role}",
         "GRANT SELECT ON mot_sim.schema_version, mot_sim.trainees, mot_sim.sessions, "
         "mot_sim.turns TO {role}",
+        f"GRANT SELECT ON {_CLASSROOM} TO {{role}}",
     ],
 }
 Kind = Literal["writer", "reader"]
@@ -160,6 +254,35 @@ T = TypeVar("T")
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# What a class's console shows, as counts and marks: any committed change to the class
+# changes one of them (read in one snapshot, a few index lookups).
+_CLASS_TOKEN = (
+    "SELECT (SELECT count(*) FROM mot_sim.class_members WHERE class_code = %s) AS members,"
+    " (SELECT count(*) FROM mot_sim.class_sessions WHERE class_code = %s) AS sessions,"
+    " (SELECT count(*) FROM mot_sim.turns u JOIN mot_sim.class_sessions c"
+    "  ON c.session_id = u.session_id WHERE c.class_code = %s) AS turns,"
+    " (SELECT string_agg(s.status, ',' ORDER BY s.id) FROM mot_sim.sessions s"
+    "  JOIN mot_sim.class_sessions c ON c.session_id = s.id WHERE c.class_code = %s) AS ends,"
+    " (SELECT count(*) FROM mot_sim.overrides o JOIN mot_sim.class_sessions c"
+    "  ON c.session_id = o.session_id WHERE c.class_code = %s) AS overrides,"
+    " (SELECT string_agg(session_id || stage || starred::text || hidden::text, ','"
+    "  ORDER BY session_id, stage) FROM mot_sim.debrief_marks WHERE class_code = %s) AS marks,"
+    " (SELECT string_agg(stage || revealed::text, ',' ORDER BY stage)"
+    "  FROM mot_sim.class_reveals WHERE class_code = %s) AS reveals,"
+    " (SELECT closed_at FROM mot_sim.classes WHERE code = %s) AS closed"
+)
+# The classroom's part of the whole log (home screens: assignments and their progress).
+_LOG_TOKEN = (
+    "SELECT (SELECT max(seq) FROM mot_sim.sessions) AS sessions,"
+    " (SELECT count(ended_at) FROM mot_sim.sessions) AS ended,"
+    " (SELECT max(seq) FROM mot_sim.overrides) AS overrides,"
+    " (SELECT max(seq) FROM mot_sim.class_members) AS members,"
+    " (SELECT count(*) || '/' || count(closed_at) FROM mot_sim.classes) AS classes,"
+    " (SELECT count(*) || '/' || coalesce(max(assigned_at)::text, '')"
+    "  FROM mot_sim.assignments) AS assignments"
+)
 
 
 def _iso(value: Any) -> Any:
@@ -183,6 +306,7 @@ class PostgresStore:
         self.damaged: dict[str, str] = {}
         self._secrets = [s for s in self._password_forms() if s]
         self._db = self._connect()
+        self._classroom = False
         try:
             version = self._inspect()
             if read_only:
@@ -192,8 +316,11 @@ class PostgresStore:
                         "upgrade it with `mot-sim db migrate` (as the owner role)"
                     )
                 self._absent = version is None
+                # An older log read as it is: it has no classes yet.
+                self._classroom = version is not None and version >= CLASSROOM_SINCE
             else:
                 self._absent = False
+                self._classroom = True
                 if version is None or version < LATEST:
                     self._migrate(version or 0)
         except BaseException:
@@ -319,7 +446,8 @@ class PostgresStore:
                 self._db.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
                 version = self._inspect() or 0  # another process may have migrated
                 for step in MIGRATIONS[version:]:
-                    for statement in step.split(";"):
+                    # Statements end a line; a function body keeps its own semicolons.
+                    for statement in re.split(r";[ \t]*\n", step):
                         if statement.strip():
                             self._db.execute(statement.encode())
                 if version < LATEST:
@@ -458,6 +586,36 @@ class PostgresStore:
         except rows.DamagedRecord as exc:
             raise StoreError(f"score log {self.path}: trainee record damaged ({exc})") from None
 
+    def find_trainee(self, name: str) -> Trainee | None:
+        found = self._read(
+            "SELECT name, employee_id, cohort FROM mot_sim.trainees WHERE name_key = %s"
+            " AND same_as IS NULL",
+            (trainee_key(name),),
+        )
+        got = self._trainees(found)
+        return got[0] if got else None
+
+    def trainees(self, cohort: str | None = None) -> list[Trainee]:
+        where, args = ("", ()) if cohort is None else (" AND cohort = %s", (cohort,))
+        return self._trainees(
+            self._read(
+                "SELECT name, employee_id, cohort FROM mot_sim.trainees WHERE same_as IS NULL"
+                + where
+                + " ORDER BY id",
+                args,
+            )
+        )
+
+    @staticmethod
+    def _trainees(found: Sequence[rows.Row]) -> list[Trainee]:
+        out = []
+        for r in found:
+            try:
+                out.append(rows.trainee(r["name"], r["employee_id"], r["cohort"]))
+            except rows.DamagedRecord:
+                continue  # a damaged name row: nobody to list
+        return out
+
     def start_session(
         self,
         session_id: str,
@@ -475,6 +633,12 @@ class PostgresStore:
                 + (" ON CONFLICT (id) DO NOTHING" if retry else ""),
                 (session_id, tid, scenario_id, content_hash, mode, now()),
             )
+            if class_code is not None:
+                db.execute(
+                    "INSERT INTO mot_sim.class_sessions (session_id, class_code) VALUES (%s, %s)"
+                    + (" ON CONFLICT (session_id) DO NOTHING" if retry else ""),
+                    (session_id, class_code),
+                )
 
         self._transact(work, write=True)
 
@@ -528,16 +692,26 @@ class PostgresStore:
         " (SELECT count(*) FROM mot_sim.turns u WHERE u.session_id = s.id) AS turn_count" + _PERSON
     )
 
-    @staticmethod
     def _where(
-        trainee: str | None, cohort: str | None, since: str | None, status: str | None
+        self,
+        trainee: str | None,
+        cohort: str | None,
+        since: str | None,
+        status: str | None,
+        class_code: str | None = None,
     ) -> tuple[str, tuple[str, ...]]:
         where, args = [], []
+        if class_code is not None and not self._classroom:
+            return " WHERE false", ()  # a log from before classes: none played in one
         for clause, value in (
             ("t.name_key = %s", None if trainee is None else trainee_key(trainee)),
             ("t.cohort = %s", cohort),
             ("s.started_at >= %s", since),
             ("s.status = %s", status),
+            (
+                "s.id IN (SELECT session_id FROM mot_sim.class_sessions WHERE class_code = %s)",
+                class_code,
+            ),
         ):
             if value is not None:
                 where.append(clause)
@@ -561,7 +735,7 @@ class PostgresStore:
         status: str | None = None,
         class_code: str | None = None,
     ) -> list[SessionSummary]:
-        where, args = self._where(trainee, cohort, since, status)
+        where, args = self._where(trainee, cohort, since, status, class_code)
         found = self._read(self._SUMMARY + where + " ORDER BY s.started_at, s.seq", args)
         return self._summaries(found)
 
@@ -573,7 +747,7 @@ class PostgresStore:
         class_code: str | None = None,
     ) -> list[SessionRecord]:
         # Two reads of one snapshot (sessions, then every turn of them).
-        where, args = self._where(trainee, cohort, since, None)
+        where, args = self._where(trainee, cohort, since, None, class_code)
 
         def work(db: psycopg.Connection[Any], _: bool) -> tuple[list[Any], list[Any]]:
             return (
@@ -643,27 +817,110 @@ class PostgresStore:
         value = found[0]["best"] if found else None
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-    # -- the classroom (filled in after the API commit) -----------------------------------
+    # -- the classroom -------------------------------------------------------------------
+    def _class_read(self, query: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a classroom table; none on a log from before classes (read as is)."""
+        return self._read(query, args) if self._classroom else []
+
+    def _write_one(self, query: str, args: Sequence[Any]) -> int:
+        """One statement in its own write transaction; the rows it touched."""
+
+        def work(db: psycopg.Connection[Any], _: bool) -> int:
+            return db.execute(query, args).rowcount
+
+        return self._transact(work, write=True)
+
     def create_class(self, cls: ClassSession, password_hash: str | None) -> bool:
-        raise NotImplementedError
+        return (
+            self._write_one(
+                "INSERT INTO mot_sim.classes (code, scenarios_json, mode, timer, cohort,"
+                " password_hash, created_at, closed_at, created_by)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (code) DO NOTHING",
+                (
+                    cls.code,
+                    json.dumps(list(cls.scenarios)),
+                    cls.mode,
+                    cls.timer,
+                    None if cls.cohort is None else clean_identity(cls.cohort),
+                    password_hash,
+                    cls.created_at,
+                    cls.closed_at,
+                    None if cls.created_by is None else clean_identity(cls.created_by),
+                ),
+            )
+            == 1
+        )
 
     def get_class(self, code: str) -> StoredClass | None:
-        raise NotImplementedError
+        found = self._class_read("SELECT * FROM mot_sim.classes WHERE code = %s", (code,))
+        if not found:
+            return None
+        try:
+            return class_rows.stored_class(found[0])
+        except rows.DamagedRecord as exc:
+            raise StoreError(f"class {code}: damaged record ({exc})") from None
 
     def close_class(self, code: str, at: str) -> None:
-        raise NotImplementedError
+        self._write_one(
+            "UPDATE mot_sim.classes SET closed_at = %s WHERE code = %s AND closed_at IS NULL",
+            (at, code),
+        )
 
     def add_member(self, code: str, trainee: str) -> None:
-        raise NotImplementedError
+        key = trainee_key(trainee)
+        if not key:
+            raise StoreError("the trainee's name is empty")
+        self._write_one(
+            "INSERT INTO mot_sim.class_members (class_code, name_key, name, joined_at)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (code, key, display_name(trainee), now()),
+        )
 
     def members(self, code: str) -> list[Member]:
-        raise NotImplementedError
+        out = []
+        for r in self._class_read(
+            "SELECT coalesce(t.name, m.name) AS name, m.joined_at FROM mot_sim.class_members m"
+            " LEFT JOIN mot_sim.trainees t ON t.name_key = m.name_key AND t.same_as IS NULL"
+            " WHERE m.class_code = %s ORDER BY m.joined_at, m.seq",
+            (code,),
+        ):
+            try:
+                out.append(class_rows.member(r))
+            except rows.DamagedRecord:
+                continue  # a row nobody wrote: not a member
+        return out
 
     def add_override(self, override: Override) -> None:
-        raise NotImplementedError
+        self._write_one(
+            "INSERT INTO mot_sim.overrides (id, session_id, stage, machine_score, new_score,"
+            " reason, by_name, at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                override.id,
+                override.session_id,
+                override.stage,
+                override.machine_score,
+                override.new_score,
+                override.reason,
+                clean_identity(override.by),
+                override.at,
+            ),
+        )
 
     def overrides(self, session_ids: Sequence[str] | None = None) -> list[Override]:
-        raise NotImplementedError
+        if session_ids is None:
+            found = self._class_read("SELECT * FROM mot_sim.overrides ORDER BY at, seq")
+        else:
+            found = self._class_read(
+                "SELECT * FROM mot_sim.overrides WHERE session_id = ANY(%s) ORDER BY at, seq",
+                (list(session_ids),),
+            )
+        out = []
+        for r in found:
+            try:
+                out.append(class_rows.override(r))
+            except rows.DamagedRecord as exc:
+                self.damaged[str(r["session_id"])[:64]] = f"a trainer override: {exc}"
+        return out
 
     def set_mark(
         self,
@@ -673,31 +930,135 @@ class PostgresStore:
         starred: bool | None = None,
         hidden: bool | None = None,
     ) -> None:
-        raise NotImplementedError
+        def work(db: psycopg.Connection[Any], _: bool) -> None:
+            if starred:  # one best reply per stage
+                db.execute(
+                    "UPDATE mot_sim.debrief_marks SET starred = false, updated_at = %s"
+                    " WHERE class_code = %s AND stage = %s AND starred",
+                    (now(), code, stage),
+                )
+            db.execute(
+                "INSERT INTO mot_sim.debrief_marks (class_code, session_id, stage, starred,"
+                " hidden, updated_at) VALUES (%s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (class_code, session_id, stage) DO UPDATE"
+                " SET starred = coalesce(%s, debrief_marks.starred),"
+                " hidden = coalesce(%s, debrief_marks.hidden), updated_at = excluded.updated_at",
+                (
+                    code,
+                    session_id,
+                    stage,
+                    bool(starred),
+                    bool(hidden),
+                    now(),
+                    starred,
+                    hidden,
+                ),
+            )
+
+        self._transact(work, write=True)
 
     def marks(self, code: str) -> list[DebriefMark]:
-        raise NotImplementedError
+        out = []
+        for r in self._class_read(
+            "SELECT * FROM mot_sim.debrief_marks WHERE class_code = %s ORDER BY session_id, stage",
+            (code,),
+        ):
+            try:
+                out.append(class_rows.mark(r))
+            except rows.DamagedRecord:
+                continue
+        return out
 
     def set_revealed(self, code: str, stage: str, revealed: bool) -> None:
-        raise NotImplementedError
+        self._write_one(
+            "INSERT INTO mot_sim.class_reveals (class_code, stage, revealed, updated_at)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT (class_code, stage) DO UPDATE"
+            " SET revealed = excluded.revealed, updated_at = excluded.updated_at",
+            (code, stage, revealed, now()),
+        )
 
     def revealed(self, code: str) -> set[str]:
-        raise NotImplementedError
+        out: set[str] = set()
+        for r in self._class_read(
+            "SELECT * FROM mot_sim.class_reveals WHERE class_code = %s", (code,)
+        ):
+            try:
+                stage, shown = class_rows.revealed(r)
+            except rows.DamagedRecord:
+                continue
+            if shown:
+                out.add(stage)
+        return out
 
     def put_assignment(self, assignment: Assignment) -> None:
-        raise NotImplementedError
+        self._write_one(
+            "INSERT INTO mot_sim.assignments (cohort, scenario_id, due, assigned_at,"
+            " assigned_by) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (cohort, scenario_id)"
+            " DO UPDATE SET due = excluded.due, assigned_at = excluded.assigned_at,"
+            " assigned_by = excluded.assigned_by",
+            (
+                clean_identity(assignment.cohort),
+                assignment.scenario_id,
+                assignment.due,
+                assignment.assigned_at,
+                None if assignment.assigned_by is None else clean_identity(assignment.assigned_by),
+            ),
+        )
 
     def assignments(self, cohort: str | None = None) -> list[Assignment]:
-        raise NotImplementedError
+        where, args = ("", ()) if cohort is None else (" WHERE cohort = %s", (cohort,))
+        out = []
+        for r in self._class_read(
+            "SELECT cohort, scenario_id, due::text AS due, assigned_at, assigned_by"
+            " FROM mot_sim.assignments" + where + " ORDER BY due, cohort, scenario_id",
+            args,
+        ):
+            try:
+                out.append(class_rows.assignment(r))
+            except rows.DamagedRecord:
+                continue
+        return out
 
     def change_token(self, code: str | None = None) -> str:
-        raise NotImplementedError
+        if not self._classroom:
+            found = self._read("SELECT max(seq) AS a, count(ended_at) AS b FROM mot_sim.sessions")
+            return token_of(tuple(found[0].values()) if found else ())
+        query, args = (_LOG_TOKEN, ()) if code is None else (_CLASS_TOKEN, (code,) * 8)
+        found = self._read(query, args)
+        return token_of(tuple(found[0].values()) if found else ())
 
     def dump_classroom(self) -> ClassroomRows:
-        raise NotImplementedError
+        def read(table: str, order: str, columns: str = "*") -> list[dict[str, Any]]:
+            return self._class_read(f"SELECT {columns} FROM mot_sim.{table} ORDER BY {order}")
+
+        def without_seq(r: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in r.items() if k != "seq"}
+
+        return ClassroomRows(
+            classes=[ClassRow(**r) for r in read("classes", "created_at, code")],
+            members=[MemberRow(**without_seq(r)) for r in read("class_members", "seq")],
+            class_sessions=[ClassSessionRow(**r) for r in read("class_sessions", "session_id")],
+            overrides=[OverrideRow(**without_seq(r)) for r in read("overrides", "seq")],
+            marks=[MarkRow(**r) for r in read("debrief_marks", "class_code, session_id, stage")],
+            reveals=[RevealRow(**r) for r in read("class_reveals", "class_code, stage")],
+            assignments=[
+                AssignmentRow(**r)
+                for r in read(
+                    "assignments",
+                    "cohort, scenario_id",
+                    "cohort, scenario_id, due::text AS due, assigned_at, assigned_by",
+                )
+            ],
+        )
 
     def classroom_counts(self) -> dict[str, int]:
-        raise NotImplementedError
+        if not self._classroom:
+            return {t: 0 for t in CLASSROOM_TABLES}
+        found = self._read(
+            "SELECT "
+            + ", ".join(f"(SELECT count(*) FROM mot_sim.{t}) AS {t}" for t in CLASSROOM_TABLES)
+        )
+        return {t: int(found[0][t]) for t in CLASSROOM_TABLES}
 
     def close(self) -> None:
         with self._lock:
@@ -854,4 +1215,99 @@ class _Import:
         )
 
     def insert_classroom(self, rows: ClassroomRows) -> None:
-        raise NotImplementedError
+        with self.db.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO mot_sim.classes (code, scenarios_json, mode, timer, cohort,"
+                " password_hash, created_at, closed_at, created_by)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (code) DO UPDATE"
+                " SET closed_at = excluded.closed_at WHERE classes.closed_at IS NULL",
+                [
+                    (
+                        c.code,
+                        c.scenarios_json,
+                        c.mode,
+                        c.timer,
+                        c.cohort,
+                        c.password_hash,
+                        c.created_at,
+                        c.closed_at,
+                        c.created_by,
+                    )
+                    for c in rows.classes
+                ],
+            )
+            cur.executemany(
+                "INSERT INTO mot_sim.class_members (class_code, name_key, name, joined_at)"
+                " SELECT %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM mot_sim.classes"
+                " WHERE code = %s) ON CONFLICT DO NOTHING",
+                [
+                    (m.class_code, m.name_key, m.name, m.joined_at, m.class_code)
+                    for m in rows.members
+                ],
+            )
+            cur.executemany(
+                "INSERT INTO mot_sim.class_sessions (session_id, class_code) SELECT %s, %s"
+                " WHERE EXISTS (SELECT 1 FROM mot_sim.sessions WHERE id = %s)"
+                " AND EXISTS (SELECT 1 FROM mot_sim.classes WHERE code = %s)"
+                " ON CONFLICT DO NOTHING",
+                [
+                    (c.session_id, c.class_code, c.session_id, c.class_code)
+                    for c in rows.class_sessions
+                ],
+            )
+            cur.executemany(
+                "INSERT INTO mot_sim.overrides (id, session_id, stage, machine_score, new_score,"
+                " reason, by_name, at) SELECT %s, %s, %s, %s, %s, %s, %s, %s"
+                " WHERE EXISTS (SELECT 1 FROM mot_sim.sessions WHERE id = %s)"
+                " ON CONFLICT DO NOTHING",
+                [
+                    (
+                        o.id,
+                        o.session_id,
+                        o.stage,
+                        o.machine_score,
+                        o.new_score,
+                        o.reason,
+                        o.by_name,
+                        o.at,
+                        o.session_id,
+                    )
+                    for o in rows.overrides
+                ],
+            )
+            cur.executemany(
+                "INSERT INTO mot_sim.debrief_marks (class_code, session_id, stage, starred,"
+                " hidden, updated_at) SELECT %s, %s, %s, %s, %s, %s WHERE EXISTS (SELECT 1"
+                " FROM mot_sim.sessions WHERE id = %s) AND EXISTS (SELECT 1 FROM"
+                " mot_sim.classes WHERE code = %s) ON CONFLICT DO NOTHING",
+                [
+                    (
+                        m.class_code,
+                        m.session_id,
+                        m.stage,
+                        bool(m.starred),
+                        bool(m.hidden),
+                        m.updated_at,
+                        m.session_id,
+                        m.class_code,
+                    )
+                    for m in rows.marks
+                ],
+            )
+            cur.executemany(
+                "INSERT INTO mot_sim.class_reveals (class_code, stage, revealed, updated_at)"
+                " SELECT %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM mot_sim.classes"
+                " WHERE code = %s) ON CONFLICT DO NOTHING",
+                [
+                    (r.class_code, r.stage, bool(r.revealed), r.updated_at, r.class_code)
+                    for r in rows.reveals
+                ],
+            )
+            cur.executemany(
+                "INSERT INTO mot_sim.assignments (cohort, scenario_id, due, assigned_at,"
+                " assigned_by) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                [
+                    (a.cohort, a.scenario_id, a.due, a.assigned_at, a.assigned_by)
+                    for a in rows.assignments
+                ],
+            )

@@ -42,7 +42,7 @@ from mot_sim.classroom.models import (
 from mot_sim.engine import FinalResult, Turn
 from mot_sim.errors import StoreError
 from mot_sim.stages import MAX_REPLY_CHARS, Mode
-from mot_sim.store import rows
+from mot_sim.store import class_rows, rows
 from mot_sim.store.records import (
     SessionRecord,
     SessionSummary,
@@ -51,7 +51,22 @@ from mot_sim.store.records import (
     display_name,
     trainee_key,
 )
-from mot_sim.store.transfer import ClassroomRows, Held, SessionRow, TraineeRow, TurnRow
+from mot_sim.store.transfer import (
+    CLASSROOM_TABLES,
+    AssignmentRow,
+    ClassroomRows,
+    ClassRow,
+    ClassSessionRow,
+    Held,
+    MarkRow,
+    MemberRow,
+    OverrideRow,
+    RevealRow,
+    SessionRow,
+    TraineeRow,
+    TurnRow,
+    token_of,
+)
 
 APPLICATION_ID = 0x4D4F5453  # "MOTS": marks a file as a mot-sim score log
 BUSY_TIMEOUT_MS = 30_000
@@ -159,6 +174,75 @@ MIGRATIONS: list[Migration] = [
     """,
         then=_link_same_trainees,
     ),
+    # v4: the classroom: classes and who joined, the sessions played in them, the
+    # trainers' overrides (an append-only audit beside the machine's score), debrief
+    # marks and reveals, and cohorts' assignments
+    Migration(
+        """
+    CREATE TABLE classes (
+        code TEXT PRIMARY KEY,
+        scenarios_json TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('practice', 'exam')),
+        timer INTEGER,
+        cohort TEXT,
+        password_hash TEXT,
+        created_at TEXT NOT NULL,
+        closed_at TEXT,
+        created_by TEXT
+    );
+    CREATE TABLE class_members (
+        class_code TEXT NOT NULL REFERENCES classes(code),
+        name_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (class_code, name_key)
+    );
+    CREATE TABLE class_sessions (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+        class_code TEXT NOT NULL REFERENCES classes(code)
+    );
+    CREATE INDEX class_sessions_by_class ON class_sessions(class_code);
+    CREATE TABLE overrides (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        stage TEXT NOT NULL,
+        machine_score INTEGER NOT NULL,
+        new_score INTEGER NOT NULL CHECK (new_score BETWEEN 0 AND 100),
+        reason TEXT NOT NULL,
+        by_name TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX overrides_by_session ON overrides(session_id, at);
+    CREATE TRIGGER overrides_are_not_updated BEFORE UPDATE ON overrides
+        BEGIN SELECT RAISE(ABORT, 'overrides are an audit trail: append only'); END;
+    CREATE TRIGGER overrides_are_not_deleted BEFORE DELETE ON overrides
+        BEGIN SELECT RAISE(ABORT, 'overrides are an audit trail: append only'); END;
+    CREATE TABLE debrief_marks (
+        class_code TEXT NOT NULL REFERENCES classes(code),
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        stage TEXT NOT NULL,
+        starred INTEGER NOT NULL DEFAULT 0,
+        hidden INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (class_code, session_id, stage)
+    );
+    CREATE TABLE class_reveals (
+        class_code TEXT NOT NULL REFERENCES classes(code),
+        stage TEXT NOT NULL,
+        revealed INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (class_code, stage)
+    );
+    CREATE TABLE assignments (
+        cohort TEXT NOT NULL,
+        scenario_id TEXT NOT NULL,
+        due TEXT NOT NULL,
+        assigned_at TEXT NOT NULL,
+        assigned_by TEXT,
+        PRIMARY KEY (cohort, scenario_id)
+    );
+    """
+    ),
 ]
 
 
@@ -166,16 +250,40 @@ LATEST = len(MIGRATIONS)
 
 
 def apply_migration(db: sqlite3.Connection, step: Migration) -> None:
-    """Run one schema step inside the caller's transaction."""
-    for statement in step.sql.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    """Run one schema step inside the caller's transaction (statement by statement: a
+    trigger's body holds semicolons of its own)."""
+    pending = ""
+    for piece in step.sql.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                db.execute(pending)
+            pending = ""
     if step.then is not None:
         step.then(db)
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# What a class's console shows, as counts and marks: any committed change to the class
+# changes one of them, and reading it costs a few index lookups.
+_CLASS_TOKEN = (
+    "SELECT (SELECT count(*) FROM class_members WHERE class_code = ?),"
+    " (SELECT count(*) FROM class_sessions WHERE class_code = ?),"
+    " (SELECT count(*) FROM turns u JOIN class_sessions c ON c.session_id = u.session_id"
+    "  WHERE c.class_code = ?),"
+    " (SELECT group_concat(x) FROM (SELECT s.status AS x FROM sessions s JOIN class_sessions c"
+    "  ON c.session_id = s.id WHERE c.class_code = ? ORDER BY s.id)),"
+    " (SELECT count(*) FROM overrides o JOIN class_sessions c ON c.session_id = o.session_id"
+    "  WHERE c.class_code = ?),"
+    " (SELECT group_concat(x) FROM (SELECT session_id || stage || starred || hidden AS x"
+    "  FROM debrief_marks WHERE class_code = ? ORDER BY session_id, stage)),"
+    " (SELECT group_concat(x) FROM (SELECT stage || revealed AS x FROM class_reveals"
+    "  WHERE class_code = ? ORDER BY stage)),"
+    " (SELECT closed_at FROM classes WHERE code = ?)"
+)
 
 
 def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -460,6 +568,35 @@ class SqliteStore:
         )
         return int(cur.lastrowid or 0)
 
+    def find_trainee(self, name: str) -> Trainee | None:
+        found = self._read(
+            "SELECT name, employee_id, cohort FROM trainees WHERE name_key = ? AND same_as IS NULL",
+            (trainee_key(name),),
+        )
+        got = self._trainees(found)
+        return got[0] if got else None
+
+    def trainees(self, cohort: str | None = None) -> list[Trainee]:
+        where, args = ("", ()) if cohort is None else (" AND cohort = ?", (cohort,))
+        return self._trainees(
+            self._read(
+                "SELECT name, employee_id, cohort FROM trainees WHERE same_as IS NULL"
+                + where
+                + " ORDER BY id",
+                args,
+            )
+        )
+
+    @staticmethod
+    def _trainees(found: Sequence[rows.Row]) -> list[Trainee]:
+        out = []
+        for r in found:
+            try:
+                out.append(rows.trainee(r["name"], r["employee_id"], r["cohort"]))
+            except rows.DamagedRecord:
+                continue  # a damaged name row: nobody to list
+        return out
+
     def start_session(
         self,
         session_id: str,
@@ -476,6 +613,11 @@ class SqliteStore:
                 "started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'in_progress')",
                 (session_id, tid, scenario_id, content_hash, mode, now()),
             )
+            if class_code is not None:
+                db.execute(
+                    "INSERT INTO class_sessions (session_id, class_code) VALUES (?, ?)",
+                    (session_id, class_code),
+                )
 
     def add_turn(self, session_id: str, turn: Turn) -> None:
         with self._write() as db:
@@ -522,7 +664,11 @@ class SqliteStore:
 
     @staticmethod
     def _where(
-        trainee: str | None, cohort: str | None, since: str | None, status: str | None
+        trainee: str | None,
+        cohort: str | None,
+        since: str | None,
+        status: str | None,
+        class_code: str | None = None,
     ) -> tuple[str, tuple[str, ...]]:
         where, args = [], []
         for clause, value in (
@@ -530,6 +676,7 @@ class SqliteStore:
             ("t.cohort = ?", cohort),
             ("s.started_at >= ?", since),
             ("s.status = ?", status),
+            ("s.id IN (SELECT session_id FROM class_sessions WHERE class_code = ?)", class_code),
         ):
             if value is not None:
                 where.append(clause)
@@ -554,7 +701,7 @@ class SqliteStore:
         status: str | None = None,
         class_code: str | None = None,
     ) -> list[SessionSummary]:
-        where, args = self._where(trainee, cohort, since, status)
+        where, args = self._where(trainee, cohort, since, status, class_code)
         found = self._read(self._SUMMARY + where + " ORDER BY s.started_at, s.rowid", args)
         return self._summaries(found)
 
@@ -566,8 +713,8 @@ class SqliteStore:
         class_code: str | None = None,
     ) -> list[SessionRecord]:
         # Two reads in all (sessions, then every turn of them), not one per session.
-        summaries = self.sessions(trainee, cohort, since)
-        where, args = self._where(trainee, cohort, since, None)
+        summaries = self.sessions(trainee, cohort, since, class_code=class_code)
+        where, args = self._where(trainee, cohort, since, None, class_code)
         turns: dict[str, list[Turn]] = {s.id: [] for s in summaries}
         for r in self._read(
             "SELECT u.* FROM turns u JOIN sessions s ON s.id = u.session_id "
@@ -622,27 +769,109 @@ class SqliteStore:
     def integrity_check(self) -> str:
         return str(self._read("PRAGMA integrity_check")[0][0])
 
-    # -- the classroom (filled in after the API commit) -----------------------------------
+    # -- the classroom -------------------------------------------------------------------
     def create_class(self, cls: ClassSession, password_hash: str | None) -> bool:
-        raise NotImplementedError
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO classes (code, scenarios_json, mode, timer, cohort,"
+                " password_hash, created_at, closed_at, created_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    cls.code,
+                    json.dumps(list(cls.scenarios)),
+                    cls.mode,
+                    cls.timer,
+                    None if cls.cohort is None else clean_identity(cls.cohort),
+                    password_hash,
+                    cls.created_at,
+                    cls.closed_at,
+                    None if cls.created_by is None else clean_identity(cls.created_by),
+                ),
+            )
+            return cur.rowcount == 1
 
     def get_class(self, code: str) -> StoredClass | None:
-        raise NotImplementedError
+        found = self._read("SELECT * FROM classes WHERE code = ?", (code,))
+        if not found:
+            return None
+        try:
+            return class_rows.stored_class(found[0])
+        except rows.DamagedRecord as exc:
+            raise StoreError(f"class {code}: damaged record ({exc})") from None
 
     def close_class(self, code: str, at: str) -> None:
-        raise NotImplementedError
+        with self._write() as db:
+            db.execute(
+                "UPDATE classes SET closed_at = ? WHERE code = ? AND closed_at IS NULL", (at, code)
+            )
 
     def add_member(self, code: str, trainee: str) -> None:
-        raise NotImplementedError
+        key = trainee_key(trainee)
+        if not key:
+            raise StoreError("the trainee's name is empty")
+        with self._write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO class_members (class_code, name_key, name, joined_at)"
+                " VALUES (?, ?, ?, ?)",
+                (code, key, display_name(trainee), now()),
+            )
 
     def members(self, code: str) -> list[Member]:
-        raise NotImplementedError
+        # The person's name as first entered, wherever they joined from.
+        out = []
+        for r in self._read(
+            "SELECT coalesce(t.name, m.name) AS name, m.joined_at FROM class_members m"
+            " LEFT JOIN trainees t ON t.name_key = m.name_key AND t.same_as IS NULL"
+            " WHERE m.class_code = ? ORDER BY m.joined_at, m.rowid",
+            (code,),
+        ):
+            try:
+                out.append(class_rows.member(r))
+            except rows.DamagedRecord:
+                continue  # a row nobody wrote: not a member
+        return out
 
     def add_override(self, override: Override) -> None:
-        raise NotImplementedError
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO overrides (id, session_id, stage, machine_score, new_score, reason,"
+                " by_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    override.id,
+                    override.session_id,
+                    override.stage,
+                    override.machine_score,
+                    override.new_score,
+                    override.reason,
+                    clean_identity(override.by),
+                    override.at,
+                ),
+            )
 
     def overrides(self, session_ids: Sequence[str] | None = None) -> list[Override]:
-        raise NotImplementedError
+        if session_ids is None:
+            found = self._read("SELECT * FROM overrides ORDER BY at, rowid")
+        else:
+            ids = list(session_ids)
+            found = []
+            for start in range(0, len(ids), 500):  # SQLite's limit on parameters
+                part = ids[start : start + 500]
+                found += self._read(
+                    f"SELECT * FROM overrides WHERE session_id IN ({', '.join('?' * len(part))})"
+                    " ORDER BY at, rowid",
+                    tuple(part),
+                )
+            found.sort(key=lambda r: str(r["at"]))
+        return self._overrides(found)
+
+    def _overrides(self, found: Sequence[rows.Row]) -> list[Override]:
+        out = []
+        for r in found:
+            try:
+                out.append(class_rows.override(r))
+            except rows.DamagedRecord as exc:
+                self.damaged[str(r["session_id"])[:64]] = f"a trainer override: {exc}"
+        return out
 
     def set_mark(
         self,
@@ -652,31 +881,142 @@ class SqliteStore:
         starred: bool | None = None,
         hidden: bool | None = None,
     ) -> None:
-        raise NotImplementedError
+        with self._write() as db:
+            if starred:  # one best reply per stage
+                db.execute(
+                    "UPDATE debrief_marks SET starred = 0, updated_at = ? WHERE class_code = ?"
+                    " AND stage = ? AND starred = 1",
+                    (now(), code, stage),
+                )
+            db.execute(
+                "INSERT INTO debrief_marks (class_code, session_id, stage, starred, hidden,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (class_code, session_id,"
+                " stage) DO UPDATE SET starred = coalesce(?, starred),"
+                " hidden = coalesce(?, hidden), updated_at = excluded.updated_at",
+                (
+                    code,
+                    session_id,
+                    stage,
+                    int(bool(starred)),
+                    int(bool(hidden)),
+                    now(),
+                    None if starred is None else int(starred),
+                    None if hidden is None else int(hidden),
+                ),
+            )
 
     def marks(self, code: str) -> list[DebriefMark]:
-        raise NotImplementedError
+        out = []
+        for r in self._read(
+            "SELECT * FROM debrief_marks WHERE class_code = ? ORDER BY session_id, stage", (code,)
+        ):
+            try:
+                out.append(class_rows.mark(r))
+            except rows.DamagedRecord:
+                continue  # an edited mark shows nothing
+        return out
 
     def set_revealed(self, code: str, stage: str, revealed: bool) -> None:
-        raise NotImplementedError
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO class_reveals (class_code, stage, revealed, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (class_code, stage) DO UPDATE"
+                " SET revealed = excluded.revealed, updated_at = excluded.updated_at",
+                (code, stage, int(revealed), now()),
+            )
 
     def revealed(self, code: str) -> set[str]:
-        raise NotImplementedError
+        out: set[str] = set()
+        for r in self._read("SELECT * FROM class_reveals WHERE class_code = ?", (code,)):
+            try:
+                stage, shown = class_rows.revealed(r)
+            except rows.DamagedRecord:
+                continue  # an edited reveal reveals nothing
+            if shown:
+                out.add(stage)
+        return out
 
     def put_assignment(self, assignment: Assignment) -> None:
-        raise NotImplementedError
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO assignments (cohort, scenario_id, due, assigned_at, assigned_by)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (cohort, scenario_id) DO UPDATE"
+                " SET due = excluded.due, assigned_at = excluded.assigned_at,"
+                " assigned_by = excluded.assigned_by",
+                (
+                    clean_identity(assignment.cohort),
+                    assignment.scenario_id,
+                    assignment.due,
+                    assignment.assigned_at,
+                    None
+                    if assignment.assigned_by is None
+                    else clean_identity(assignment.assigned_by),
+                ),
+            )
 
     def assignments(self, cohort: str | None = None) -> list[Assignment]:
-        raise NotImplementedError
+        where, args = ("", ()) if cohort is None else (" WHERE cohort = ?", (cohort,))
+        out = []
+        for r in self._read(
+            "SELECT * FROM assignments" + where + " ORDER BY due, cohort, scenario_id", args
+        ):
+            try:
+                out.append(class_rows.assignment(r))
+            except rows.DamagedRecord:
+                continue  # an edited assignment is no assignment
+        return out
 
     def change_token(self, code: str | None = None) -> str:
-        raise NotImplementedError
+        if code is None:
+            # data_version moves when another connection commits; total_changes counts
+            # this connection's own writes. Two integers, no table read.
+            with self._lock:
+                try:
+                    version = self._db.execute("PRAGMA data_version").fetchone()[0]
+                except sqlite3.Error as exc:
+                    raise _explain(self._path, exc) from None
+                return f"{version}:{self._db.total_changes}"
+        found = self._read(_CLASS_TOKEN, (code,) * 8)
+        return token_of(tuple(found[0]))
 
     def dump_classroom(self) -> ClassroomRows:
-        raise NotImplementedError
+        def flags(r: sqlite3.Row, *names: str) -> dict[str, Any]:
+            return {**dict(r), **{n: bool(r[n]) for n in names}}
+
+        return ClassroomRows(
+            classes=[
+                ClassRow(**dict(r)) for r in self._read("SELECT * FROM classes ORDER BY rowid")
+            ],
+            members=[
+                MemberRow(**dict(r))
+                for r in self._read("SELECT * FROM class_members ORDER BY rowid")
+            ],
+            class_sessions=[
+                ClassSessionRow(**dict(r))
+                for r in self._read("SELECT * FROM class_sessions ORDER BY rowid")
+            ],
+            overrides=[
+                OverrideRow(**dict(r)) for r in self._read("SELECT * FROM overrides ORDER BY rowid")
+            ],
+            marks=[
+                MarkRow(**flags(r, "starred", "hidden"))
+                for r in self._read("SELECT * FROM debrief_marks ORDER BY rowid")
+            ],
+            reveals=[
+                RevealRow(**flags(r, "revealed"))
+                for r in self._read("SELECT * FROM class_reveals ORDER BY rowid")
+            ],
+            assignments=[
+                AssignmentRow(**dict(r))
+                for r in self._read("SELECT * FROM assignments ORDER BY rowid")
+            ],
+        )
 
     def classroom_counts(self) -> dict[str, int]:
-        raise NotImplementedError
+        return {
+            table: int(self._read(f"SELECT count(*) FROM {table}")[0][0])
+            for table in CLASSROOM_TABLES
+        }
 
     def close(self) -> None:
         with self._lock:
@@ -830,4 +1170,91 @@ class _Import:
         )
 
     def insert_classroom(self, rows: ClassroomRows) -> None:
-        raise NotImplementedError
+        db = self.db
+        db.executemany(
+            "INSERT OR IGNORE INTO classes (code, scenarios_json, mode, timer, cohort,"
+            " password_hash, created_at, closed_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.code,
+                    c.scenarios_json,
+                    c.mode,
+                    c.timer,
+                    c.cohort,
+                    c.password_hash,
+                    c.created_at,
+                    c.closed_at,
+                    c.created_by,
+                )
+                for c in rows.classes
+            ],
+        )
+        db.executemany(
+            "UPDATE classes SET closed_at = ? WHERE code = ? AND closed_at IS NULL",
+            [(c.closed_at, c.code) for c in rows.classes if c.closed_at is not None],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO class_members (class_code, name_key, name, joined_at)"
+            " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM classes WHERE code = ?)",
+            [(m.class_code, m.name_key, m.name, m.joined_at, m.class_code) for m in rows.members],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO class_sessions (session_id, class_code) SELECT ?, ?"
+            " WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)"
+            " AND EXISTS (SELECT 1 FROM classes WHERE code = ?)",
+            [(c.session_id, c.class_code, c.session_id, c.class_code) for c in rows.class_sessions],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO overrides (id, session_id, stage, machine_score, new_score,"
+            " reason, by_name, at) SELECT ?, ?, ?, ?, ?, ?, ?, ?"
+            " WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)",
+            [
+                (
+                    o.id,
+                    o.session_id,
+                    o.stage,
+                    o.machine_score,
+                    o.new_score,
+                    o.reason,
+                    o.by_name,
+                    o.at,
+                    o.session_id,
+                )
+                for o in rows.overrides
+            ],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO debrief_marks (class_code, session_id, stage, starred, hidden,"
+            " updated_at) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions"
+            " WHERE id = ?) AND EXISTS (SELECT 1 FROM classes WHERE code = ?)",
+            [
+                (
+                    m.class_code,
+                    m.session_id,
+                    m.stage,
+                    int(m.starred),
+                    int(m.hidden),
+                    m.updated_at,
+                    m.session_id,
+                    m.class_code,
+                )
+                for m in rows.marks
+            ],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO class_reveals (class_code, stage, revealed, updated_at)"
+            " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM classes WHERE code = ?)",
+            [
+                (r.class_code, r.stage, int(r.revealed), r.updated_at, r.class_code)
+                for r in rows.reveals
+            ],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO assignments (cohort, scenario_id, due, assigned_at,"
+            " assigned_by) VALUES (?, ?, ?, ?, ?)",
+            [
+                (a.cohort, a.scenario_id, a.due, a.assigned_at, a.assigned_by)
+                for a in rows.assignments
+            ],
+        )

@@ -12,16 +12,31 @@ and the next run goes on from there. The backends supply the SQL (:class:`Import
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from mot_sim.store import rows
+from mot_sim.store import class_rows, rows
 from mot_sim.store.records import trainee_key
 
 BATCH = 500  # sessions per transaction: a killed copy redoes at most this many
+CLASSROOM_TABLES = (
+    "classes",
+    "class_members",
+    "class_sessions",
+    "overrides",
+    "debrief_marks",
+    "class_reveals",
+    "assignments",
+)
+
+
+def token_of(values: tuple[object, ...]) -> str:
+    """A short digest of what a change token is made of."""
+    return hashlib.sha256(repr(values).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -257,6 +272,10 @@ class CopyReport:
     verified_sessions: int = 0
     verified_turns: int = 0
     missing: dict[str, str] = field(default_factory=dict)
+    # The classroom's rows: table -> rows in the source, and what was wrong with some.
+    classroom: dict[str, int] = field(default_factory=dict)
+    classroom_verified: dict[str, int] = field(default_factory=dict)
+    damaged_classroom: dict[str, str] = field(default_factory=dict)
 
     @property
     def expected_sessions(self) -> int:
@@ -265,7 +284,13 @@ class CopyReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.damaged or self.damaged_trainees or self.conflicts or self.missing)
+        return not (
+            self.damaged
+            or self.damaged_trainees
+            or self.conflicts
+            or self.missing
+            or self.damaged_classroom
+        )
 
 
 def _time(value: str, what: str) -> None:
@@ -406,8 +431,102 @@ def copy_log(
                     report.damaged_trainees[trainees[tid].name[:40]] = str(exc)
                     continue
                 report.trainees_added += _map_trainee(tx, trainees, tid, known)[2]
+    _copy_classroom(source, target, report)
     _verify(source, target, sessions, report)
     return report
+
+
+def _row_keys(r: ClassroomRows) -> dict[str, set[tuple[str, ...]]]:
+    """Each classroom row by its key, per table (what "held" means for the copy)."""
+    return {
+        "classes": {(c.code,) for c in r.classes},
+        "class_members": {(m.class_code, m.name_key) for m in r.members},
+        "class_sessions": {(c.session_id,) for c in r.class_sessions},
+        "overrides": {(o.id,) for o in r.overrides},
+        "debrief_marks": {(m.class_code, m.session_id, m.stage) for m in r.marks},
+        "class_reveals": {(v.class_code, v.stage) for v in r.reveals},
+        "assignments": {(a.cohort, a.scenario_id) for a in r.assignments},
+    }
+
+
+def _sound_classroom(found: ClassroomRows, report: CopyReport) -> ClassroomRows:
+    """The source's classroom rows that can be what mot-sim wrote; the others named."""
+    R = TypeVar("R")
+
+    def sound(kind: str, items: list[R], check: Callable[[R], object], key: str) -> list[R]:
+        out = []
+        for item in items:
+            try:
+                check(item)
+            except rows.DamagedRecord as exc:
+                report.damaged_classroom[f"{kind} {str(vars(item)[key])[:40]}"] = str(exc)
+                continue
+            out.append(item)
+        return out
+
+    classes = sound("class", found.classes, _check_class, "code")
+    known = {c.code for c in classes}
+    return ClassroomRows(
+        classes=classes,
+        members=sound(
+            "member of",
+            [m for m in found.members if m.class_code in known],
+            lambda m: class_rows.member(vars(m)),
+            "class_code",
+        ),
+        class_sessions=[c for c in found.class_sessions if c.class_code in known],
+        overrides=sound("override", found.overrides, lambda o: class_rows.override(vars(o)), "id"),
+        marks=sound(
+            "mark in",
+            [m for m in found.marks if m.class_code in known],
+            lambda m: class_rows.mark(vars(m)),
+            "class_code",
+        ),
+        reveals=sound(
+            "reveal in",
+            [v for v in found.reveals if v.class_code in known],
+            lambda v: class_rows.revealed(vars(v)),
+            "class_code",
+        ),
+        assignments=sound(
+            "assignment of",
+            found.assignments,
+            lambda a: class_rows.assignment(vars(a)),
+            "cohort",
+        ),
+    )
+
+
+def _check_class(c: ClassRow) -> None:
+    class_rows.stored_class(vars(c))
+    if c.password_hash is not None:
+        from mot_sim.classroom.passwords import check_hash
+
+        if not check_hash(c.password_hash):
+            raise rows.DamagedRecord("the class's password hash is not one mot-sim makes")
+
+
+def _copy_classroom(source: Source, target: Target, report: CopyReport) -> None:
+    """Classes, members, overrides, marks and assignments the target lacks, in one
+    transaction, after the sessions they name."""
+    sound = _sound_classroom(source.dump_classroom(), report)
+    # Rows of a session the copy left behind (damaged, conflicting) stay behind with it.
+    there = set(target.holdings())
+    sound = dataclasses.replace(
+        sound,
+        class_sessions=[c for c in sound.class_sessions if c.session_id in there],
+        overrides=[o for o in sound.overrides if o.session_id in there],
+        marks=[m for m in sound.marks if m.session_id in there],
+    )
+    report.classroom = {t: len(k) for t, k in _row_keys(sound).items()}
+    with target.importing() as tx:
+        tx.insert_classroom(sound)
+    held = _row_keys(target.dump_classroom())
+    for table, keys in _row_keys(sound).items():
+        report.classroom_verified[table] = len(keys & held[table])
+        lost = keys - held[table]
+        for key in sorted(lost)[:20]:
+            report.missing[f"{table} {'/'.join(key)[:60]}"] = "not in the target"
 
 
 def _check_trainee(trainees: dict[int, TraineeRow], row_id: int) -> None:
@@ -485,8 +604,20 @@ def describe(report: CopyReport, source: str, target: str) -> list[str]:
         lines.append(f"  session {sid}: damaged record ({why}); not copied")
     for sid, why in report.conflicts.items():
         lines.append(f"  session {sid}: {why}")
+    for what, why in report.damaged_classroom.items():
+        lines.append(f"  {what}: damaged record ({why}); not copied")
     for sid, why in report.missing.items():
-        lines.append(f"  session {sid}: {why}")
+        lines.append(f"  {sid if ' ' in sid else 'session ' + sid}: {why}")
+    if any(report.classroom.values()):
+        lines.append(
+            "  classroom: "
+            + ", ".join(
+                f"{report.classroom_verified.get(t, 0):,} of {n:,} {t.replace('_', ' ')}"
+                for t, n in report.classroom.items()
+                if n
+            )
+            + " held by the target"
+        )
     if not report.missing:
         lines.append(
             f"verified: the target holds all {report.verified_sessions:,} sessions and "
