@@ -89,4 +89,6 @@ class Trainee:
 
     def play(self, replies: int = len(STAGE_IDS), texts: Sequence[str] = ()) -> None:
         for i in range(replies):
+            if self.encounter.is_over:  # walked out
+                return
             self.answer(texts[i] if i < len(texts) else None)
