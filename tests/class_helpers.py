@@ -59,13 +59,18 @@ class Trainee:
     """One trainee in the class, playing a scenario reply by reply into the score log."""
 
     def __init__(
-        self, scorer: Scorer, session: ClassSession, name: str, scenario_id: str | None = None
+        self,
+        scorer: Scorer,
+        session: ClassSession,
+        name: str,
+        scenario_id: str | None = None,
+        password: str | None = None,
     ) -> None:
         cat = shared_catalog()
         self.code = session.code
         self.name = name
         with classroom() as room:
-            room.join(session.code, name)
+            room.join(session.code, name, password)
         sid = scenario_id or session.scenarios[0]
         self.encounter = Encounter(cat.get(sid).scenario, scorer, name, session.mode)
         self._hash = cat.fingerprint(sid)

@@ -66,7 +66,7 @@ def test_a_browser_tab_joins_a_class_answers_and_the_turn_is_recorded(server: st
 
 def test_the_gate_a_wrong_code_is_refused_and_shows_no_class(server: str, scorer: Scorer) -> None:
     other = start_class(["complaint_call"], password="tulip")
-    Trainee(scorer, other, "Zed").play(1)
+    Trainee(scorer, other, "Zed", password="tulip").play(1)
 
     async def stranger() -> tuple[str, str]:
         tab = Tab(server)

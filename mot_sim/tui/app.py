@@ -128,6 +128,8 @@ class MotSimApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_cards()
+            elif isinstance(screen, JoinScreen):
+                screen.core_ready()
         if self.start and self.start.trainee and not self.gate:
             self.begin(self.start.scenario_id, self.start.trainee, self.start.mode)
 
@@ -268,6 +270,10 @@ class MotSimApp(App[None]):
         self.push_screen(TranscriptScreen(self.service, session_id))
 
     # -- actions -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A browser tab has no history to show: the key is not offered at all.
+        return not (self.gate and action == "history")
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Our own "Quit" asks first in an encounter; Textual's would not, and would show twice.
         for command in super().get_system_commands(screen):

@@ -36,6 +36,7 @@ class JoinScreen(Screen[None]):
         self.service = service
         self.gate = gate
         self.trainee = trainee
+        self._pending: tuple[str, str, str] | None = None  # asked to join while loading
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -89,11 +90,24 @@ class JoinScreen(Screen[None]):
         if not name:
             self._refuse("Type your name: it goes on the class's roster.", "#join-name")
             return
+        password = self.query_one("#join-password", Input).value
         if not self.service.ready:
-            self._refuse("Still loading; try again in a moment.", "#join-go")
+            # Many tabs opening at once share the CPU: join as soon as loading is done.
+            self._pending = (code, name, password)
+            self.query_one("#join-error", Label).update(
+                Content.assemble(("Loading… you will join as soon as it is ready.", "italic"))
+            )
             return
         self.query_one("#join-error", Label).update(Content.assemble(("Joining…", "italic")))
-        self._join(code, name, self.query_one("#join-password", Input).value)
+        self._join(code, name, password)
+
+    def core_ready(self) -> None:
+        """Scenarios and the log are loaded: a join asked for meanwhile goes ahead."""
+        if self._pending is not None:
+            code, name, password = self._pending
+            self._pending = None
+            self.query_one("#join-error", Label).update(Content.assemble(("Joining…", "italic")))
+            self._join(code, name, password)
 
     @work(thread=True, exclusive=True, group="join", exit_on_error=False)
     def _join(self, code: str, trainee: str, password: str) -> None:
