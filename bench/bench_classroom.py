@@ -140,7 +140,9 @@ async def run(args: argparse.Namespace, trainee_url: str, console_url: str, code
                 await tab.send(value)
                 await tab.wait_for(value, timeout=60)
             await tab.send(ENTER)
-            await asyncio.sleep(0.1)
+            # Focus moves to the next field after the Enter is handled: a key sent
+            # sooner, on a busy machine, would land in the field just left.
+            await asyncio.sleep(0.8)
         await tab.wait_for(f"You are in class {code}", timeout=60)
         await tab.send(ENTER)
         await tab.wait_for("Mrs Ellis", timeout=60)
