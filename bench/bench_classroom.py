@@ -135,6 +135,8 @@ async def run(args: argparse.Namespace, trainee_url: str, console_url: str, code
         await tab.open()
         await tab.wait_for("Type your name", timeout=120)
         first_screen.append(time.monotonic() - opened)
+        # The join page is up before the scenarios are loaded; a person reads it first.
+        await asyncio.sleep(6)
         for value in (code, "", name):
             if value:
                 await tab.send(value)
