@@ -318,11 +318,13 @@ def test_debrief_is_anonymous_and_marked(room: Classroom, catalog: Catalog) -> N
     by_sid = {r.session_id: r for r in d.replies}
     assert d.revealed and by_sid[bad].starred and not by_sid[good].starred
     assert by_sid[good].hidden and not by_sid[bad].hidden
+    assert [r.session_id for r in d.projected()] == [bad]  # the hidden one is not shown
     assert room.debrief(cls.code, "diagnose").revealed is False
     room.hide(cls.code, good, "set_tone", hidden=False)
     room.reveal(cls.code, "set_tone", revealed=False)
     d = room.debrief(cls.code, "set_tone")
     assert not d.revealed and not any(r.hidden for r in d.replies)
+    assert d.projected() == ()  # nothing on the projector before the reveal
     # Labels do not follow the joining order, and stay put between refreshes.
     assert [r.label for r in d.replies] == [
         r.label for r in room.debrief(cls.code, "set_tone").replies

@@ -132,6 +132,14 @@ class Debrief:
     replies: tuple[DebriefReply, ...]
     model_answers: dict[str, str]  # scenario id -> its model answer for the stage
 
+    def projected(self) -> tuple[DebriefReply, ...]:
+        """What the projector shows: nothing until the stage is revealed, then every
+        reply the trainer has not hidden, the starred one first."""
+        if not self.revealed:
+            return ()
+        shown = [r for r in self.replies if not r.hidden]
+        return tuple(sorted(shown, key=lambda r: not r.starred))
+
 
 @dataclass(frozen=True)
 class TraineeSummary:
