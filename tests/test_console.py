@@ -4,10 +4,12 @@ the TUI's home screen."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
 import pytest
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, OptionList
@@ -205,6 +207,65 @@ async def test_a_wrong_code_shows_nothing_of_any_class(scorer: Scorer) -> None:
         assert "Zed" not in shown and "complaint" not in shown.lower()
         await pilot.press("f2")  # no history in a browser tab
         assert isinstance(app.screen, JoinScreen)
+
+
+# -- keys that arrive together (a busy server, a browser tab) ---------------------------
+def burst(app: App[None], keys: list[str]) -> None:
+    """Keys as textual-serve delivers a batch that arrived together: the web driver posts
+    them all to the app before it has handled any (Pilot's press waits after each)."""
+    for key in keys:
+        app.post_message(events.Key(key, {"enter": "\r", "tab": "\t"}.get(key, key)))
+
+
+def join_fields(app: App[None]) -> tuple[str, str, str]:
+    screen = app.screen
+    assert isinstance(screen, JoinScreen), type(screen)
+    return tuple(  # type: ignore[return-value]
+        screen.query_one(f"#join-{f}", Input).value for f in ("code", "password", "name")
+    )
+
+
+@pytest.mark.parametrize("key", ["enter", "tab"])
+async def test_keys_typed_past_an_enter_land_in_the_next_field(key: str) -> None:
+    app = make_test_app(gate=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        burst(app, [*"K7QX4M", key, *"tulip", key, *"Ana"])
+        await settle(pilot)
+        assert join_fields(app) == ("K7QX4M", "tulip", "Ana")
+        assert app.focused is app.screen.query_one("#join-name", Input)
+
+
+async def test_keys_sent_before_the_join_page_is_up_are_not_lost() -> None:
+    app = make_test_app(gate=True)
+    # A tab's keys reach the app process as soon as it starts, before its first screen.
+    burst(app, [*"K7QX4M", "enter", "enter", *"Ana"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert join_fields(app) == ("K7QX4M", "", "Ana")
+
+
+async def test_a_join_typed_while_the_scenarios_load_goes_ahead_as_typed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session = start_class()
+    app = make_test_app(gate=True)
+    loaded = threading.Event()
+    load = app.service.load
+    monkeypatch.setattr(app.service, "load", lambda: (loaded.wait(10), load())[1])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not app.service.ready
+        burst(app, [*session.code, "enter", "enter", *"Ana", "enter"])
+        await pilot.pause()
+        await pilot.pause()
+        assert join_fields(app) == (session.code, "", "Ana")
+        assert "Loading" in str(app.screen.query_one("#join-error", Label).render())
+        loaded.set()
+        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, ClassScreen))
+    with classroom() as room:
+        assert [e.trainee for e in room.roster(session.code)] == ["Ana"]
 
 
 @pytest.mark.parametrize("status", ["not_started", "in_progress", "overdue", "done"])

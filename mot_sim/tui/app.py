@@ -90,12 +90,14 @@ class MotSimApp(App[None]):
         # Events are queued on whichever thread emits them; a message brings them here.
         service.on_pending = lambda: self.post_message(WritesPending())
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        # Awaited: keys read before the first screen is up (a browser tab sends them as
+        # soon as its app process starts) wait in the app's queue until its field has focus.
         if self.gate:
-            self.push_screen(JoinScreen(self.service, gate=True))
+            await self.push_screen(JoinScreen(self.service, gate=True))
         else:
             selected = self.start.scenario_id if self.start else None
-            self.push_screen(HomeScreen(self.service, selected))
+            await self.push_screen(HomeScreen(self.service, selected))
         # Start loading once the first frame is out, so the two do not fight for the GIL.
         self.call_after_refresh(self._load_core)
 

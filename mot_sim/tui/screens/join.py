@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,18 +18,31 @@ from mot_sim.tui.protocol import trainer
 from mot_sim.tui.service import MAX_NAME, TrainerService
 
 INTRO = "Your trainer has given the room a join code. Type it with your name to join the class."
+FIELDS = ["join-code", "join-password", "join-name"]  # the order Enter moves through
 BROWSER_HINT = (
     "In a browser, paste with right-click → Paste: Ctrl+V pastes only text copied in this page."
 )
 
 
 class JoinScreen(Screen[None]):
-    """The door to a class. In a browser (``gate``) it is the first and only way in."""
+    """The door to a class. In a browser (``gate``) it is the first and only way in.
+
+    Every key lands in the field that had focus when it was typed. The app hands each key
+    to the focused widget's own queue as it reads it, and a tab on a busy server delivers
+    keys in batches: had Enter moved focus from the field's own handler (Input.Submitted,
+    then ``focus()``, both later than the app's reading), the keys typed after the Enter
+    would already be queued in the field just left. So Enter and Tab are priority
+    bindings, run by the app as it reads the key, and focus moves there and then
+    (``set_focus``); a join waits until the fields have taken every key typed before it.
+    """
 
     CSS_PATH = "../css/join.tcss"
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
+        Binding("enter", "enter", "Next", show=False, priority=True),
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
         Binding("f1", "app.help", "Help"),
     ]
 
@@ -69,16 +84,26 @@ class JoinScreen(Screen[None]):
         self.title = "Join a class"
         for field in self.query(Input):
             field.cursor_blink = trainer(self).cursor_blink
-        self.query_one("#join-code", Input).focus()
+        # At once, not after the app's queue: a key already read must find the field.
+        self.set_focus(self.query_one("#join-code", Input))
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        order = ["join-code", "join-password", "join-name"]
-        current = event.input.id or ""
-        if current != "join-name":
-            self.query_one(f"#{order[order.index(current) + 1]}", Input).focus()
-            return
-        self.action_join()
+    async def action_enter(self) -> None:
+        """Enter: the next field, or join from the last field and the Join button."""
+        current = self.focused.id if self.focused is not None else None
+        if current in FIELDS[:-1]:
+            self.set_focus(self.query_one(f"#{FIELDS[FIELDS.index(current) + 1]}", Input))
+        elif current in ("join-name", "join-go"):
+            # The keys typed before this Enter may still wait in the fields' queues: read
+            # the fields once they have taken them (later keys wait for the app meanwhile).
+            await self._typed()
+            self.action_join()
+
+    async def _typed(self) -> None:
+        """Return once each field has handled every key handed to it so far."""
+        for field in self.query(Input):
+            done = asyncio.Event()
+            field.call_later(done.set)  # queued behind the field's keys
+            await done.wait()
 
     @on(Button.Pressed, "#join-go")
     def action_join(self) -> None:
@@ -125,7 +150,7 @@ class JoinScreen(Screen[None]):
     def _refuse(self, why: str, focus: str) -> None:
         # The message may quote what was typed: shown literally, never as markup.
         self.query_one("#join-error", Label).update(Content.assemble(("✗ " + why, "bold $error")))
-        self.query_one(focus).focus()
+        self.set_focus(self.query_one(focus))
 
     @on(ClassJoined)
     def _joined(self, message: ClassJoined) -> None:
