@@ -135,16 +135,13 @@ async def run(args: argparse.Namespace, trainee_url: str, console_url: str, code
         await tab.open()
         await tab.wait_for("Type your name", timeout=120)
         first_screen.append(time.monotonic() - opened)
-        # The join page is up before the scenarios are loaded; a person reads it first.
-        await asyncio.sleep(6)
+        # No pause to let the tab finish loading: a join typed meanwhile goes ahead once
+        # the scenarios are loaded, and every key lands in the field focused when typed.
         for value in (code, "", name):
             if value:
                 await tab.send(value)
                 await tab.wait_for(value, timeout=60)
             await tab.send(ENTER)
-            # Focus moves to the next field after the Enter is handled: a key sent
-            # sooner, on a busy machine, would land in the field just left.
-            await asyncio.sleep(0.8)
         await tab.wait_for(f"You are in class {code}", timeout=60)
         await tab.send(ENTER)
         await tab.wait_for("Mrs Ellis", timeout=60)

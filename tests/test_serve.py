@@ -32,8 +32,7 @@ async def join(tab: Tab, code: str, name: str, password: str = "") -> None:
         if value:
             await tab.send(value)
             await tab.wait_for(value if value != password else "•")
-        await tab.send(ENTER)
-        await asyncio.sleep(0.2)
+        await tab.send(ENTER)  # the next key goes to the next field, however soon
 
 
 def test_a_browser_tab_joins_a_class_answers_and_the_turn_is_recorded(server: str) -> None:
@@ -62,6 +61,26 @@ def test_a_browser_tab_joins_a_class_answers_and_the_turn_is_recorded(server: st
         turns = room.store.session(recorded.id).turns
         assert [t.stage for t in turns] == ["set_tone"]
         assert "sorry about the pickle" in turns[0].reply
+
+
+
+def test_a_join_typed_at_once_as_the_tab_opens_lands_field_by_field(server: str) -> None:
+    """A trainee who types ahead of a busy server: the whole join in one frame, sent before
+    the page is up. Each key must land in the field that had focus when it was typed."""
+    session = start_class(["pickle_request"])
+
+    async def trainee() -> str:
+        tab = Tab(server)
+        await tab.open()
+        try:
+            await tab.send(f"{session.code}{ENTER}{ENTER}Robin{ENTER}")
+            return await tab.wait_for(f"You are in class {session.code}", timeout=60)
+        finally:
+            await tab.close()
+
+    asyncio.run(trainee())
+    with classroom() as room:
+        assert [e.trainee for e in room.roster(session.code)] == ["Robin"]
 
 
 def test_the_gate_a_wrong_code_is_refused_and_shows_no_class(server: str, scorer: Scorer) -> None:
