@@ -41,6 +41,7 @@ from tests.serve_client import (  # noqa: E402
     Tab,
     free_port,
     python_env,
+    replies_column,
     start_server,
     stop_server,
 )
@@ -83,19 +84,6 @@ def app_memory(server_pid: int, role: str) -> list[tuple[int, int]]:
         fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup[1:]}
         sizes.append((fields.get("Rss", 0), fields.get("Pss", 0)))
     return sizes
-
-
-def replies_column(text: str, name: str) -> str | None:
-    """The Replies cell of ``name``'s row on the console's roster, as shown."""
-    lines = text.splitlines()
-    header = next((ln for ln in lines if "Trainee" in ln and "Replies" in ln), None)
-    if header is None:
-        return None
-    start = header.index("Replies")
-    for line in lines:
-        if line.split()[:1] == [name] or f" {name} " in line[:20]:
-            return line[start : start + 8].strip() or None
-    return None
 
 
 def pct(values: list[float], p: float) -> float:

@@ -145,3 +145,16 @@ def python_env() -> dict[str, str]:
     """PATH with this interpreter's scripts first, so ``mot-sim`` is the one under test."""
     bindir = str(Path(sys.executable).parent)
     return {"PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+
+
+def replies_column(text: str, name: str) -> str | None:
+    """The Replies cell of ``name``'s row on the console's roster, as shown."""
+    lines = text.splitlines()
+    header = next((ln for ln in lines if "Trainee" in ln and "Replies" in ln), None)
+    if header is None:
+        return None
+    start = header.index("Replies")
+    for line in lines:
+        if line.split()[:1] == [name] or f" {name} " in line[:20]:
+            return line[start : start + 8].strip() or None
+    return None

@@ -11,7 +11,15 @@ import pytest
 from mot_sim.scoring import Scorer
 from mot_sim.web.server import ServeOptions, child_command, public_url
 from tests.class_helpers import Trainee, classroom, start_class
-from tests.serve_client import ENTER, Tab, free_port, python_env, start_server, stop_server
+from tests.serve_client import (
+    ENTER,
+    Tab,
+    free_port,
+    python_env,
+    replies_column,
+    start_server,
+    stop_server,
+)
 
 
 @pytest.fixture
@@ -112,6 +120,42 @@ def test_the_gate_a_wrong_code_is_refused_and_shows_no_class(server: str, scorer
         assert "Zed" not in shown and "Ms Li" not in shown and "You are in class" not in shown
     with classroom() as room:
         assert [e.trainee for e in room.roster(other.code)] == ["Zed"]
+
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["code-given", "code-typed"])
+def test_the_trainer_console_in_a_browser_sees_a_trainees_turn(
+    given: bool, scorer: Scorer
+) -> None:
+    """``mot-sim serve --trainer`` (with ``--code``, or the code typed on its first page):
+    a real server and websocket client; a trainee's scored turn reaches its roster."""
+    session = start_class(["pickle_request"])
+    port = free_port()
+    args = ["--trainer", *(["--code", session.code] if given else [])]
+    proc = start_server(port, args, env=python_env())
+
+    async def trainer() -> tuple[str, str]:
+        tab = Tab(f"http://127.0.0.1:{port}", width=120, height=40)
+        await tab.open()
+        try:
+            if not given:
+                await tab.wait_for("The join code of the class to watch", timeout=60)
+                await tab.send(session.code.lower() + ENTER)
+            await tab.wait_for("Join code", timeout=60)
+            joined = await tab.wait_until(lambda t: replies_column(t, "Sam") == "0", 30)
+            sam.play(1)  # one scored turn, recorded as the trainee's own process would
+            played = await tab.wait_until(lambda t: replies_column(t, "Sam") == "1", 30)
+            return joined, played
+        finally:
+            await tab.close()
+
+    sam = Trainee(scorer, session, "Sam")  # in the class, no reply yet
+    try:
+        joined, played = asyncio.run(trainer())
+    finally:
+        stop_server(proc)
+    assert session.code in joined.replace(" ", "")
+    assert "joined" in joined and "playing" in played
 
 
 def test_the_server_binds_to_this_machine_unless_told() -> None:
