@@ -273,3 +273,13 @@ def test_assignment_statuses_have_a_word_and_a_mark(status: str) -> None:
     from mot_sim.tui.screens.home import STATUS_MARK, STATUS_STYLE
 
     assert STATUS_STYLE[status][0] and STATUS_MARK[status]
+
+
+async def test_a_code_typed_before_the_console_is_up_is_not_lost(scorer: Scorer) -> None:
+    session = start_class()
+    Trainee(scorer, session, "Sam")
+    app = console(None)
+    burst(app, [*session.code.lower(), "enter"])  # read as soon as the process starts
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
+        assert roster_rows(app)[0][0] == "Sam"
