@@ -71,7 +71,6 @@ def test_a_browser_tab_joins_a_class_answers_and_the_turn_is_recorded(server: st
         assert "sorry about the pickle" in turns[0].reply
 
 
-
 def test_a_join_typed_at_once_as_the_tab_opens_lands_field_by_field(server: str) -> None:
     """A trainee who types ahead of a busy server: the whole join in one frame, sent before
     the page is up. Each key must land in the field that had focus when it was typed."""
@@ -122,11 +121,8 @@ def test_the_gate_a_wrong_code_is_refused_and_shows_no_class(server: str, scorer
         assert [e.trainee for e in room.roster(other.code)] == ["Zed"]
 
 
-
 @pytest.mark.parametrize("given", [True, False], ids=["code-given", "code-typed"])
-def test_the_trainer_console_in_a_browser_sees_a_trainees_turn(
-    given: bool, scorer: Scorer
-) -> None:
+def test_the_trainer_console_in_a_browser_sees_a_trainees_turn(given: bool, scorer: Scorer) -> None:
     """``mot-sim serve --trainer`` (with ``--code``, or the code typed on its first page):
     a real server and websocket client; a trainee's scored turn reaches its roster."""
     session = start_class(["pickle_request"])
