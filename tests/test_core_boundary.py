@@ -10,7 +10,7 @@ import tomllib
 
 from tests.conftest import ROOT
 
-UI = {"mot_sim.cli", "mot_sim.tui", "mot_sim.__main__", "mot_sim.__init__"}
+UI = {"mot_sim.cli", "mot_sim.tui", "mot_sim.web", "mot_sim.__main__", "mot_sim.__init__"}
 
 
 def _contract() -> dict:  # type: ignore[type-arg]

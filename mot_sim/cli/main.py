@@ -63,6 +63,7 @@ play = _Lazy("mot_sim.cli.play")
 records = _Lazy("mot_sim.cli.records")
 db = _Lazy("mot_sim.cli.db")
 classes = _Lazy("mot_sim.cli.class_cmds")
+serving = _Lazy("mot_sim.cli.serve")
 
 
 def _adder(
@@ -259,9 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_db("status", db.cmd_status, "where the log is, its schema version, what it holds")
     class_commands = _add_classroom(add, common)
-    # The trainer console (`class console`) and `serve` are added here, on class_commands
-    # and add, by the UI's own block.
-    del class_commands
+    # The trainer console (`class console`) and `serve`: the UI's own block.
+    _add_ui_commands(add, _adder(class_commands, common))
     return parser
 
 
@@ -329,6 +329,43 @@ def _add_classroom(
 
 def _class_usage(args: argparse.Namespace) -> int:
     raise UsageError("class needs a command: start, roster, end or console")
+
+
+def _add_ui_commands(
+    add: Callable[[str, Handler, str], argparse.ArgumentParser],
+    add_class: Callable[[str, Handler, str], argparse.ArgumentParser],
+) -> None:
+    """The browser front (``serve``) and the trainer's console (``class console``); kept
+    apart from the record-keeping commands."""
+    from mot_sim.web.server import DEFAULT_HOST, DEFAULT_PORT
+
+    p = add_class(
+        "console",
+        serving.cmd_console,
+        "the trainer console of a class: live roster, leaderboard, debrief, overrides, end",
+    )
+    p.add_argument("code", metavar="CODE", help="the class's join code")
+    p.add_argument("--by", metavar="NAME", help="your name, for the override audit trail")
+
+    p = add(
+        "serve",
+        serving.cmd_serve,
+        "serve the trainee app (or --trainer: the class console) to browsers with "
+        "textual-serve, one app process per tab; see docs/serve.md",
+    )
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)",
+    )
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}")
+    p.add_argument("--trainer", action="store_true", help="serve the trainer console instead")
+    p.add_argument("--code", metavar="CODE", help="with --trainer: the console of this class only")
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, behind a reverse proxy (e.g. https://train.example.org)",
+    )
 
 
 def _db_usage(args: argparse.Namespace) -> int:

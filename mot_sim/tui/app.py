@@ -25,11 +25,14 @@ from mot_sim.tui.messages import (
     StartRequested,
     WritesPending,
 )
+from mot_sim.tui.screens.classroom import ClassScreen
 from mot_sim.tui.screens.confirm import Choice, LeaveScreen
 from mot_sim.tui.screens.home import HomeScreen
+from mot_sim.tui.screens.join import JoinScreen
 from mot_sim.tui.service import TrainerService
 
 if TYPE_CHECKING:
+    from mot_sim.classroom.models import ClassSession
     from mot_sim.engine import Encounter
     from mot_sim.tui.screens.encounter import EncounterScreen
     from mot_sim.tui.screens.result import ResultScreen
@@ -61,6 +64,14 @@ class StartRequest:
     mode: Mode = "practice"
 
 
+@dataclass(frozen=True)
+class Joined:
+    """The class the trainee is in, and the name they joined with."""
+
+    session: ClassSession
+    trainee: str
+
+
 class MotSimApp(App[None]):
     """Rehearse moments of truth."""
 
@@ -75,19 +86,32 @@ class MotSimApp(App[None]):
     ]
 
     def __init__(
-        self, service: TrainerService, start: StartRequest | None = None, cursor_blink: bool = True
+        self,
+        service: TrainerService,
+        start: StartRequest | None = None,
+        cursor_blink: bool = True,
+        gate: bool = False,
     ) -> None:
         super().__init__()
         self.service = service
         self.start = start
         self.cursor_blink = cursor_blink
+        # A browser tab (``mot-sim serve``): a class's join code is the only way in, and
+        # nothing outside that class (other scenarios, anyone's history) is reachable.
+        self.gate = gate
+        self.joined: Joined | None = None
         self.unsaved: str | None = None  # why the score log could not take the last writes
         # Events are queued on whichever thread emits them; a message brings them here.
         service.on_pending = lambda: self.post_message(WritesPending())
 
-    def on_mount(self) -> None:
-        selected = self.start.scenario_id if self.start else None
-        self.push_screen(HomeScreen(self.service, selected))
+    async def on_mount(self) -> None:
+        # Awaited: keys read before the first screen is up (a browser tab sends them as
+        # soon as its app process starts) wait in the app's queue until its field has focus.
+        if self.gate:
+            await self.push_screen(JoinScreen(self.service, gate=True))
+        else:
+            selected = self.start.scenario_id if self.start else None
+            await self.push_screen(HomeScreen(self.service, selected))
 
     @on(events.Ready)
     def _first_frame(self) -> None:
@@ -124,7 +148,9 @@ class MotSimApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_cards()
-        if self.start and self.start.trainee:
+            elif isinstance(screen, JoinScreen):
+                screen.core_ready()
+        if self.start and self.start.trainee and not self.gate:
             self.begin(self.start.scenario_id, self.start.trainee, self.start.mode)
 
     # -- the score log -------------------------------------------------------------------
@@ -159,6 +185,9 @@ class MotSimApp(App[None]):
         self.begin(message.scenario_id, message.trainee, message.mode)
 
     def begin(self, scenario_id: str, trainee: str, mode: Mode) -> None:
+        if self.gate:
+            return  # a browser tab plays its class's encounters only (begin_class)
+        self.joined = None
         self.service.remember(trainee, mode)
         # The name in use is the one the home screen shows, whoever chose it (the command
         # line, the palette or the home screen itself).
@@ -172,10 +201,51 @@ class MotSimApp(App[None]):
         self.switch_screen(_result_screen()(encounter, self.service.settings.language))
 
     def retry(self, encounter: Encounter) -> None:
-        again = self.service.new_encounter(encounter.scenario.id, encounter.trainee, encounter.mode)
+        joined = self.joined.session if self.joined else None
+        again = self.service.new_encounter(
+            encounter.scenario.id, encounter.trainee, encounter.mode, joined
+        )
         self.switch_screen(_encounter_screen()(self.service, again))
 
+    # -- classes ---------------------------------------------------------------------------
+    def join_class(self) -> None:
+        """Open the join form (from the home screen or the palette)."""
+        if self._in_encounter():
+            self.notify("Leave the current encounter first (Esc).", severity="warning")
+            return
+        trainee = self.service.settings.trainee
+        if isinstance(self.screen, HomeScreen):
+            trainee = self.screen.trainee or trainee
+        self.push_screen(JoinScreen(self.service, trainee=trainee))
+
+    def enter_class(self, session: ClassSession, trainee: str) -> None:
+        """The join was accepted: the class's page, in place of the join form."""
+        self.joined = Joined(session, trainee)
+        if not self.gate:
+            self.service.remember(trainee, session.mode)
+        self.switch_screen(ClassScreen(self.service, session, trainee, gate=self.gate))
+
+    def begin_class(self, scenario_id: str) -> None:
+        """Play one of the class's scenarios, recorded into the class."""
+        if self.joined is None or scenario_id not in self.joined.session.scenarios:
+            return
+        joined = self.joined
+        encounter = self.service.new_encounter(
+            scenario_id, joined.trainee, joined.session.mode, joined.session
+        )
+        self.push_screen(_encounter_screen()(self.service, encounter))
+
+    def leave_class(self) -> None:
+        """Back to the home screen, out of the class."""
+        self.joined = None
+        self.go_home()
+
     def go_home(self) -> None:
+        if self.joined is not None:  # "home" in a class is the class's page
+            while not isinstance(self.screen, ClassScreen) and len(self.screen_stack) > 2:
+                self.pop_screen()
+            if isinstance(self.screen, ClassScreen):
+                return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
@@ -220,6 +290,10 @@ class MotSimApp(App[None]):
         self.push_screen(TranscriptScreen(self.service, session_id))
 
     # -- actions -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A browser tab has no history to show: the key is not offered at all.
+        return not (self.gate and action == "history")
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Our own "Quit" asks first in an encounter; Textual's would not, and would show twice.
         for command in super().get_system_commands(screen):
@@ -242,6 +316,9 @@ class MotSimApp(App[None]):
     def action_history(self) -> None:
         from mot_sim.tui.screens.history import HistoryScreen
 
+        if self.gate:
+            self.notify("Your trainer has the class's results.", severity="information")
+            return
         trainee = self.service.settings.trainee
         if isinstance(self.screen, HomeScreen):
             trainee = self.screen.trainee or trainee
@@ -258,6 +335,8 @@ class MotSimApp(App[None]):
         self.push_screen(HistoryScreen(self.service, trainee))
 
     def action_toggle_mode(self) -> None:
+        if self.gate:
+            return
         mode: Mode = "exam" if self.service.settings.mode == "practice" else "practice"
         self.service.settings.mode = mode
         for screen in self.screen_stack:

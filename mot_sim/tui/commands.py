@@ -18,6 +18,11 @@ class MotSimCommands(Provider):
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = cast("MotSimApp", self.app)
+        if app.gate:  # a browser tab: its class, nothing beyond it
+            return [
+                ("Help: the five stages and scoring", app.action_help, "How a reply is scored"),
+                ("Quit", app.action_request_quit, "Leave mot-sim"),
+            ]
         commands: list[tuple[str, Callable[[], object], str]] = [
             (
                 f"Start scenario: {card.title}",
@@ -34,6 +39,7 @@ class MotSimCommands(Provider):
             ),
             ("Help: the five stages and scoring", app.action_help, "How a reply is scored"),
             ("History: my sessions and scores", app.action_history, "Every session recorded"),
+            ("Join a class", app.join_class, "With the join code your trainer gave the room"),
             ("Quit", app.action_request_quit, "Leave mot-sim"),
         ]
         return commands

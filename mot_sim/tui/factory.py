@@ -24,8 +24,10 @@ def make_app(
     timer: int | None = None,
     db: str | None = None,
     cursor_blink: bool = True,
+    gate: bool = False,
 ) -> MotSimApp:
-    """Build the app; the catalogue and score log load in the background unless given."""
+    """Build the app; the catalogue and score log load in the background unless given.
+    ``gate``: a browser tab, whose only way in is a class's join code."""
     settings = Settings.load()
     service = TrainerService(
         settings,
@@ -34,6 +36,10 @@ def make_app(
         catalog=catalog,
         db_path=locations.default_db_path(db),
     )
+    if gate:
+        # Every tab shares this data directory: no tab may see the name another saved.
+        settings = Settings(language=settings.language)
+        service.settings = settings
     trainee = trainee or settings.trainee
-    start = StartRequest(scenario, trainee, mode) if scenario else None
-    return MotSimApp(service, start=start, cursor_blink=cursor_blink)
+    start = StartRequest(scenario, trainee, mode) if scenario and not gate else None
+    return MotSimApp(service, start=start, cursor_blink=cursor_blink, gate=gate)

@@ -10,6 +10,7 @@ from textual.message import Message
 from mot_sim.stages import Mode
 
 if TYPE_CHECKING:
+    from mot_sim.classroom.models import AssignmentProgress, ClassSession
     from mot_sim.engine import Encounter
     from mot_sim.scoring import ReplyResult
     from mot_sim.store.records import SessionRecord, SessionSummary
@@ -93,3 +94,26 @@ class ReadFailed(Message):
     """Reading the score log failed; the screen says so and stays usable."""
 
     message: str
+
+
+@dataclass
+class ClassJoined(Message):
+    """The join code (and password) were right: the trainee is in the class."""
+
+    session: ClassSession
+    trainee: str
+
+
+@dataclass
+class JoinFailed(Message):
+    """A join was refused (wrong code, closed class, wrong password): says only why."""
+
+    message: str
+
+
+@dataclass
+class AssignmentsLoaded(Message):
+    """A trainee's assignments with their status, for the home screen."""
+
+    trainee: str
+    assignments: list[AssignmentProgress]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
+    from mot_sim.classroom.models import ClassSession
     from mot_sim.engine import Encounter
     from mot_sim.stages import Mode
     from mot_sim.tui.service import TrainerService
@@ -40,6 +41,18 @@ class Trainer(Protocol):
 
     def ask_to_leave(self, home: bool) -> None:
         """Leave the encounter on screen (to the home screen, or quit), asking first."""
+
+    def join_class(self) -> None:
+        """Open the form to join a class."""
+
+    def enter_class(self, session: ClassSession, trainee: str) -> None:
+        """The trainee joined a class: show its page."""
+
+    def begin_class(self, scenario_id: str) -> None:
+        """Play one of the joined class's scenarios, recorded into the class."""
+
+    def leave_class(self) -> None:
+        """Leave the class, back to the home screen."""
 
 
 def trainer(node: DOMNode) -> Trainer:

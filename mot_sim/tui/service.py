@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from mot_sim.catalog import Catalog
+    from mot_sim.classroom.models import AssignmentProgress, ClassSession
+    from mot_sim.classroom.service import Classroom
     from mot_sim.engine import Encounter, Event, Turn
     from mot_sim.errors import Problem
     from mot_sim.scoring import ReplyResult, Scorer
@@ -151,14 +153,50 @@ class TrainerService:
             raise RuntimeError("the score log is not open yet")
         return self._store
 
+    # -- classes -------------------------------------------------------------------------
+    @property
+    def classroom(self) -> Classroom:
+        from mot_sim.classroom.service import Classroom
+
+        return Classroom(self.store, self.catalog)
+
+    def join_class(self, code: str, trainee: str, password: str | None) -> ClassSession:
+        """Join a class by its code (reads and writes the log: a worker's). A wrong code,
+        a closed class or a wrong password raise ``ClassError``, which says only that."""
+        return self.classroom.join(code, self.clean_name(trainee), password or None)
+
+    def class_titles(self, session: ClassSession) -> list[tuple[str, str]]:
+        """The class's scenarios this catalogue has, as (id, title)."""
+        return [
+            (sid, self.title(sid)) for sid in session.scenarios if sid in self.catalog.scenarios
+        ]
+
+    def assignments(self, trainee: str) -> list[AssignmentProgress]:
+        """The trainee's assignments with their status (reads the log: a worker's)."""
+        if not trainee or self._store is None:
+            return []
+        return self.classroom.assignments(trainee=trainee)
+
     # -- encounters ----------------------------------------------------------------------
-    def new_encounter(self, scenario_id: str, trainee: str, mode: Mode) -> Encounter:
+    def new_encounter(
+        self, scenario_id: str, trainee: str, mode: Mode, joined: ClassSession | None = None
+    ) -> Encounter:
+        """A new encounter, recorded as it goes; in a class, with the class's mode and
+        timer, and recorded into it."""
         from mot_sim.engine import Encounter
         from mot_sim.store.recorder import Recorder
 
         scenario = self.catalog.get(scenario_id).scenario
-        enc = Encounter(scenario, self.scorer, self.clean_name(trainee), mode, self.timer)
-        self._record(enc, Recorder(self.store, self.catalog.fingerprint(scenario_id)))
+        timer = self.timer
+        if joined is not None:
+            mode, timer = joined.mode, joined.timer
+        enc = Encounter(scenario, self.scorer, self.clean_name(trainee), mode, timer)
+        recorder = Recorder(
+            self.store,
+            self.catalog.fingerprint(scenario_id),
+            class_code=joined.code if joined else None,
+        )
+        self._record(enc, recorder)
         return enc
 
     def resume(self, session_id: str) -> Encounter:

@@ -15,12 +15,21 @@ from textual.widgets.option_list import Option
 
 from mot_sim.errors import MotSimError
 from mot_sim.stages import Mode
-from mot_sim.tui.messages import CardsLoaded, ReadFailed, SessionAbandoned, StartRequested
+from mot_sim.tui.messages import (
+    AssignmentsLoaded,
+    CardsLoaded,
+    ReadFailed,
+    SessionAbandoned,
+    StartRequested,
+)
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mot_sim.classroom.models import AssignmentProgress
     from mot_sim.store.records import SessionSummary
 
 INTRO = (
@@ -36,6 +45,34 @@ def card_content(card: ScenarioCard) -> Content:
         "\n",
         (f"{card.difficulty} · {card.customer}, {card.style} · {best}", "italic $accent"),
     )
+
+
+STATUS_STYLE = {
+    "not_started": ("not started", "$text-muted"),
+    "in_progress": ("in progress", "$warning"),
+    "overdue": ("overdue", "bold $error"),
+    "done": ("done", "$success"),
+}
+STATUS_MARK = {"not_started": "○", "in_progress": "◐", "overdue": "!", "done": "●"}
+
+
+def assignments_content(
+    assignments: list[AssignmentProgress], title: Callable[[str], str]
+) -> Content:
+    """The trainee's assignments, one a line: a mark and a word for the status (never
+    colour alone), the scenario, the due date."""
+    lines = [Content.assemble(("Your assignments", "bold"))]
+    for a in assignments:
+        word, style = STATUS_STYLE[a.status]
+        best = "" if a.best is None else f" · best {a.best}"
+        lines.append(
+            Content.assemble(
+                (f"{STATUS_MARK[a.status]} {word:<11} ", style),
+                (title(a.assignment.scenario_id), "bold"),
+                (f"  due {a.assignment.due}{best}", "dim"),
+            )
+        )
+    return Content("\n").join(lines)
 
 
 class ModeButton(RadioButton):
@@ -58,6 +95,7 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+t", "toggle_mode", "Practice/exam"),
         Binding("f1", "app.help", "Help"),
         Binding("f2", "app.history", "History"),
+        Binding("f3", "join", "Join a class"),
     ]
 
     def __init__(self, service: TrainerService, selected: str | None = None) -> None:
@@ -72,6 +110,7 @@ class HomeScreen(Screen[None]):
         with VerticalScroll(id="home"):
             yield Label(Content(INTRO), id="intro")
             yield Label("", id="problems")
+            yield Label("", id="assignments")
             with Horizontal(id="name-row"):
                 yield Label("Your name", classes="row-label")
                 yield Input(
@@ -99,6 +138,7 @@ class HomeScreen(Screen[None]):
                         tooltip="No feedback until the end",
                     )
                 yield Button("Start", variant="primary", id="start")
+                yield Button("Join a class", id="join-class")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -128,6 +168,7 @@ class HomeScreen(Screen[None]):
             return
         self._show_problems()
         self._load_cards(self.trainee, offer=self.trainee not in self._offered)
+        self._load_assignments(self.trainee)
 
     @work(thread=True, exclusive=True, group="cards", exit_on_error=False)
     def _load_cards(self, trainee: str, offer: bool) -> None:
@@ -140,6 +181,23 @@ class HomeScreen(Screen[None]):
             self.post_message(ReadFailed(str(exc)))
             return
         self.post_message(CardsLoaded(trainee, cards, waiting))
+
+    @work(thread=True, exclusive=True, group="assignments", exit_on_error=False)
+    def _load_assignments(self, trainee: str) -> None:
+        # Apart from the cards: the scenarios are usable whatever the assignments say.
+        try:
+            assignments = self.service.assignments(trainee)
+        except MotSimError as exc:
+            self.post_message(ReadFailed(str(exc)))
+            return
+        self.post_message(AssignmentsLoaded(trainee, assignments))
+
+    @on(AssignmentsLoaded)
+    def _assignments_loaded(self, message: AssignmentsLoaded) -> None:
+        notice = self.query_one("#assignments", Label)
+        notice.display = bool(message.assignments) and message.trainee == self.trainee
+        if notice.display:
+            notice.update(assignments_content(message.assignments, self.service.title))
 
     @on(CardsLoaded)
     def _cards_loaded(self, message: CardsLoaded) -> None:
@@ -256,6 +314,10 @@ class HomeScreen(Screen[None]):
             self.query_one("#trainee", Input).focus()
             return
         self.post_message(StartRequested(scenario_id, self.trainee, self.mode))
+
+    @on(Button.Pressed, "#join-class")
+    def action_join(self) -> None:
+        trainer(self).join_class()
 
     def action_toggle_mode(self) -> None:
         self.set_mode("practice" if self.mode == "exam" else "exam")

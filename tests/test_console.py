@@ -1,0 +1,285 @@
+"""Pilot tests of the trainer's class console, with trainees simulated through the engine
+and the store (as their own processes would record them), and of joining a class from
+the TUI's home screen."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from textual import events
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Label, OptionList
+
+from mot_sim.scoring import Scorer
+from mot_sim.tui.console.app import ConsoleApp
+from mot_sim.tui.console.factory import make_console
+from mot_sim.tui.console.screens.code import CodeScreen
+from mot_sim.tui.console.screens.debrief import DebriefScreen
+from mot_sim.tui.console.screens.leaderboard import LeaderboardScreen
+from mot_sim.tui.console.screens.override import OverrideScreen
+from mot_sim.tui.console.screens.roster import RosterScreen
+from mot_sim.tui.console.screens.summary import SummaryScreen
+from mot_sim.tui.screens.classroom import ClassScreen
+from mot_sim.tui.screens.encounter import EncounterScreen
+from mot_sim.tui.screens.home import HomeScreen
+from mot_sim.tui.screens.join import JoinScreen
+from tests.class_helpers import Trainee, classroom, start_class
+from tests.tui_helpers import make_test_app, reply, settle, shared_catalog
+
+MARKUP_NAME = "[bold]Eve[/] [@click=app.quit]x[/]"
+
+
+def console(code: str | None) -> ConsoleApp:
+    return make_console(
+        code=code, catalog=shared_catalog(), trainer="Pat", cursor_blink=False, poll_seconds=0.05
+    )
+
+
+async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 5) -> None:
+    """Let the console's poller and workers run until ``check`` holds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def roster_rows(app: App[None]) -> list[list[str]]:
+    table = app.screen_stack[1].query_one("#roster", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_roster_follows_the_room_within_a_second(scorer: Scorer) -> None:
+    session = start_class()
+    sam = Trainee(scorer, session, "Sam")
+    app = console(session.code)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
+        assert roster_rows(app)[0][0] == "Sam" and roster_rows(app)[0][-1] == "joined"
+        eve = Trainee(scorer, session, MARKUP_NAME)
+        await until(pilot, lambda: len(roster_rows(app)) == 2)
+        sam.answer()
+        scored = time.monotonic()
+        await until(pilot, lambda: roster_rows(app)[0][4] == "1", timeout=1.0)
+        assert time.monotonic() - scored < 1.0
+        row = roster_rows(app)[0]
+        assert row[-1] == "playing" and row[2] != "—" and row[3] != "—" and row[5] != "—"
+        assert roster_rows(app)[1][0] == MARKUP_NAME  # shown literally, never as markup
+        eve.play(texts=["Calm down, it's only a pickle.", "I can sell you a side for 25 cents."])
+        await until(pilot, lambda: "walked out" in roster_rows(app)[1][-1])
+        assert app.is_running
+
+
+async def test_leaderboard_on_demand_by_name_or_anonymous(scorer: Scorer) -> None:
+    session = start_class()
+    Trainee(scorer, session, "Sam").play()
+    Trainee(scorer, session, "Kim").play(2)
+    app = console(session.code)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, LeaderboardScreen))
+        board = app.screen.query_one(DataTable)
+        names = [str(board.get_row_at(i)[1]) for i in range(board.row_count)]
+        assert names[0] == "Sam" and "Kim" in names
+        await pilot.press("a")
+        await until(pilot, lambda: "Sam" not in str(board.get_row_at(0)[1]))
+        assert all(str(board.get_row_at(i)[1]) != "Sam" for i in range(board.row_count))
+        await pilot.press("escape")
+        assert isinstance(app.screen, RosterScreen)
+
+
+async def test_debrief_reveal_star_hide_and_override(scorer: Scorer) -> None:
+    session = start_class()
+    Trainee(scorer, session, "Sam").play(1)
+    Trainee(scorer, session, "Kim").play(1, texts=["Calm down, it's only a pickle."])
+    app = console(session.code)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
+        await pilot.press("d")
+        screen = app.screen
+        assert isinstance(screen, DebriefScreen)
+        options = screen.query_one("#debrief-replies", OptionList)
+        await until(pilot, lambda: screen.debrief is not None)
+        assert not screen.debrief.revealed and options.option_count == 0  # hidden at first
+        await pilot.press("r")
+        await until(pilot, lambda: options.option_count == 2)
+        assert "Sam" not in str(options.get_option_at_index(0).prompt)  # anonymised
+        await pilot.press("s")  # star the first
+        await until(pilot, lambda: any(r.starred for r in screen.debrief.replies))
+        side = str(screen.query_one("#debrief-model").render())
+        assert "The room's best" in side and "Model answer" in side
+        await pilot.press("down", "h")  # hide the second
+        await until(pilot, lambda: any(r.hidden for r in screen.debrief.replies))
+        target = screen.debrief.replies[0]
+        await pilot.press("up", "o")
+        assert isinstance(app.screen, OverrideScreen)
+        await pilot.press(*"150", "enter", *"x", "enter")  # out of range: refused
+        assert isinstance(app.screen, OverrideScreen)
+        score = app.screen.query_one("#score", Input)
+        score.value = "90"
+        await pilot.press("enter")  # to the reason
+        app.screen.query_one("#reason", Input).value = "Warm, [b]and[/b] named the fix"
+        await pilot.press("enter")
+        await until(pilot, lambda: any(r.overridden for r in screen.debrief.replies))
+    with classroom() as room:
+        (audit,) = room.overrides(target.session_id)
+        assert (audit.new_score, audit.machine_score, audit.by) == (90, target.machine_score, "Pat")
+        assert audit.reason == "Warm, [b]and[/b] named the fix"
+        debrief = room.debrief(session.code, "set_tone")
+        assert debrief.revealed
+        assert [r.starred for r in debrief.replies].count(True) == 1
+        assert [r.hidden for r in debrief.replies].count(True) == 1
+
+
+async def test_end_of_session_shows_the_class_summary(scorer: Scorer) -> None:
+    session = start_class()
+    Trainee(scorer, session, "Sam").play()
+    app = console(session.code)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
+        await pilot.press("ctrl+e")
+        await pilot.click("#end-go")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        table = app.screen.query_one("#summary-trainees", DataTable)
+        assert str(table.get_row_at(0)[0]) == "Sam"
+        assert "Session ended" in str(app.screen.query_one("#summary-head").render())
+    with classroom() as room:
+        assert not room.get(session.code).open
+
+
+async def test_console_asks_for_a_code_and_refuses_a_wrong_one(scorer: Scorer) -> None:
+    session = start_class()
+    app = console(None)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: app.service.ready)
+        assert isinstance(app.screen, CodeScreen)
+        await pilot.press(*"WWWWWW", "enter")
+        await until(pilot, lambda: "✗" in str(app.screen.query_one("#code-error").render()))
+        app.screen.query_one("#code", Input).value = session.code.lower()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen))
+
+
+# -- joining from the TUI's home screen -------------------------------------------------
+async def test_join_a_class_from_home_and_play_into_it() -> None:
+    session = start_class(password="tulip")
+    app = make_test_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f3")
+        assert isinstance(app.screen, JoinScreen)
+        await pilot.press(*session.code.lower(), "enter", *"wrong", "enter", *"Ana", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JoinScreen)  # wrong password: refused, says so
+        error = str(app.screen.query_one("#join-error", Label).render())
+        assert "✗" in error and "pickle" not in error.lower()
+        app.screen.query_one("#join-password", Input).value = "tulip"
+        await pilot.click("#join-go")
+        await settle(pilot)
+        assert isinstance(app.screen, ClassScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EncounterScreen)
+        enc = app.screen.encounter
+        await reply(pilot, enc.model_answers("set_tone")[0])
+    with classroom() as room:
+        (entry,) = room.roster(session.code)
+        assert (entry.trainee, entry.replies, entry.status) == ("Ana", 1, "playing")
+
+
+async def test_a_wrong_code_shows_nothing_of_any_class(scorer: Scorer) -> None:
+    other = start_class(["complaint_call"])
+    Trainee(scorer, other, "Zed").play(1)
+    app = make_test_app(gate=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, JoinScreen)
+        await pilot.press(*"WWWWWW", "enter", "enter", *"Ana", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JoinScreen)
+        shown = str(app.screen.query_one("#join-error", Label).render())
+        assert "✗" in shown
+        assert "Zed" not in shown and "complaint" not in shown.lower()
+        await pilot.press("f2")  # no history in a browser tab
+        assert isinstance(app.screen, JoinScreen)
+
+
+# -- keys that arrive together (a busy server, a browser tab) ---------------------------
+def burst(app: App[None], keys: list[str]) -> None:
+    """Keys as textual-serve delivers a batch that arrived together: the web driver posts
+    them all to the app before it has handled any (Pilot's press waits after each)."""
+    for key in keys:
+        app.post_message(events.Key(key, {"enter": "\r", "tab": "\t"}.get(key, key)))
+
+
+def join_fields(app: App[None]) -> tuple[str, str, str]:
+    screen = app.screen
+    assert isinstance(screen, JoinScreen), type(screen)
+    return tuple(  # type: ignore[return-value]
+        screen.query_one(f"#join-{f}", Input).value for f in ("code", "password", "name")
+    )
+
+
+@pytest.mark.parametrize("key", ["enter", "tab"])
+async def test_keys_typed_past_an_enter_land_in_the_next_field(key: str) -> None:
+    app = make_test_app(gate=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        burst(app, [*"K7QX4M", key, *"tulip", key, *"Ana"])
+        await settle(pilot)
+        assert join_fields(app) == ("K7QX4M", "tulip", "Ana")
+        assert app.focused is app.screen.query_one("#join-name", Input)
+
+
+async def test_keys_sent_before_the_join_page_is_up_are_not_lost() -> None:
+    app = make_test_app(gate=True)
+    # A tab's keys reach the app process as soon as it starts, before its first screen.
+    burst(app, [*"K7QX4M", "enter", "enter", *"Ana"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert join_fields(app) == ("K7QX4M", "", "Ana")
+
+
+async def test_a_join_typed_while_the_scenarios_load_goes_ahead_as_typed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session = start_class()
+    app = make_test_app(gate=True)
+    loaded = threading.Event()
+    load = app.service.load
+    monkeypatch.setattr(app.service, "load", lambda: (loaded.wait(10), load())[1])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not app.service.ready
+        burst(app, [*session.code, "enter", "enter", *"Ana", "enter"])
+        await pilot.pause()
+        await pilot.pause()
+        assert join_fields(app) == (session.code, "", "Ana")
+        assert "Loading" in str(app.screen.query_one("#join-error", Label).render())
+        loaded.set()
+        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, ClassScreen))
+    with classroom() as room:
+        assert [e.trainee for e in room.roster(session.code)] == ["Ana"]
+
+
+@pytest.mark.parametrize("status", ["not_started", "in_progress", "overdue", "done"])
+def test_assignment_statuses_have_a_word_and_a_mark(status: str) -> None:
+    from mot_sim.tui.screens.home import STATUS_MARK, STATUS_STYLE
+
+    assert STATUS_STYLE[status][0] and STATUS_MARK[status]
+
+
+async def test_a_code_typed_before_the_console_is_up_is_not_lost(scorer: Scorer) -> None:
+    session = start_class()
+    Trainee(scorer, session, "Sam")
+    app = console(None)
+    burst(app, [*session.code.lower(), "enter"])  # read as soon as the process starts
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
+        assert roster_rows(app)[0][0] == "Sam"
