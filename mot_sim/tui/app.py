@@ -25,16 +25,16 @@ from mot_sim.tui.messages import (
     StartRequested,
     WritesPending,
 )
-from mot_sim.tui.screens.classroom import ClassScreen
 from mot_sim.tui.screens.confirm import Choice, LeaveScreen
 from mot_sim.tui.screens.home import HomeScreen
-from mot_sim.tui.screens.join import JoinScreen
 from mot_sim.tui.service import TrainerService
 
 if TYPE_CHECKING:
     from mot_sim.classroom.models import ClassSession
     from mot_sim.engine import Encounter
+    from mot_sim.tui.screens.classroom import ClassScreen
     from mot_sim.tui.screens.encounter import EncounterScreen
+    from mot_sim.tui.screens.join import JoinScreen
     from mot_sim.tui.screens.result import ResultScreen
 
 
@@ -53,6 +53,19 @@ def _result_screen() -> type[ResultScreen]:
     from mot_sim.tui.screens.result import ResultScreen
 
     return ResultScreen
+
+
+def _join_screen() -> type[JoinScreen]:
+    # The classroom's screens too: most sessions never join a class.
+    from mot_sim.tui.screens.join import JoinScreen
+
+    return JoinScreen
+
+
+def _class_screen() -> type[ClassScreen]:
+    from mot_sim.tui.screens.classroom import ClassScreen
+
+    return ClassScreen
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,7 @@ class MotSimApp(App[None]):
         # Awaited: keys read before the first screen is up (a browser tab sends them as
         # soon as its app process starts) wait in the app's queue until its field has focus.
         if self.gate:
-            await self.push_screen(JoinScreen(self.service, gate=True))
+            await self.push_screen(_join_screen()(self.service, gate=True))
         else:
             selected = self.start.scenario_id if self.start else None
             await self.push_screen(HomeScreen(self.service, selected))
@@ -148,7 +161,7 @@ class MotSimApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_cards()
-            elif isinstance(screen, JoinScreen):
+            elif isinstance(screen, _join_screen()):
                 screen.core_ready()
         if self.start and self.start.trainee and not self.gate:
             self.begin(self.start.scenario_id, self.start.trainee, self.start.mode)
@@ -216,14 +229,14 @@ class MotSimApp(App[None]):
         trainee = self.service.settings.trainee
         if isinstance(self.screen, HomeScreen):
             trainee = self.screen.trainee or trainee
-        self.push_screen(JoinScreen(self.service, trainee=trainee))
+        self.push_screen(_join_screen()(self.service, trainee=trainee))
 
     def enter_class(self, session: ClassSession, trainee: str) -> None:
         """The join was accepted: the class's page, in place of the join form."""
         self.joined = Joined(session, trainee)
         if not self.gate:
             self.service.remember(trainee, session.mode)
-        self.switch_screen(ClassScreen(self.service, session, trainee, gate=self.gate))
+        self.switch_screen(_class_screen()(self.service, session, trainee, gate=self.gate))
 
     def begin_class(self, scenario_id: str) -> None:
         """Play one of the class's scenarios, recorded into the class."""
@@ -242,9 +255,9 @@ class MotSimApp(App[None]):
 
     def go_home(self) -> None:
         if self.joined is not None:  # "home" in a class is the class's page
-            while not isinstance(self.screen, ClassScreen) and len(self.screen_stack) > 2:
+            while not isinstance(self.screen, _class_screen()) and len(self.screen_stack) > 2:
                 self.pop_screen()
-            if isinstance(self.screen, ClassScreen):
+            if isinstance(self.screen, _class_screen()):
                 return
         while len(self.screen_stack) > 2:
             self.pop_screen()
