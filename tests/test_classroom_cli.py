@@ -238,7 +238,8 @@ def test_bad_input_is_refused_clearly(tmp_path: Path, capsys: pytest.CaptureFixt
         (["class", "roster", "0OIL5S"], "not a join code"),
         (["class", "end", "QQQQQQ"], "no class has the code"),
         (["class"], "class needs a command"),
-        (["join", code, "--trainee", "Ann"], "--answers"),
+        # Interactive join checks the gate before any screen opens.
+        (["join", "QQQQQQ", "--trainee", "Ann"], "no class has the code"),
         (["join", code, "--trainee", "Ann", "--answers", str(tmp_path / "none.txt")], "none.txt"),
         (
             ["override", "ffff", "set_tone", "--score", "50", "--reason", "x", "--by", "T"],

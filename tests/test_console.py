@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, OptionList
 
 from mot_sim.scoring import Scorer
+from mot_sim.tui.app import JoinRequest
 from mot_sim.tui.console.app import ConsoleApp
 from mot_sim.tui.console.factory import make_console
 from mot_sim.tui.console.screens.code import CodeScreen
@@ -190,6 +191,23 @@ async def test_join_a_class_from_home_and_play_into_it() -> None:
     with classroom() as room:
         (entry,) = room.roster(session.code)
         assert (entry.trainee, entry.replies, entry.status) == ("Ana", 1, "playing")
+
+
+async def test_join_from_the_command_line_opens_the_trainer_in_the_class() -> None:
+    """``mot-sim join CODE --trainee NAME``: the trainer opens on the class's page, with
+    the form filled in and sent for the trainee, and plays into the class."""
+    session = start_class(password="tulip")
+    app = make_test_app(join=JoinRequest(session.code.lower(), "Bea", "tulip"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ClassScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EncounterScreen)
+        await reply(pilot, app.screen.encounter.model_answers("set_tone")[0])
+    with classroom() as room:
+        (entry,) = room.roster(session.code)
+        assert (entry.trainee, entry.replies, entry.status) == ("Bea", 1, "playing")
 
 
 async def test_a_wrong_code_shows_nothing_of_any_class(scorer: Scorer) -> None:

@@ -180,10 +180,15 @@ def cmd_join(args: argparse.Namespace) -> int:
     from mot_sim.store.recorder import Recorder
 
     if not args.answers:
-        raise MotSimError(
-            "join from a terminal needs --answers FILE; to play it interactively, open "
-            '`mot-sim` and choose "Join a class" on the home screen'
-        )
+        # Interactive: the gate is checked here first (a wrong code or password is refused
+        # with exit status 2 before any screen opens), then the trainer opens in the class.
+        from mot_sim.cli.tui import run_tui
+        from mot_sim.tui.app import JoinRequest
+
+        with _classroom(args, catalog=False) as room:
+            cls = room.join(args.code, args.trainee, args.password)
+        request = JoinRequest(cls.code, args.trainee, args.password or "")
+        return run_tui(args, trainee=args.trainee, join=request)
     answers = read_answers(args.answers)  # unreadable answers: refused before joining
     with _classroom(args) as room:
         cls = room.join(args.code, args.trainee, args.password)

@@ -291,7 +291,8 @@ def _add_classroom(
     p = add(
         "join",
         classes.cmd_join,
-        "join a class with its code; with --answers, play headless into it (as play does)",
+        "join a class with its code and play it in the trainer; with --answers, play headless "
+        "into it (as play does)",
     )
     p.add_argument("code", metavar="CODE")
     p.add_argument("--trainee", metavar="NAME", required=True)

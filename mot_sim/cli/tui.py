@@ -11,6 +11,7 @@ from mot_sim.stages import Mode
 
 if TYPE_CHECKING:
     from mot_sim.catalog import Catalog
+    from mot_sim.tui.app import JoinRequest
 
 
 def run_tui(
@@ -21,6 +22,7 @@ def run_tui(
     trainee: str = "",
     mode: Mode = "practice",
     timer: int | None = None,
+    join: JoinRequest | None = None,
 ) -> int:
     """Run the trainer; its exit status is the command's."""
     from mot_sim.cli.commands import scenario_dirs
@@ -38,6 +40,7 @@ def run_tui(
         mode=mode,
         timer=timer,
         db=getattr(args, "db", None),
+        join=join,
     )
     app.run()  # on a fatal error the app prints its message after restoring the terminal
     if app.unsaved:  # the last writes to the score log failed at exit

@@ -69,6 +69,15 @@ def _class_screen() -> type[ClassScreen]:
 
 
 @dataclass(frozen=True)
+class JoinRequest:
+    """Open straight into a class (``mot-sim join CODE --trainee NAME``)."""
+
+    code: str
+    trainee: str
+    password: str = ""
+
+
+@dataclass(frozen=True)
 class StartRequest:
     """Open straight into an encounter (``mot-sim play SCENARIO --trainee NAME``)."""
 
@@ -104,10 +113,12 @@ class MotSimApp(App[None]):
         start: StartRequest | None = None,
         cursor_blink: bool = True,
         gate: bool = False,
+        join: JoinRequest | None = None,
     ) -> None:
         super().__init__()
         self.service = service
         self.start = start
+        self.join = join
         self.cursor_blink = cursor_blink
         # A browser tab (``mot-sim serve``): a class's join code is the only way in, and
         # nothing outside that class (other scenarios, anyone's history) is reachable.
@@ -125,6 +136,17 @@ class MotSimApp(App[None]):
         else:
             selected = self.start.scenario_id if self.start else None
             await self.push_screen(HomeScreen(self.service, selected))
+            if self.join is not None:  # the form, filled in and sent: it joins once loaded
+                j = self.join
+                await self.push_screen(
+                    _join_screen()(
+                        self.service,
+                        trainee=j.trainee,
+                        code=j.code,
+                        password=j.password,
+                        submit=True,
+                    )
+                )
 
     @on(events.Ready)
     def _first_frame(self) -> None:

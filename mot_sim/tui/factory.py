@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from mot_sim import locations
 from mot_sim.settings import Settings
 from mot_sim.stages import Mode
-from mot_sim.tui.app import MotSimApp, StartRequest
+from mot_sim.tui.app import JoinRequest, MotSimApp, StartRequest
 from mot_sim.tui.service import TrainerService
 
 if TYPE_CHECKING:
@@ -25,9 +25,11 @@ def make_app(
     db: str | None = None,
     cursor_blink: bool = True,
     gate: bool = False,
+    join: JoinRequest | None = None,
 ) -> MotSimApp:
     """Build the app; the catalogue and score log load in the background unless given.
-    ``gate``: a browser tab, whose only way in is a class's join code."""
+    ``gate``: a browser tab, whose only way in is a class's join code; ``join``: open
+    straight into a class (``mot-sim join CODE --trainee NAME``)."""
     settings = Settings.load()
     service = TrainerService(
         settings,
@@ -42,4 +44,4 @@ def make_app(
         service.settings = settings
     trainee = trainee or settings.trainee
     start = StartRequest(scenario, trainee, mode) if scenario and not gate else None
-    return MotSimApp(service, start=start, cursor_blink=cursor_blink, gate=gate)
+    return MotSimApp(service, start=start, cursor_blink=cursor_blink, gate=gate, join=join)

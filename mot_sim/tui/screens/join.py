@@ -46,11 +46,22 @@ class JoinScreen(Screen[None]):
         Binding("f1", "app.help", "Help"),
     ]
 
-    def __init__(self, service: TrainerService, gate: bool = False, trainee: str = "") -> None:
+    def __init__(
+        self,
+        service: TrainerService,
+        gate: bool = False,
+        trainee: str = "",
+        code: str = "",
+        password: str = "",
+        submit: bool = False,
+    ) -> None:
         super().__init__()
         self.service = service
         self.gate = gate
         self.trainee = trainee
+        self.code = code
+        self.password = password
+        self.submit = submit  # join at once with what is filled in (``mot-sim join CODE``)
         self._pending: tuple[str, str, str] | None = None  # asked to join while loading
 
     def compose(self) -> ComposeResult:
@@ -61,10 +72,11 @@ class JoinScreen(Screen[None]):
                 yield Label(Content(BROWSER_HINT), id="join-hint")
             with Horizontal(classes="join-row"):
                 yield Label("Join code", classes="row-label")
-                yield Input(placeholder="e.g. K7QX4M", max_length=16, id="join-code")
+                yield Input(self.code, placeholder="e.g. K7QX4M", max_length=16, id="join-code")
             with Horizontal(classes="join-row"):
                 yield Label("Password", classes="row-label")
                 yield Input(
+                    self.password,
                     placeholder="only if your trainer gave one",
                     password=True,
                     max_length=200,
@@ -86,6 +98,8 @@ class JoinScreen(Screen[None]):
             field.cursor_blink = trainer(self).cursor_blink
         # At once, not after the app's queue: a key already read must find the field.
         self.set_focus(self.query_one("#join-code", Input))
+        if self.submit:
+            self.action_join()
 
     async def action_enter(self) -> None:
         """Enter: the next field, or join from the last field and the Join button."""
