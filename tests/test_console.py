@@ -301,3 +301,31 @@ async def test_a_code_typed_before_the_console_is_up_is_not_lost(scorer: Scorer)
     async with app.run_test(size=(120, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
         assert roster_rows(app)[0][0] == "Sam"
+
+
+def test_guessing_codes_or_passwords_is_slowed_down_by_each_refusal() -> None:
+    """A tab that keeps guessing waits 1, 2, 4... seconds (at most 30) per refusal before
+    it hears the answer; a successful join starts the count again."""
+    from mot_sim.classroom.service import ClassError
+    from mot_sim.settings import Settings
+    from mot_sim.tui.service import JOIN_BACKOFF_MAX, TrainerService
+
+    session = start_class(password="tulip")
+    service = TrainerService(Settings(), catalog=shared_catalog())
+    service.load()
+    waited: list[float] = []
+    service.sleep = waited.append
+    for guess in ("QQQQQQ", "WWWWWW", session.code):
+        with pytest.raises(ClassError):
+            service.join_class(guess, "Eve", "wrong")
+    assert waited == [1.0, 2.0, 4.0]
+    for _ in range(5):
+        with pytest.raises(ClassError):
+            service.join_class("QQQQQQ", "Eve", None)
+    assert waited[-1] == JOIN_BACKOFF_MAX == 30.0
+    assert service.join_class(session.code, "Eve", "tulip").code == session.code
+    waited.clear()
+    with pytest.raises(ClassError):
+        service.join_class(session.code, "Eve", "nope")
+    assert waited == [1.0]
+    service.close()

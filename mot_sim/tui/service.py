@@ -13,6 +13,7 @@ thread: an encounter's events are queued as they happen and written, in order, b
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from mot_sim.store.records import SessionRecord, SessionSummary
 
 MAX_NAME = 80
+JOIN_BACKOFF_MAX = 30.0  # seconds a refused join waits at most (guessing codes is slowed)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class TrainerService:
         self._flush_lock = threading.Lock()
         self.on_pending: Callable[[], object] = lambda: None  # the app schedules flush()
         self.write_error: MotSimError | None = None  # the write that failed, if one did
+        self.failed_joins = 0  # wrong codes or passwords in a row (each waits longer)
+        self.sleep: Callable[[float], object] = time.sleep
 
     # -- loading -------------------------------------------------------------------------
     @property
@@ -162,8 +166,22 @@ class TrainerService:
 
     def join_class(self, code: str, trainee: str, password: str | None) -> ClassSession:
         """Join a class by its code (reads and writes the log: a worker's). A wrong code,
-        a closed class or a wrong password raise ``ClassError``, which says only that."""
-        return self.classroom.join(code, self.clean_name(trainee), password or None)
+        a closed class or a wrong password raise ``ClassError``, which says only that.
+
+        Guessing is slowed down: each refusal for a wrong code or password in a row waits
+        longer before it is reported (1, 2, 4... up to JOIN_BACKOFF_MAX seconds), so one
+        tab cannot try codes or passwords at machine speed."""
+        from mot_sim.classroom.service import ClassError
+
+        try:
+            joined = self.classroom.join(code, self.clean_name(trainee), password or None)
+        except ClassError as exc:
+            if exc.reason in ("code", "password"):
+                self.failed_joins += 1
+                self.sleep(min(2.0 ** (self.failed_joins - 1), JOIN_BACKOFF_MAX))
+            raise
+        self.failed_joins = 0
+        return joined
 
     def class_titles(self, session: ClassSession) -> list[tuple[str, str]]:
         """The class's scenarios this catalogue has, as (id, title)."""
