@@ -40,7 +40,10 @@ def _read_reply(conn: socket.socket) -> tuple[str, int] | None:
     """The parent's next reply, or None when it closed the connection."""
     data = b""
     while len(data) < STATUS:
-        chunk = conn.recv(STATUS - len(data))
+        try:
+            chunk = conn.recv(STATUS - len(data))
+        except OSError:  # reset: it closed with part of our request unread
+            return None
         if not chunk:
             return None
         data += chunk

@@ -275,6 +275,7 @@ class Zygote:
         except BaseException:
             traceback.print_exc()
         finally:
+            _as_interpreter_exit()
             with suppress(OSError):
                 sys.stdout.flush()
             with suppress(OSError):
@@ -317,6 +318,20 @@ class Zygote:
                     self.selector.unregister(conn)
                 _reply(conn, b"X", _exit_code(status))
                 conn.close()
+
+
+def _as_interpreter_exit() -> None:
+    """What a whole process does when its main module returns, before ``os._exit``:
+    wait for the threads that are not daemons (a write still in progress), then run the
+    ``atexit`` functions."""
+    import atexit
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            with suppress(RuntimeError):
+                thread.join()
+    with suppress(Exception):
+        atexit._run_exitfuncs()
 
 
 def _reload_textual_constants() -> None:
