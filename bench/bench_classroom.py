@@ -9,8 +9,22 @@ browser), joins each to the class (``--stagger`` seconds apart), brings them all
 the encounter, then has all of them type a reply at the same time, a key at a time
 (``--cps`` keys per second each), and send it. Measures:
 
-- memory per trainee session: the RSS of each tab's app process (and its PSS, which
-  counts shared pages once), once all are typing;
+- memory, in the steady state: sampled once every trainee has had a reply scored (by
+  then each tab has loaded the catalogue, the English lemmatiser's tables and the
+  compiled rules, which a tab that is still typing its first reply may not have). Per
+  tab's app process: RSS (every page it maps, shared ones counted in full), PSS (each
+  shared page divided among the processes sharing it) and USS (its private pages only),
+  mean and max. Then the whole server: the PSS of every one of its processes summed (the
+  textual-serve server, each tab's app process, and anything else it runs, such as a
+  preloaded parent the tabs are forked from and the tabs' small launchers), divided by
+  the number of trainees.
+
+  **That last figure is the per-trainee cost**, the one the 60 MiB target is about. RSS
+  overstates it (pages shared between tabs, or with a preloaded parent, are counted once
+  per tab); USS understates it (a shared page is counted by nobody). PSS shares each
+  shared page fairly among the processes using it, so summed over all of a server's
+  processes it is what the machine actually spends on the server, and dividing by the
+  trainees gives what one more trainee costs on average, the server's own share included;
 - keystroke-to-screen latency, p50/p95 over every key of every trainee typed at once:
   from sending the key to the tab showing the typed text;
 - scored turn to roster: from a trainee's tab showing the reply's score to the trainer's
@@ -50,18 +64,26 @@ REPLY = "Hello Mrs Ellis, I am sorry about the pickle; let me fetch one now."
 MIB = 1024 * 1024
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (Linux /proc)."""
-    children: dict[int, list[int]] = {}
+def process_table() -> dict[int, tuple[int, bytes]]:
+    """Every process's (parent pid, command line) (Linux /proc)."""
+    table = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
+        table[int(entry.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), cmdline)
+    return table
+
+
+def descendants(pid: int, table: dict[int, tuple[int, bytes]]) -> list[int]:
+    """Every process below ``pid``."""
+    children: dict[int, list[int]] = {}
+    for child, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(child)
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -70,20 +92,42 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def app_memory(server_pid: int, role: str) -> list[tuple[int, int]]:
-    """(RSS, PSS) in bytes of each app process of one server."""
-    sizes = []
-    for pid in descendants(server_pid):
-        try:
-            cmd = (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
-            if b"mot_sim.web.child" not in cmd or role.encode() not in cmd:
-                continue
-            rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text().splitlines()
-        except OSError:
+def smaps_rollup(pid: int) -> dict[str, int] | None:
+    """Rss, Pss and Uss (private clean + private dirty) of one process, in bytes."""
+    try:
+        rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text().splitlines()
+    except OSError:
+        return None
+    fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup[1:]}
+    return {
+        "Rss": fields.get("Rss", 0),
+        "Pss": fields.get("Pss", 0),
+        "Uss": fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0),
+    }
+
+
+def is_app(pid: int, table: dict[int, tuple[int, bytes]]) -> bool:
+    """A tab's app process: run as ``mot_sim.web.child`` (one process per tab), or forked
+    from the preloaded parent (``mot_sim.web.zygote``, whose command line it shares)."""
+    ppid, cmd = table[pid]
+    if b"mot_sim.web.child" in cmd.split(b"\0"):
+        return True
+    parent = table.get(ppid, (0, b""))[1]
+    return b"mot_sim.web.zygote" in cmd.split(b"\0") and parent == cmd
+
+
+def server_memory(server_pid: int) -> dict[str, list[dict[str, int]]]:
+    """The memory of one server's processes: its tabs' app processes, the rest (the
+    server itself, a preloaded parent, launchers, shells), and all of them."""
+    table = process_table()
+    found: dict[str, list[dict[str, int]]] = {"apps": [], "others": [], "all": []}
+    for pid in [server_pid, *descendants(server_pid, table)]:
+        sizes = smaps_rollup(pid)
+        if sizes is None:
             continue
-        fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup[1:]}
-        sizes.append((fields.get("Rss", 0), fields.get("Pss", 0)))
-    return sizes
+        found["apps" if is_app(pid, table) else "others"].append(sizes)
+        found["all"].append(sizes)
+    return found
 
 
 def pct(values: list[float], p: float) -> float:
@@ -152,16 +196,10 @@ async def run(args: argparse.Namespace, trainee_url: str, console_url: str, code
         scored_at[name] = time.monotonic()
 
     watcher = asyncio.create_task(watch_roster())
-    memory: list[tuple[int, int]] = []
-
-    async def sample_memory() -> None:
-        await all_in.wait()
-        await asyncio.sleep(len(REPLY) / args.cps / 2)  # mid-typing
-        memory.extend(app_memory(args.server_pid, "trainee"))
-
-    sampler = asyncio.create_task(sample_memory())
     await asyncio.gather(*(trainee(i, n) for i, n in enumerate(names)))
-    await sampler
+    # The steady state: every trainee has had a reply scored, and every tab is still open.
+    await asyncio.sleep(1)
+    memory = server_memory(args.server_pid)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(watcher, 10)
     for tab in [*tabs.values(), console]:
@@ -213,13 +251,25 @@ def main() -> int:
         f"  first screen after opening ({args.stagger:g} s apart): "
         f"p50 {statistics.median(fs):.2f} s, max {max(fs):.2f} s"
     )
-    rss = [r for r, _ in found["memory"]]
-    pss = [p for _, p in found["memory"]]
-    if rss:
+    memory = found["memory"]
+    apps = memory["apps"]
+    if apps:
+
+        def figure(key: str) -> str:
+            values = [a[key] for a in apps]
+            return f"{statistics.mean(values) / MIB:.1f} / {max(values) / MIB:.1f}"
+
         print(
-            f"  memory per trainee session ({len(rss)} processes): RSS mean "
-            f"{statistics.mean(rss) / MIB:.1f} MiB, max {max(rss) / MIB:.1f} MiB; "
-            f"PSS mean {statistics.mean(pss) / MIB:.1f} MiB   (target <= 60 MiB)"
+            f"  memory per tab, once every trainee has had a reply scored ({len(apps)} app "
+            f"processes), mean / max MiB: RSS {figure('Rss')}, PSS {figure('Pss')}, "
+            f"USS {figure('Uss')}"
+        )
+        total = sum(p["Pss"] for p in memory["all"])
+        others = sum(p["Pss"] for p in memory["others"])
+        print(
+            f"  the whole trainee server ({len(memory['all'])} processes, PSS summed): "
+            f"{total / MIB:.1f} MiB, of which {others / MIB:.1f} MiB outside the tabs' app "
+            f"processes; per trainee {total / n / MIB:.1f} MiB   (target <= 60 MiB)"
         )
     ks = found["keystrokes"]
     print(

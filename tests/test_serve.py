@@ -4,12 +4,28 @@ websocket client speaking textual-serve's protocol, and the score log as the pro
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from mot_sim.scoring import Scorer
-from mot_sim.web.server import ServeOptions, child_command, public_url
+from mot_sim.web.launcher import GONE
+from mot_sim.web.server import (
+    ServeOptions,
+    child_command,
+    launcher_command,
+    preloaded,
+    public_url,
+)
 from tests.class_helpers import Trainee, classroom, start_class
 from tests.serve_client import (
     ENTER,
@@ -23,14 +39,47 @@ from tests.serve_client import (
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    """A running ``mot-sim serve`` on 127.0.0.1 (the default host); its base URL."""
+def served() -> Iterator[tuple[str, int]]:
+    """A running ``mot-sim serve`` on 127.0.0.1 (the default host, tabs forked from a
+    preloaded parent: the default too); its base URL and pid."""
     port = free_port()
     proc = start_server(port, env=python_env())
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", proc.pid
     finally:
         stop_server(proc)
+
+
+@pytest.fixture
+def server(served: tuple[str, int]) -> str:
+    return served[0]
+
+
+T = TypeVar("T")
+
+
+def recorded_by(read: Callable[[], T], done: Callable[[T], bool], timeout: float = 10) -> T:
+    """What ``read`` returns once ``done`` (or at ``timeout``): a tab shows a reply's score
+    before its worker has written the turn to the score log, a moment later."""
+    deadline = time.monotonic() + timeout
+    while not done(found := read()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+def processes() -> dict[int, tuple[int, list[str]]]:
+    """Every process's parent pid and command line (Linux /proc)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except (OSError, ValueError):
+            continue
+        found[int(entry.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), cmdline.split("\0"))
+    return found
 
 
 async def join(tab: Tab, code: str, name: str, password: str = "") -> None:
@@ -63,7 +112,7 @@ def test_a_browser_tab_joins_a_class_answers_and_the_turn_is_recorded(server: st
 
     asyncio.run(trainee())
     with classroom() as room:
-        (entry,) = room.roster(session.code)
+        (entry,) = recorded_by(lambda: room.roster(session.code), lambda r: r[0].replies == 1)
         assert (entry.trainee, entry.replies, entry.status) == ("Robin", 1, "playing")
         (recorded,) = room.store.sessions(class_code=session.code)
         turns = room.store.session(recorded.id).turns
@@ -88,6 +137,122 @@ def test_a_join_typed_at_once_as_the_tab_opens_lands_field_by_field(server: str)
     asyncio.run(trainee())
     with classroom() as room:
         assert [e.trainee for e in room.roster(session.code)] == ["Robin"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_two_tabs_are_two_processes_forked_from_one_preloaded_parent(
+    served: tuple[str, int],
+) -> None:
+    url, server_pid = served
+    session = start_class(["pickle_request"])
+
+    async def two_trainees() -> dict[int, tuple[int, list[str]]]:
+        robin, sam = Tab(url), Tab(url)
+        await robin.open()
+        await sam.open()
+        try:
+            await robin.wait_for("Type your name")
+            await sam.wait_for("Type your name")
+            seen = processes()
+            await join(robin, session.code, "Robin")
+            await join(sam, session.code, "Sam")
+            await robin.wait_for(f"You are in class {session.code}")
+            await sam.wait_for(f"You are in class {session.code}")
+            await robin.send(ENTER)
+            await robin.wait_for("Mrs Ellis")
+            await robin.send("Hello Mrs Ellis, I'm sorry about the pickle; let me help.")
+            await robin.wait_for("let me help")
+            await robin.send(ENTER)
+            await robin.wait_for("Score")
+            return seen
+        finally:
+            await robin.close()
+            await sam.close()
+
+    seen = asyncio.run(two_trainees())
+    below = {pid for pid, (ppid, _) in seen.items() if ppid == server_pid}
+    (parent,) = [pid for pid in below if "mot_sim.web.zygote" in seen[pid][1]]
+    tabs = [pid for pid, (ppid, _) in seen.items() if ppid == parent]
+    assert len(tabs) == 2 and parent not in tabs  # one process each, both forked from it
+    launchers = [pid for pid in below if any(a.endswith("launcher.py") for a in seen[pid][1])]
+    assert len(launchers) == 2  # each tab's command: the small launcher, not a shell
+    with classroom() as room:
+        roster = recorded_by(
+            lambda: {e.trainee: e.replies for e in room.roster(session.code)},
+            lambda r: r.get("Robin") == 1,
+        )
+        assert roster == {"Robin": 1, "Sam": 0}
+
+
+def run_launcher(path: str, **popen: object) -> subprocess.Popen[bytes]:
+    """A tab's command as textual-serve runs it (the shell left out)."""
+    argv = launcher_command(path).removeprefix("exec ")
+    return subprocess.Popen(["/bin/sh", "-c", f"exec {argv}"], stderr=subprocess.PIPE, **popen)  # type: ignore[call-overload]
+
+
+def test_a_launcher_without_its_preloaded_parent_fails_clearly(tmp_path: Path) -> None:
+    proc = run_launcher(str(tmp_path / "tabs.sock"), stdout=subprocess.DEVNULL)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == GONE
+    assert b"mot-sim serve: the preloaded app process is not running" in err
+
+    # A parent that accepts the tab and goes away before starting it.
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(tmp_path / "closing.sock"))
+    listener.listen(1)
+
+    def close_at_once() -> None:
+        conn, _ = listener.accept()
+        conn.close()
+
+    threading.Thread(target=close_at_once, daemon=True).start()
+    proc = run_launcher(str(tmp_path / "closing.sock"), stdout=subprocess.DEVNULL)
+    _, err = proc.communicate(timeout=30)
+    listener.close()
+    assert proc.returncode == GONE
+    # Gone while the request was being sent, or just after: said either way.
+    assert b"mot-sim serve: the preloaded app process " in err
+    assert b"closed this tab before starting it" in err or b"refused this tab" in err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and SO_PEERCRED")
+def test_the_preloaded_parent_refuses_a_bad_request_and_its_death_ends_the_launchers() -> None:
+    with preloaded(ServeOptions()) as path:
+        # Not a launcher's request (no descriptors, no header): refused, nothing started.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stranger:
+            stranger.connect(path)
+            stranger.sendall(b"GET / HTTP/1.0\r\n\r\n" * 4)
+            stranger.settimeout(10)
+            try:
+                answer = stranger.recv(16)
+            except ConnectionResetError:  # closed with our request unread: refused too
+                answer = b""
+            assert answer == b""
+        # A real tab still starts: the app's web driver greets textual-serve on stdout.
+        env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"}
+        tab = run_launcher(path, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        assert tab.stdout is not None
+        assert tab.stdout.readline() == b"__GANGLION__\n"
+        parent = [
+            pid
+            for pid, (ppid, cmd) in processes().items()
+            if ppid == os.getpid() and "mot_sim.web.zygote" in cmd
+        ]
+        (parent_pid,) = parent
+        os.kill(parent_pid, signal.SIGKILL)  # the preloaded parent dies mid-session
+        # The launcher ends at once; the app, orphaned, still holds the tab's pipes.
+        assert tab.wait(30) == GONE
+        assert tab.stderr is not None
+        err = os.read(tab.stderr.fileno(), 4096)
+        assert b"the preloaded app process ended before this tab's app" in err
+        orphan = int(err.rsplit(b"(pid ", 1)[1].split(b")")[0])
+        os.kill(orphan, signal.SIGKILL)
+        for stream in (tab.stdin, tab.stdout, tab.stderr):
+            if stream is not None:
+                stream.close()
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{orphan}") and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def test_the_gate_a_wrong_code_is_refused_and_shows_no_class(server: str, scorer: Scorer) -> None:
@@ -163,3 +328,4 @@ def test_the_server_binds_to_this_machine_unless_told() -> None:
     assert child_command(ServeOptions(role="trainer", code="K7Q X4M")).endswith(
         "mot_sim.web.child trainer --code 'K7Q X4M'"
     )
+    assert " -I -S " in launcher_command("/private/tabs.sock")

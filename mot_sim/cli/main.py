@@ -367,6 +367,12 @@ def _add_ui_commands(
         metavar="URL",
         help="the address browsers use, behind a reverse proxy (e.g. https://train.example.org)",
     )
+    p.add_argument(
+        "--no-preload",
+        action="store_true",
+        help="start every tab as a whole new process instead of forking it from one "
+        "preloaded parent (slower to open, several times the memory; see docs/serve.md)",
+    )
 
 
 def _db_usage(args: argparse.Namespace) -> int:

@@ -47,6 +47,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         public_url=args.public_url,
         code=args.code,
+        preload=not args.no_preload,
     )
     serve(options, _child_environment(args))
     return 0

@@ -12,11 +12,13 @@ from mot_sim.tui.service import TrainerService
 
 if TYPE_CHECKING:
     from mot_sim.catalog import Catalog
+    from mot_sim.scoring import Scorer
 
 
 def make_app(
     *,
     catalog: Catalog | None = None,
+    scorer: Scorer | None = None,
     scenario_dirs: list[str] | None = None,
     scenario: str | None = None,
     trainee: str = "",
@@ -27,7 +29,8 @@ def make_app(
     gate: bool = False,
     join: JoinRequest | None = None,
 ) -> MotSimApp:
-    """Build the app; the catalogue and score log load in the background unless given.
+    """Build the app; the catalogue and score log load in the background unless given
+    (``scorer``: compiled for ``catalog``'s library, as ``mot-sim serve``'s preload does).
     ``gate``: a browser tab, whose only way in is a class's join code; ``join``: open
     straight into a class (``mot-sim join CODE --trainee NAME``)."""
     settings = Settings.load()
@@ -36,6 +39,7 @@ def make_app(
         scenario_dirs=scenario_dirs,
         timer=timer,
         catalog=catalog,
+        scorer=scorer,
         db_path=locations.default_db_path(db),
     )
     if gate:

@@ -64,6 +64,7 @@ class TrainerService:
         scenario_dirs: list[str] | None = None,
         timer: int | None = None,
         catalog: Catalog | None = None,
+        scorer: Scorer | None = None,
         db_path: Path | None = None,
     ) -> None:
         self.settings = settings
@@ -73,6 +74,7 @@ class TrainerService:
         self.timer = timer
         self._catalog = catalog
         self._scorer: Scorer | None = None
+        self._given_scorer = scorer  # compiled already (a preloaded parent's), or None
         # Store events waiting to be written, oldest first; flush() drains them in order.
         self._pending: deque[tuple[Recorder, Event]] = deque()
         self._pending_lock = threading.Lock()
@@ -97,7 +99,7 @@ class TrainerService:
         if self._catalog is None:
             self._catalog = load_catalog(self.scenario_dirs)
         self._store = open_store(self.db_path or locations.default_db_path())
-        self._scorer = Scorer(self._catalog.library)
+        self._scorer = self._given_scorer or Scorer(self._catalog.library)
 
     @property
     def catalog(self) -> Catalog:
