@@ -27,8 +27,11 @@ the encounter, then has all of them type a reply at the same time, a key at a ti
   trainees gives what one more trainee costs on average, the server's own share included;
 - keystroke-to-screen latency, p50/p95 over every key of every trainee typed at once:
   from sending the key to the tab showing the typed text;
-- scored turn to roster: from a trainee's tab showing the reply's score to the trainer's
-  console (another tab) showing the trainee's reply count move.
+- reply to roster: from a trainee pressing Enter on a reply to the trainer's console
+  (another tab) showing the trainee's reply count move. It includes scoring the reply and
+  writing the turn; it starts at Enter because the roster may show the turn before the
+  trainee's own tab has drawn its feedback (the turn is written first), which would make a
+  measure from the feedback negative.
 
 Targets: at most 60 MiB per trainee, p95 under 300 ms, roster under 1 s. The clients
 run on the same machine as the servers, and take their share of the CPU. Prints figures;
@@ -191,9 +194,9 @@ async def run(args: argparse.Namespace, trainee_url: str, console_url: str, code
                 await tab.wait_until(lambda shown, t=typed: t in shown, timeout=30)
                 keystrokes.append(time.monotonic() - sent)
             await asyncio.sleep(max(0.0, gap - (time.monotonic() - sent)))
+        scored_at[name] = time.monotonic()
         await tab.send(ENTER)
         await tab.wait_for("Earned", timeout=60)
-        scored_at[name] = time.monotonic()
 
     watcher = asyncio.create_task(watch_roster())
     await asyncio.gather(*(trainee(i, n) for i, n in enumerate(names)))
@@ -280,7 +283,7 @@ def main() -> int:
     ro = found["roster"]
     if ro:
         print(
-            f"  scored turn to the console's roster ({len(ro)} turns): p50 "
+            f"  reply (Enter) to the console's roster ({len(ro)} turns): p50 "
             f"{pct(ro, 50) * 1000:.0f} ms, p95 {pct(ro, 95) * 1000:.0f} ms, "
             f"max {max(ro) * 1000:.0f} ms   (target < 1 s)"
         )
