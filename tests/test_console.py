@@ -225,6 +225,13 @@ async def test_a_wrong_code_shows_nothing_of_any_class(scorer: Scorer) -> None:
         assert "Zed" not in shown and "complaint" not in shown.lower()
         await pilot.press("f2")  # no history in a browser tab
         assert isinstance(app.screen, JoinScreen)
+        # Nowhere to go back to: Esc is not offered in the footer, and does nothing.
+        from textual.widgets._footer import FooterKey
+
+        await pilot.pause()
+        assert "back" not in {k.action for k in app.screen.query(FooterKey)}
+        await pilot.press("escape")
+        assert isinstance(app.screen, JoinScreen)
 
 
 # -- keys that arrive together (a busy server, a browser tab) ---------------------------

@@ -172,6 +172,13 @@ class JoinScreen(Screen[None]):
         self.query_one("#join-password", Input).value = ""
         trainer(self).enter_class(message.session, message.trainee)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a browser tab this page is the only way in: there is nowhere to go back to,
+        # so Esc is not offered (the footer leaves it out).
+        if action == "back" and self.gate:
+            return False
+        return True
+
     def action_back(self) -> None:
         if not self.gate:
             self.dismiss()
