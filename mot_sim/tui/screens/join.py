@@ -175,9 +175,7 @@ class JoinScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In a browser tab this page is the only way in: there is nowhere to go back to,
         # so Esc is not offered (the footer leaves it out).
-        if action == "back" and self.gate:
-            return False
-        return True
+        return not (action == "back" and self.gate)
 
     def action_back(self) -> None:
         if not self.gate:
