@@ -470,3 +470,13 @@ def test_the_report_counts_one_score_per_encounter_with_overrides_applied(
     # The transcript keeps the machine's reply score beside the override.
     turn = ctx["transcripts"][0]["turns"][0]
     assert turn["turn"].result.score != 100 and turn["override"] == o
+
+
+def test_a_join_refused_for_its_scenario_records_nothing(room: Classroom, store: Store) -> None:
+    cls = room.start([SCENARIO], "practice", cohort="Summer B")
+    with pytest.raises(ClassError, match="plays pickle_request, not 'complaint_call'"):
+        room.join(cls.code, "Probe Two", scenario="complaint_call")
+    assert room.roster(cls.code) == []
+    assert store.find_trainee("Probe Two") is None
+    room.join(cls.code, "Probe Two", scenario=SCENARIO)
+    assert [e.trainee for e in room.roster(cls.code)] == ["Probe Two"]

@@ -336,3 +336,17 @@ def test_guessing_codes_or_passwords_is_slowed_down_by_each_refusal() -> None:
         service.join_class(session.code, "Eve", "nope")
     assert waited == [1.0]
     service.close()
+
+
+def test_overrides_are_never_signed_with_the_last_trainees_name() -> None:
+    """On a shared machine the trainer app remembers the last trainee's name; a console
+    opened without --by must not put that name on the trainer's overrides."""
+    from mot_sim.settings import Settings
+
+    Settings(trainee="Cara Live").save()
+    assert Settings.load().trainee == "Cara Live"
+    app = make_console(code=None, catalog=shared_catalog(), cursor_blink=False)
+    assert app.service.trainer not in ("", "Cara Live")
+    assert make_console(code=None, catalog=shared_catalog(), trainer="Tess").service.trainer == (
+        "Tess"
+    )

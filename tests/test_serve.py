@@ -329,3 +329,22 @@ def test_the_server_binds_to_this_machine_unless_told() -> None:
         "mot_sim.web.child trainer --code 'K7Q X4M'"
     )
     assert " -I -S " in launcher_command("/private/tabs.sock")
+
+
+def test_a_port_in_use_or_a_code_without_trainer_is_refused_clearly(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as held:
+        port = held.getsockname()[1]
+        done = subprocess.run(
+            ["mot-sim", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "MOT_SIM_DB": str(tmp_path / "log.db")},
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = subprocess.run(
+        ["mot-sim", "serve", "--code", "K7QX4M"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2 and "--code is for the console" in done.stderr

@@ -164,9 +164,12 @@ class Classroom:
         """A class by its code (as typed); :class:`ClassError` if there is none."""
         return self._stored(code).session
 
-    def join(self, code: str, trainee: str, password: str | None = None) -> ClassSession:
+    def join(
+        self, code: str, trainee: str, password: str | None = None, scenario: str | None = None
+    ) -> ClassSession:
         """Put ``trainee`` in the class; :class:`ClassError` for a wrong code, a closed
-        class or a wrong password."""
+        class, a wrong password or a ``scenario`` the class does not play (all checked
+        before anything is recorded)."""
         name = clean_identity(trainee)
         if not trainee_key(name):
             raise ClassError("your name is empty: type the name your trainer knows", "input")
@@ -180,6 +183,10 @@ class Classroom:
             password is None or not passwords.verify(password, stored.password_hash)
         ):
             raise ClassError(f"class {cls.code} needs its password, and that is not it", "password")
+        if scenario is not None and scenario not in cls.scenarios:
+            raise ClassError(
+                f"class {cls.code} plays {', '.join(cls.scenarios)}, not {scenario!r}", "input"
+            )
         self.store.add_member(cls.code, name)
         if cls.cohort is not None:
             who = self.store.find_trainee(name)

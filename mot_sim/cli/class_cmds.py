@@ -186,12 +186,12 @@ def cmd_join(args: argparse.Namespace) -> int:
         from mot_sim.tui.app import JoinRequest
 
         with _classroom(args, catalog=False) as room:
-            cls = room.join(args.code, args.trainee, args.password)
+            cls = room.join(args.code, args.trainee, args.password, args.scenario)
         request = JoinRequest(cls.code, args.trainee, args.password or "")
         return run_tui(args, trainee=args.trainee, join=request)
     answers = read_answers(args.answers)  # unreadable answers: refused before joining
     with _classroom(args) as room:
-        cls = room.join(args.code, args.trainee, args.password)
+        cls = room.join(args.code, args.trainee, args.password, args.scenario)
         cat = room.catalog
         assert cat is not None
         scenario_id = _pick_scenario(room, cls.code, cls.scenarios, args)

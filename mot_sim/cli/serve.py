@@ -29,6 +29,23 @@ def _child_environment(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
+def _check_free(host: str, port: int) -> None:
+    """Refuse, with a clear message and before anything starts, an address this machine
+    cannot listen on (a port another server holds, a host that is not one of ours)."""
+    import os
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {why}; choose another --port"
+            " (or stop the server that has it)"
+        ) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the trainee app (or, with --trainer, the console) to browsers."""
     from mot_sim.web.server import ServeOptions, serve
@@ -41,6 +58,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(
             "serving to browsers needs textual-serve: pip install 'mot-sim[serve]'"
         ) from None
+    if args.code and not args.trainer:
+        raise UsageError("--code is for the console: use it with --trainer")
+    _check_free(args.host, args.port)
     options = ServeOptions(
         role="trainer" if args.trainer else "trainee",
         host=args.host,
