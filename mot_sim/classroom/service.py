@@ -151,8 +151,9 @@ class Classroom:
         found = codes.normalise(code)
         if found is None:
             raise ClassError(
-                f"{clean_display(code)[:40]!r} is not a join code: {codes.LENGTH} letters and "
-                "digits, as your trainer shows it",
+                f"{clean_display(code)[:40]!r} is not a join code: codes have {codes.LENGTH} "
+                "letters and digits, never 0, 1, 2, 5, 8, B, I, L, O, S or Z (check it with "
+                "your trainer)",
                 "code",
             )
         stored = self.store.get_class(found)
