@@ -348,3 +348,21 @@ def test_a_port_in_use_or_a_code_without_trainer_is_refused_clearly(tmp_path: Pa
         ["mot-sim", "serve", "--code", "K7QX4M"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2 and "--code is for the console" in done.stderr
+
+
+def test_the_page_asks_no_outside_server_for_anything(server: str) -> None:
+    """An offline room, or a private one: the page's font comes from this server, and
+    nothing in the page points at another host."""
+    import re
+    import urllib.request
+
+    with urllib.request.urlopen(server + "/", timeout=30) as response:
+        page = response.read().decode("utf-8")
+    assert "googleapis" not in page
+    assert "fonts/RobotoMono-VariableFont_wght.ttf" in page
+    outside = [u for u in re.findall(r'(?:href|src)="(https?://[^"]+)"', page)]
+    assert all(u.startswith(server) for u in outside), outside
+    font = re.search(r'url\("([^"]+RobotoMono-VariableFont_wght\.ttf)"\)', page)
+    assert font is not None
+    with urllib.request.urlopen(font.group(1), timeout=30) as response:
+        assert response.status == 200 and len(response.read()) > 10_000

@@ -14,6 +14,7 @@ serve --no-preload``) runs ``mot_sim.web.child`` per tab instead, a whole new pr
 from __future__ import annotations
 
 import os
+import re
 import select
 import shlex
 import shutil
@@ -124,24 +125,55 @@ def public_url(options: ServeOptions) -> str:
     return f"http://{host}:{options.port}"
 
 
+# textual-serve's page asks a web-font service for its font, which a browser in an offline
+# room cannot reach and a private one should not be sent to; the same font is among the
+# package's own static files.
+_WEB_FONT = re.compile(
+    r'\s*<link\s+rel="stylesheet"\s+href="https://fonts\.googleapis\.com[^"]*"\s*/>'
+)
+_LOCAL_FONT = (
+    '\n    <style>@font-face { font-family: "Roboto Mono"; src: url('
+    '"{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf"); }</style>'
+)
+
+
+def local_templates(directory: Path) -> Path | None:
+    """textual-serve's page template, written into ``directory`` with its font served
+    from this server instead of an outside one; None (use the package's own) when the
+    installed template no longer has the link to replace."""
+    import textual_serve
+
+    source = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
+    page, found = _WEB_FONT.subn(_LOCAL_FONT, source.read_text(encoding="utf-8"))
+    if not found:
+        return None
+    (directory / "app_index.html").write_text(page, encoding="utf-8")
+    return directory
+
+
 def serve(options: ServeOptions, environment: dict[str, str]) -> None:
     """Serve until Ctrl+C. ``environment`` is added to what each app process inherits."""
     from textual_serve.server import Server
 
     os.environ.update(environment)
     title = "mot-sim trainer console" if options.role == "trainer" else "mot-sim"
+    pages = tempfile.TemporaryDirectory(prefix="mot-sim-page-")
+    templates = local_templates(Path(pages.name))
 
     def run(command: str) -> None:
+        extra = {"templates_path": templates} if templates is not None else {}
         Server(
             command,
             host=options.host,
             port=options.port,
             title=title,
             public_url=public_url(options),
+            **extra,
         ).serve()
 
-    if options.preload and can_preload():
-        with preloaded(options) as path:
-            run(launcher_command(path))
-    else:
-        run(child_command(options))
+    with pages:
+        if options.preload and can_preload():
+            with preloaded(options) as path:
+                run(launcher_command(path))
+        else:
+            run(child_command(options))
