@@ -139,6 +139,10 @@ async def test_debrief_reveal_star_hide_and_override(scorer: Scorer) -> None:
 async def test_end_of_session_shows_the_class_summary(scorer: Scorer) -> None:
     session = start_class()
     Trainee(scorer, session, "Sam").play()
+    with classroom() as room:
+        (entry,) = room.roster(session.code)
+        assert entry.session_id is not None
+        room.override(entry.session_id, "set_tone", 77, "[b]fair[/b] tone", "Pat")
     app = console(session.code)
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
@@ -148,6 +152,8 @@ async def test_end_of_session_shows_the_class_summary(scorer: Scorer) -> None:
         table = app.screen.query_one("#summary-trainees", DataTable)
         assert str(table.get_row_at(0)[0]) == "Sam"
         assert "Session ended" in str(app.screen.query_one("#summary-head").render())
+        shown = str(app.screen.query_one("#summary-overrides").render())
+        assert "→ 77 by Pat" in shown and "[b]fair[/b] tone" in shown  # literally
     with classroom() as room:
         assert not room.get(session.code).open
 

@@ -56,6 +56,11 @@ class SummaryScreen(Screen[None]):
             )
             yield Static(self._weakest(), id="summary-weakest")
             yield Static(
+                Content.assemble(("Your overrides", "bold"), ("  (the latest counts)", "dim")),
+                classes="summary-title",
+            )
+            yield Static(self._overrides(), id="summary-overrides")
+            yield Static(
                 Content.assemble(
                     ("Export: ", "dim"),
                     f"mot-sim export --class {code} --format csv --out class.csv",
@@ -95,6 +100,21 @@ class SummaryScreen(Screen[None]):
                 ]
                 for st in self.summary.stages
             ],
+        )
+
+    def _overrides(self) -> Content:
+        # Names and reasons are the log's, shown literally (Content, never markup).
+        if not self.summary.overrides:
+            return Content.assemble(("No score overridden.", "italic"))
+        return Content("\n").join(
+            Content.assemble(
+                (o.session_id[:8], "bold"),
+                f" {STAGE_TITLES.get(o.stage, o.stage)}: {o.machine_score} → ",
+                (str(o.new_score), "bold"),
+                f" by {o.by} at {o.at[:16].replace('T', ' ')}: ",
+                o.reason,
+            )
+            for o in self.summary.overrides
         )
 
     def _weakest(self) -> Content:
