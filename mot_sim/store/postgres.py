@@ -425,11 +425,14 @@ class PostgresStore:
             row = db.execute(
                 "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
                 " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
-                " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                " AND n.nspname NOT IN ('pg_catalog', 'information_schema', %s)"
                 " AND n.nspname NOT LIKE 'pg\\_%%'"
                 " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
                 " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid"
-                " AND d.deptype = 'e')"
+                " AND d.deptype = 'e')",
+                # Not our own schema: another mot-sim may have created it since the look
+                # above (each statement here sees its own moment), and that is no stranger.
+                (SCHEMA,),
             ).fetchone()
         except psycopg.Error as exc:
             raise self._explain(exc) from None

@@ -24,6 +24,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -317,6 +318,19 @@ def _nonempty(path: Path) -> bool:
 class SqliteStore:
     """A score log in one SQLite file, safe for several writers at once."""
 
+    def _wal(self) -> str:
+        """Switch the log to WAL. SQLite answers "locked" at once, without its busy
+        handler, when several processes creating one log switch at the same moment: try
+        again for up to the busy timeout instead of failing the second of them."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return str(self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = str(path)
         self._path = Path(path)
@@ -338,7 +352,7 @@ class SqliteStore:
                 return
             self._db = self._connect(self.path)
             self._migrate()
-            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = self._wal()
             if str(mode).lower() != "wal":  # e.g. a network file system without shared memory
                 raise StoreError(f"score log {path}: WAL journal mode is unavailable here")
             self._db.execute("PRAGMA synchronous = FULL")
