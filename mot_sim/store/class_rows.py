@@ -33,6 +33,7 @@ from mot_sim.store.rows import (
     _text,
     _texts,
     _time,
+    identity,
 )
 
 MAX_SCENARIOS = 50  # a class plays a handful; more is an edited row
@@ -94,17 +95,13 @@ def stored_class(row: Row) -> StoredClass:
 
 
 def member(row: Row) -> Member:
-    name = clean_identity(_text(row["name"], "a member's name"))
-    if not name:
-        raise DamagedRecord("a member's name is empty")
+    name = identity(row["name"], "a member's name")
     return Member(name, _time(row["joined_at"], "a member's joining time"))
 
 
 def override(row: Row) -> Override:
     reason = clean_display(_text(row["reason"], "an override's reason"))[:MAX_REASON_CHARS]
-    by = clean_identity(_text(row["by_name"], "who overrode"))
-    if not by:
-        raise DamagedRecord("who overrode is empty")
+    by = identity(row["by_name"], "who overrode")
     oid = _text(row["id"], "an override's id")
     try:
         uuid.UUID(oid)
@@ -136,9 +133,7 @@ def revealed(row: Row) -> tuple[StageId, bool]:
 
 
 def assignment(row: Row) -> Assignment:
-    cohort = clean_identity(_text(row["cohort"], "an assignment's cohort"))
-    if not cohort:
-        raise DamagedRecord("an assignment's cohort is empty")
+    cohort = identity(row["cohort"], "an assignment's cohort")
     due = _text(row["due"], "an assignment's due date")
     try:
         date.fromisoformat(due)

@@ -154,11 +154,18 @@ def summary(row: Row) -> SessionSummary:
     )
 
 
+def identity(value: Any, what: str) -> str:
+    """A name-like field (a trainee, a trainer, a cohort) cleaned of escapes; an empty
+    one is a damaged record."""
+    shown = clean_identity(_text(value, what))
+    if not shown:
+        raise DamagedRecord(f"{what} is empty")
+    return shown
+
+
 def trainee(name: Any, employee_id: Any, cohort: Any) -> Trainee:
     """A trainee as recorded, identity fields cleaned (an edited log may hold escapes)."""
-    shown = clean_identity(_text(name, "the trainee's name"))
-    if not shown:
-        raise DamagedRecord("the trainee's name is empty")
+    shown = identity(name, "the trainee's name")
     emp = _opt_text(employee_id, "the employee id")
     coh = _opt_text(cohort, "the cohort")
     return Trainee(
@@ -166,6 +173,17 @@ def trainee(name: Any, employee_id: Any, cohort: Any) -> Trainee:
         None if emp is None else clean_identity(emp),
         None if coh is None else clean_identity(coh),
     )
+
+
+def trainees(found: Iterable[Row]) -> list[Trainee]:
+    """Name rows as trainees; a damaged one is left out (nobody to list)."""
+    out = []
+    for r in found:
+        try:
+            out.append(trainee(r["name"], r["employee_id"], r["cohort"]))
+        except DamagedRecord:
+            continue
+    return out
 
 
 def _hit(value: Any) -> ScoredHit:

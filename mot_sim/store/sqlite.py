@@ -587,12 +587,12 @@ class SqliteStore:
             "SELECT name, employee_id, cohort FROM trainees WHERE name_key = ? AND same_as IS NULL",
             (trainee_key(name),),
         )
-        got = self._trainees(found)
+        got = rows.trainees(found)
         return got[0] if got else None
 
     def trainees(self, cohort: str | None = None) -> list[Trainee]:
         where, args = ("", ()) if cohort is None else (" AND cohort = ?", (cohort,))
-        return self._trainees(
+        return rows.trainees(
             self._read(
                 "SELECT name, employee_id, cohort FROM trainees WHERE same_as IS NULL"
                 + where
@@ -600,16 +600,6 @@ class SqliteStore:
                 args,
             )
         )
-
-    @staticmethod
-    def _trainees(found: Sequence[rows.Row]) -> list[Trainee]:
-        out = []
-        for r in found:
-            try:
-                out.append(rows.trainee(r["name"], r["employee_id"], r["cohort"]))
-            except rows.DamagedRecord:
-                continue  # a damaged name row: nobody to list
-        return out
 
     def start_session(
         self,
