@@ -222,6 +222,22 @@ def test_unless_context_vetoes_within_the_sentence(en: LocaleWords) -> None:
     assert fired(en, [dont_know], "I don't know. Someone may find out.") == {"dont_know"}
 
 
+def test_a_negated_context_does_not_veto(en: LocaleWords) -> None:
+    charge = rule("charge", "pay for", polarity="bad", unless=["free"])
+    assert fired(en, [charge], "It's free, you don't pay for it.") == set()
+    assert fired(en, [charge], "It's free, so nobody will pay for that.") == set()
+    # "not free" is the opposite of the context that excuses the charge.
+    assert fired(en, [charge], "It's not free, you pay for the side.") == {"charge"}
+
+
+def test_negation_carries_over_a_comma_to_a_bare_coordinated_verb(en: LocaleWords) -> None:
+    pay = rule("pay", "pay for", polarity="bad")
+    assert fired(en, [pay], "You won't need to ask, or pay, for that.") == set()
+    # With a subject of its own, the second clause is not under the first one's negation.
+    assert fired(en, [pay], "We can't split it, or you pay for both.") == {"pay"}
+    assert fired(en, [pay], "Ask first, or pay for it later.") == {"pay"}
+
+
 def test_overrides_are_explicit_and_explained(en: LocaleWords) -> None:
     waiting = rule("waiting", "sorry ~3 keep you wait", polarity="bad", overrides=["apology"])
     assert hits_of(en, [APOLOGY, waiting], "Sorry to keep you waiting.") == [

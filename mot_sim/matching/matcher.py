@@ -568,9 +568,17 @@ class Matcher:
                 nxt = norms[j + 1] if j + 1 < len(norms) else ""
                 return "" if nxt in w.negation_exceptions else norm if norm in w.negators else pair
             if norm in w.coordinators:
-                # "won't hide behind paperwork *or* tell you ...": the negation covers both.
+                # "won't hide behind paperwork *or* tell you ...": the negation covers both,
+                # and "you won't need to ask, *or* pay, ...": across the comma too when the
+                # coordinator joins a bare verb to the clause before.
+                same = clause[start] if j + 1 < start else None
+                sentence = r.a.wsentence
                 k = j - 1
-                while k >= 0 and clause[k] == clause[start] and j - k <= 8:
+                while (
+                    k >= 0
+                    and (clause[k] == same if same is not None else sentence[k] == sentence[j])
+                    and j - k <= 8
+                ):
                     if norms[k] in w.negators:
                         return norms[k]
                     k -= 1
@@ -706,7 +714,9 @@ class Matcher:
         vetoes: dict[str, dict[int, str]],
     ) -> str:
         """The text of a match of ``programs`` in the hit's sentence, if any (for ``unless``
-        and ``requires``; each rule's patterns run once per reply, whatever the hits)."""
+        and ``requires``; each rule's patterns run once per reply, whatever the hits).
+        A negated context does not count: "that's *not free*, you pay for the side" is
+        still charging for a courtesy."""
         if not programs:
             return ""
         found = vetoes.get(key)
@@ -714,7 +724,7 @@ class Matcher:
             found = vetoes[key] = {}
             for p in programs:
                 for f, e in _run(p, r):
-                    if r.sent[f] not in found:
+                    if r.sent[f] not in found and not self._negated(r, f, e, p.negative):
                         start, end = self._span(r, f, e)
                         found[r.sent[f]] = r.a.text[start:end]
         return found.get(r.sent[s], "")
