@@ -84,7 +84,8 @@ def analyse_structure(
             w in courtesy or w in function_words or covered.get(k, nothing) & polite_ids
             for k, w in zip(members, ws, strict=True)
         )
-        if len(ws) <= st.fragment_words and only_courtesy:
+        # A CJK character counts as half a word, as everywhere else here: "真的非常抱歉".
+        if len(ws) <= st.fragment_words * (2 if cjk else 1) and only_courtesy:
             n_stock += 1
         inside = set().union(*(covered.get(k, nothing) for k in members))
         # Phrases, not rules: overlapping hits ("see you next" is two rules) are one.

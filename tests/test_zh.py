@@ -465,6 +465,34 @@ def test_chinese_encounter_fails_or_walks_out_with_poor_replies(
         assert enc.turns[-1].reaction == enc.render(enc.scenario.customer.walk_out_line)
 
 
+def test_a_string_of_chinese_apologies_is_a_list_not_an_answer(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Characters count half a word: "真的非常抱歉" is a stock fragment like "so sorry"."""
+    sc = catalog.get("complaint_call_zh").scenario
+    text = "王女士您好，非常抱歉，非常抱歉，真的非常抱歉，不好意思，抱歉。"
+    res = scorer.score(sc, "set_tone", text, "小李")
+    assert res.is_list and res.score < 45, res
+
+
+def test_cantonese_negators_and_ascii_quotes_reject_a_charge(
+    scorer: Scorer, catalog: Catalog
+) -> None:
+    sc = catalog.get("pickle_request_zh").scenario
+    for text in (
+        "即係三文治入面多一片，唔使另外單點一份，係咪？",  # 唔使: no need to
+        "放心，我不会跟您说什么'只能单卖一份'的。",  # quoted to reject it
+    ):
+        hits = [h for h in scorer.matches(sc, text, "小李", "diagnose") if not h.ignored]
+        assert "charge_courtesy" not in {h.rule.id for h in hits}, text
+    hits = [
+        h.rule.id
+        for h in scorer.matches(sc, "要另外单点一份。", "小李", "diagnose")
+        if not h.ignored
+    ]
+    assert "charge_courtesy" in hits
+
+
 def test_charging_for_the_pickle_walks_her_out(catalog: Catalog, scorer: Scorer) -> None:
     """The real case: offered one slice for five cents, she took her purse and left."""
     enc = Encounter(catalog.get("pickle_request_zh").scenario, scorer, "小李")
