@@ -107,7 +107,10 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        with VerticalScroll(id="home"):
+        # Not a focus stop of its own: focus goes straight to a field (the name, or the
+        # list), which scrolls into view as it takes focus. Focusing the page first, then
+        # the field, restyled the whole page each time, before the first frame.
+        with VerticalScroll(id="home", can_focus=False):
             yield Label(Content(INTRO), id="intro")
             yield Label("", id="problems")
             yield Label("", id="assignments")
