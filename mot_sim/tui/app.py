@@ -98,7 +98,9 @@ class MotSimApp(App[None]):
     """Rehearse moments of truth."""
 
     TITLE = "mot-sim"
-    CSS_PATH = "css/app.tcss"
+    # The home screen's rules are read with the app's: read when the screen is pushed, they
+    # would have Textual parse every rule read so far a second time before the first frame.
+    CSS_PATH = ["css/app.tcss", "css/home.tcss"]
     COMMANDS = App.COMMANDS | {MotSimCommands}
     BINDINGS = [
         Binding("ctrl+q", "request_quit", "Quit", priority=True),

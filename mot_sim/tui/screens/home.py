@@ -88,7 +88,7 @@ class ModeButton(RadioButton):
 class HomeScreen(Screen[None]):
     """Pick who you are, what to play, and how."""
 
-    CSS_PATH = "../css/home.tcss"
+    # Its rules (css/home.tcss) are the app's: see MotSimApp.CSS_PATH.
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),
