@@ -516,6 +516,35 @@ async def test_mode_buttons_differ_by_more_than_colour() -> None:
         assert exam.value and (marker(exam), marker(practice)) == (chosen, other)
 
 
+async def test_every_home_key_works_and_is_listed_by_help_and_the_palette() -> None:
+    from textual.widgets._footer import FooterKey
+
+    from mot_sim.tui.screens.help import HELP, HELP_ZH
+    from mot_sim.tui.screens.join import JoinScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        # The footer keeps to the keys a trainee needs most, and all of them fit in 80 columns.
+        *keys, palette = home.query(FooterKey)
+        assert [k.key for k in keys] == ["ctrl+s", "f1", "f2", "ctrl+q"]
+        assert palette.key == "ctrl+p"
+        assert all(k.region.right <= palette.region.x for k in keys)  # none hidden under it
+        # Every key of the home screen, shown in the footer or not, is in the F1 guide...
+        for key in ("Ctrl+S", "Ctrl+T", "F1", "F2", "F3", "Ctrl+P", "Ctrl+Q"):
+            assert key in HELP and key in HELP_ZH, key
+        # ...and among the keys the palette's "Keys" lists (the screen's active bindings).
+        listed = {b.binding.key for b in home.active_bindings.values() if b.binding.description}
+        assert {"ctrl+s", "ctrl+t", "f1", "f2", "f3", "ctrl+q", "ctrl+p"} <= listed
+        # The ones the footer leaves out still work.
+        await pilot.press("ctrl+t")
+        assert home.mode == "exam"
+        await pilot.press("f3")
+        assert isinstance(app.screen, JoinScreen)
+
+
 async def test_briefing_opens_at_its_beginning_at_80x24() -> None:
     app = make_test_app(scenario="lamborghini_repair", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:

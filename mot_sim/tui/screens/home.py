@@ -90,12 +90,14 @@ class HomeScreen(Screen[None]):
 
     # Its rules (css/home.tcss) are the app's: see MotSimApp.CSS_PATH.
 
+    # The footer shows the keys a trainee needs most; the mode and the class have their own
+    # controls on this screen. Every key is listed by F1 and by the palette's "Keys".
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),
-        Binding("ctrl+t", "toggle_mode", "Practice/exam"),
+        Binding("ctrl+t", "toggle_mode", "Practice/exam", show=False),
         Binding("f1", "app.help", "Help"),
         Binding("f2", "app.history", "History"),
-        Binding("f3", "join", "Join a class"),
+        Binding("f3", "join", "Join a class", show=False),
     ]
 
     def __init__(self, service: TrainerService, selected: str | None = None) -> None:
