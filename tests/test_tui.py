@@ -545,6 +545,23 @@ async def test_every_home_key_works_and_is_listed_by_help_and_the_palette() -> N
         assert isinstance(app.screen, JoinScreen)
 
 
+async def test_the_title_bar_icon_opens_the_palette() -> None:
+    from textual.command import CommandPalette
+
+    from mot_sim.tui.widgets.title_bar import TitleBar
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(TitleBar)
+        assert bar.render().plain.split() == ["⭘", "mot-sim"]
+        await pilot.click(bar, offset=(40, 0))  # the title: nothing happens
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.click(bar, offset=(1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+
+
 async def test_briefing_opens_at_its_beginning_at_80x24() -> None:
     app = make_test_app(scenario="lamborghini_repair", trainee="Sam")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.service import TrainerService
+from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from mot_sim.classroom.models import ClassSession
@@ -43,7 +44,7 @@ class ClassScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.session
         timer = f", {s.timer} s a reply" if s.timer else ""
-        yield Header(show_clock=False)
+        yield TitleBar()
         with VerticalScroll(id="class"):
             yield Label(
                 Content.assemble(

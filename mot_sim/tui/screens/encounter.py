@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from mot_sim.i18n import choose, stage_title, tr
 from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS
@@ -24,6 +24,7 @@ from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
 from mot_sim.tui.widgets.mood_gauge import MoodGauge
 from mot_sim.tui.widgets.reply_box import ReplyBox
 from mot_sim.tui.widgets.stage_strip import StageStrip
+from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from mot_sim.engine import Encounter, Turn
@@ -65,7 +66,7 @@ class EncounterScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         sc = self.encounter.scenario
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Vertical(id="top"):
             with Horizontal(id="customer-bar"):
                 yield Static(

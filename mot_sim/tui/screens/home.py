@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet
+from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
 from mot_sim.errors import MotSimError
@@ -25,6 +25,7 @@ from mot_sim.tui.messages import (
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
+from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -108,7 +109,7 @@ class HomeScreen(Screen[None]):
         self._offered: set[str] = set()  # trainees already offered their unfinished work
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         # Not a focus stop of its own: focus goes straight to a field (the name, or the
         # list), which scrolls into view as it takes focus. Focusing the page first, then
         # the field, restyled the whole page each time, before the first frame.
