@@ -497,23 +497,50 @@ async def test_home_after_a_result_is_ready_for_the_keyboard(catalog: Catalog) -
 
 
 async def test_mode_buttons_differ_by_more_than_colour() -> None:
-    from textual.widgets import RadioButton
+    from mot_sim.tui.widgets.mode_switch import ModeSwitch
 
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        practice = app.screen.query_one("#practice", RadioButton)
-        exam = app.screen.query_one("#exam", RadioButton)
+        switch = app.screen.query_one("#mode", ModeSwitch)
 
-        def marker(button: RadioButton) -> str:
-            # What shows besides the label; colour aside, it must say which is chosen.
-            return str(button.render().plain).replace(str(button.label), "")  # type: ignore[union-attr]
+        def shown() -> str:
+            # What the switch draws, colour aside: it must say which mode is chosen.
+            return switch.render().plain
 
-        assert practice.value and marker(practice) != marker(exam)
-        chosen, other = marker(practice), marker(exam)
+        assert switch.value == "practice"
+        assert "▐●▌ Practice" in shown() and "▐ ▌ Exam" in shown()
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert exam.value and (marker(exam), marker(practice)) == (chosen, other)
+        assert switch.value == "exam"
+        assert "▐ ▌ Practice" in shown() and "▐●▌ Exam" in shown()
+
+
+async def test_the_mode_is_chosen_with_the_keyboard_or_a_click() -> None:
+    from mot_sim.tui.widgets.mode_switch import ModeSwitch
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        switch = home.query_one("#mode", ModeSwitch)
+        switch.focus()
+        await pilot.press("right")
+        assert home.mode == "exam"
+        await pilot.press("left")
+        assert home.mode == "practice"
+        await pilot.press("space")
+        assert home.mode == "exam"
+        await pilot.press("enter")
+        assert home.mode == "practice"
+        # A click chooses the mode under the pointer; between them, nothing changes.
+        await pilot.click(switch, offset=(20, 1))  # on "Exam"
+        assert home.mode == "exam"
+        await pilot.click(switch, offset=(15, 1))  # the gap between the two
+        assert home.mode == "exam"
+        await pilot.click(switch, offset=(4, 1))  # on "Practice"
+        assert home.mode == "practice"
 
 
 async def test_every_home_key_works_and_is_listed_by_help_and_the_palette() -> None:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet
+from textual.widgets import Button, Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from mot_sim.errors import MotSimError
@@ -25,6 +25,7 @@ from mot_sim.tui.messages import (
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
+from mot_sim.tui.widgets.mode_switch import ModeSwitch
 from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -76,16 +77,6 @@ def assignments_content(
     return Content("\n").join(lines)
 
 
-class ModeButton(RadioButton):
-    """A radio button whose mark says which mode is chosen without relying on colour:
-    filled when chosen, empty when not."""
-
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "●" if self.value else " "
-        return super()._button
-
-
 class HomeScreen(Screen[None]):
     """Pick who you are, what to play, and how."""
 
@@ -130,19 +121,9 @@ class HomeScreen(Screen[None]):
             yield Label("", id="summary")
             with Horizontal(id="mode-row"):
                 yield Label("Mode", classes="row-label")
-                with RadioSet(id="mode"):
-                    yield ModeButton(
-                        "Practice",
-                        id="practice",
-                        value=self.service.settings.mode != "exam",
-                        tooltip="Feedback after every reply",
-                    )
-                    yield ModeButton(
-                        "Exam",
-                        id="exam",
-                        value=self.service.settings.mode == "exam",
-                        tooltip="No feedback until the end",
-                    )
+                yield ModeSwitch(
+                    "exam" if self.service.settings.mode == "exam" else "practice", id="mode"
+                )
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Join a class", id="join-class")
         yield Footer()
@@ -289,10 +270,10 @@ class HomeScreen(Screen[None]):
 
     @property
     def mode(self) -> Mode:
-        return "exam" if self.query_one("#exam", RadioButton).value else "practice"
+        return self.query_one("#mode", ModeSwitch).value
 
     def set_mode(self, mode: Mode) -> None:
-        self.query_one(f"#{mode}", RadioButton).value = True
+        self.query_one("#mode", ModeSwitch).value = mode
 
     @on(Input.Submitted, "#trainee")
     def _name_entered(self) -> None:
