@@ -543,6 +543,31 @@ async def test_the_mode_is_chosen_with_the_keyboard_or_a_click() -> None:
         assert home.mode == "practice"
 
 
+async def test_the_home_buttons_start_and_join_by_click_or_enter() -> None:
+    from mot_sim.tui.screens.join import JoinScreen
+
+    Settings("Sam", "practice").save()
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#join-class")
+        await pilot.pause()
+        assert isinstance(app.screen, JoinScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        app.screen.query_one("#start").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert encounter_of(app).encounter.trainee == "Sam"
+        await pilot.press("escape")
+        await pilot.click("#keep")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.click("#start")
+        await settle(pilot)
+        assert encounter_of(app).encounter.trainee == "Sam"
+
+
 async def test_every_home_key_works_and_is_listed_by_help_and_the_palette() -> None:
     from textual.widgets._footer import FooterKey
 

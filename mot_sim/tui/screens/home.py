@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from mot_sim.errors import MotSimError
@@ -26,6 +26,7 @@ from mot_sim.tui.protocol import trainer
 from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
 from mot_sim.tui.widgets.mode_switch import ModeSwitch
+from mot_sim.tui.widgets.simple_button import SimpleButton
 from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -124,8 +125,8 @@ class HomeScreen(Screen[None]):
                 yield ModeSwitch(
                     "exam" if self.service.settings.mode == "exam" else "practice", id="mode"
                 )
-                yield Button("Start", variant="primary", id="start")
-                yield Button("Join a class", id="join-class")
+                yield SimpleButton("Start", "primary", id="start")
+                yield SimpleButton("Join a class", id="join-class")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -282,7 +283,7 @@ class HomeScreen(Screen[None]):
 
     # -- starting ------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#scenarios")
-    @on(Button.Pressed, "#start")
+    @on(SimpleButton.Pressed, "#start")
     def action_start(self) -> None:
         option = self.query_one("#scenarios", OptionList).highlighted_option
         if option is None or option.id is None:
@@ -302,7 +303,7 @@ class HomeScreen(Screen[None]):
             return
         self.post_message(StartRequested(scenario_id, self.trainee, self.mode))
 
-    @on(Button.Pressed, "#join-class")
+    @on(SimpleButton.Pressed, "#join-class")
     def action_join(self) -> None:
         trainer(self).join_class()
 
