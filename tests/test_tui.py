@@ -569,10 +569,9 @@ async def test_the_home_buttons_start_and_join_by_click_or_enter() -> None:
 
 
 async def test_every_home_key_works_and_is_listed_by_help_and_the_palette() -> None:
-    from textual.widgets._footer import FooterKey
-
     from mot_sim.tui.screens.help import HELP, HELP_ZH
     from mot_sim.tui.screens.join import JoinScreen
+    from mot_sim.tui.widgets.key_bar import KeyBar
 
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -580,10 +579,9 @@ async def test_every_home_key_works_and_is_listed_by_help_and_the_palette() -> N
         home = app.screen
         assert isinstance(home, HomeScreen)
         # The footer keeps to the keys a trainee needs most, and all of them fit in 80 columns.
-        *keys, palette = home.query(FooterKey)
-        assert [k.key for k in keys] == ["ctrl+s", "f1", "f2", "ctrl+q"]
-        assert palette.key == "ctrl+p"
-        assert all(k.region.right <= palette.region.x for k in keys)  # none hidden under it
+        bar = home.query_one(KeyBar)
+        assert [k.display for k in bar.keys] == ["^s", "f1", "f2", "^q", "^p"]
+        assert "^q Quit" in bar.render().plain and "^p palette" in bar.render().plain
         # Every key of the home screen, shown in the footer or not, is in the F1 guide...
         for key in ("Ctrl+S", "Ctrl+T", "F1", "F2", "F3", "Ctrl+P", "Ctrl+Q"):
             assert key in HELP and key in HELP_ZH, key
@@ -595,6 +593,40 @@ async def test_every_home_key_works_and_is_listed_by_help_and_the_palette() -> N
         assert home.mode == "exam"
         await pilot.press("f3")
         assert isinstance(app.screen, JoinScreen)
+
+
+async def test_a_click_on_a_footer_key_presses_it() -> None:
+    from textual.command import CommandPalette
+
+    from mot_sim.tui.widgets.key_bar import KeyBar
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        help_at = bar.render().plain.index("f1 Help")
+        await pilot.click(bar, offset=(help_at + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.click(bar, offset=(bar.size.width - 3, 0))  # the palette's key
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+
+
+async def test_the_footer_follows_focus() -> None:
+    from mot_sim.tui.widgets.key_bar import KeyBar
+
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        assert isinstance(app.focused, ReplyBox)
+        assert "⏎ Send reply" in bar.render().plain  # the reply box's own keys
+        app.screen.query_one(Conversation).focus()
+        await pilot.pause()
+        assert "Send reply" not in bar.render().plain
+        assert "esc Leave" in bar.render().plain
 
 
 async def test_the_title_bar_icon_opens_the_palette() -> None:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from mot_sim.errors import MotSimError
@@ -25,6 +25,7 @@ from mot_sim.tui.messages import (
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
+from mot_sim.tui.widgets.key_bar import KeyBar
 from mot_sim.tui.widgets.mode_switch import ModeSwitch
 from mot_sim.tui.widgets.simple_button import SimpleButton
 from mot_sim.tui.widgets.title_bar import TitleBar
@@ -127,7 +128,7 @@ class HomeScreen(Screen[None]):
                 )
                 yield SimpleButton("Start", "primary", id="start")
                 yield SimpleButton("Join a class", id="join-class")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_cards()

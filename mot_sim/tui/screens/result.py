@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from mot_sim.i18n import band_name, choose, dimension_name, stage_title, tr
 from mot_sim.stages import DIMENSIONS, STAGE_IDS
 from mot_sim.tui.protocol import trainer
+from mot_sim.tui.widgets.key_bar import KeyBar
 from mot_sim.tui.widgets.score_bars import ScoreBars
 from mot_sim.tui.widgets.title_bar import TitleBar
 from mot_sim.tui.widgets.turn_view import TurnView
@@ -94,7 +95,7 @@ class ResultScreen(Screen[None]):
             )
             for turn in enc.turns:
                 yield TurnView(turn, customer, enc.trainee, enc.model_answers(turn.stage)[0])
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = tr(self.lang, "res.title", title=self.encounter.scenario.title)
