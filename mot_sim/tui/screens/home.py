@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -23,7 +24,6 @@ from mot_sim.tui.messages import (
     StartRequested,
 )
 from mot_sim.tui.protocol import trainer
-from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
 from mot_sim.tui.widgets.key_bar import KeyBar
 from mot_sim.tui.widgets.mode_switch import ModeSwitch
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from mot_sim.classroom.models import AssignmentProgress
     from mot_sim.store.records import SessionSummary
+    from mot_sim.tui.screens.resume import ResumeChoice
 
 INTRO = (
     "Every contact is a moment of truth: about 15 seconds in which a customer decides what "
@@ -108,8 +109,7 @@ class HomeScreen(Screen[None]):
         # the field, restyled the whole page each time, before the first frame.
         with VerticalScroll(id="home", can_focus=False):
             yield Label(Content(INTRO), id="intro")
-            yield Label("", id="problems")
-            yield Label("", id="assignments")
+            # Notices of broken scenario files and of assignments join here when needed.
             with Horizontal(id="name-row"):
                 yield Label("Your name", classes="row-label")
                 yield Input(
@@ -181,11 +181,27 @@ class HomeScreen(Screen[None]):
             return
         self.post_message(AssignmentsLoaded(trainee, assignments))
 
+    def _notice(self, name: str, show: bool) -> Label | None:
+        """The notice above the name box, shown or hidden. It is added the first time there
+        is something to say (most days there is not): the first frame has two widgets fewer
+        to style."""
+        try:
+            notice = self.query_one(f"#{name}", Label)
+        except NoMatches:
+            if not show:
+                return None
+            notice = Label(id=name)
+            # Problems first, then assignments, whichever is added first.
+            later = self.query("#assignments") if name == "problems" else None
+            self.query_one("#home").mount(notice, before=later.first() if later else "#name-row")
+        notice.display = show
+        return notice
+
     @on(AssignmentsLoaded)
     def _assignments_loaded(self, message: AssignmentsLoaded) -> None:
-        notice = self.query_one("#assignments", Label)
-        notice.display = bool(message.assignments) and message.trainee == self.trainee
-        if notice.display:
+        show = bool(message.assignments) and message.trainee == self.trainee
+        notice = self._notice("assignments", show)
+        if notice is not None and show:
             notice.update(assignments_content(message.assignments, self.service.title))
 
     @on(CardsLoaded)
@@ -210,9 +226,8 @@ class HomeScreen(Screen[None]):
     def _show_problems(self) -> None:
         """Scenario files that failed to load, listed where a trainer will see them."""
         problems = self.service.problems()
-        notice = self.query_one("#problems", Label)
-        notice.display = bool(problems)
-        if not problems:
+        notice = self._notice("problems", bool(problems))
+        if notice is None or not problems:
             return
         files = len({p.path for p in problems})
         head = f"{files} scenario file{'s' if files > 1 else ''} could not be loaded:"
@@ -225,6 +240,7 @@ class HomeScreen(Screen[None]):
 
     def _offer_resume(self, session: SessionSummary) -> None:
         """Offer the trainee's latest unfinished encounter."""
+        from mot_sim.tui.screens.resume import ResumeScreen
 
         def chosen(choice: ResumeChoice | None) -> None:
             if choice == "resume":
