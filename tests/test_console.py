@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual import events
@@ -232,10 +233,11 @@ async def test_a_wrong_code_shows_nothing_of_any_class(scorer: Scorer) -> None:
         await pilot.press("f2")  # no history in a browser tab
         assert isinstance(app.screen, JoinScreen)
         # Nowhere to go back to: Esc is not offered in the footer, and does nothing.
-        from textual.widgets._footer import FooterKey
+        from mot_sim.tui.widgets.key_bar import KeyBar
 
         await pilot.pause()
-        assert "back" not in {k.action for k in app.screen.query(FooterKey)}
+        shown = {k.action for k in app.screen.query_one(KeyBar).keys}
+        assert "app.help" in shown and "back" not in shown
         await pilot.press("escape")
         assert isinstance(app.screen, JoinScreen)
 
@@ -297,6 +299,34 @@ async def test_a_join_typed_while_the_scenarios_load_goes_ahead_as_typed(
         await until(pilot, lambda: isinstance(app.screen, ClassScreen))
     with classroom() as room:
         assert [e.trainee for e in room.roster(session.code)] == ["Ana"]
+
+
+async def test_assignments_and_broken_files_are_shown_above_the_name(tmp_path: Path) -> None:
+    from mot_sim.settings import Settings
+    from mot_sim.store.records import Trainee as Person
+
+    (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    with classroom() as room:
+        room.store.upsert_trainee(Person("Ann", cohort="Spring A"))
+        room.assign("Spring A", "pickle_request", "2030-01-01")
+    Settings("Ann", "practice").save()
+    app = make_test_app(scenario_dirs=[str(tmp_path)])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        order = [w.id for w in home.query_one("#home").children]
+        assert order[:4] == ["intro", "problems", "assignments", "name-row"]
+        assignments = home.query_one("#assignments", Label)
+        assert "Your assignments" in str(assignments.render()) and assignments.display
+        assert home.query_one("#problems", Label).display
+        # Someone else's name: no assignments of theirs to show.
+        name = home.query_one("#trainee", Input)
+        name.value = "Bo"
+        name.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not assignments.display
 
 
 @pytest.mark.parametrize("status", ["not_started", "in_progress", "overdue", "done"])

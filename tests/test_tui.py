@@ -497,23 +497,153 @@ async def test_home_after_a_result_is_ready_for_the_keyboard(catalog: Catalog) -
 
 
 async def test_mode_buttons_differ_by_more_than_colour() -> None:
-    from textual.widgets import RadioButton
+    from mot_sim.tui.widgets.mode_switch import ModeSwitch
 
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        practice = app.screen.query_one("#practice", RadioButton)
-        exam = app.screen.query_one("#exam", RadioButton)
+        switch = app.screen.query_one("#mode", ModeSwitch)
 
-        def marker(button: RadioButton) -> str:
-            # What shows besides the label; colour aside, it must say which is chosen.
-            return str(button.render().plain).replace(str(button.label), "")  # type: ignore[union-attr]
+        def shown() -> str:
+            # What the switch draws, colour aside: it must say which mode is chosen.
+            return switch.render().plain
 
-        assert practice.value and marker(practice) != marker(exam)
-        chosen, other = marker(practice), marker(exam)
+        assert switch.value == "practice"
+        assert "▐●▌ Practice" in shown() and "▐ ▌ Exam" in shown()
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert exam.value and (marker(exam), marker(practice)) == (chosen, other)
+        assert switch.value == "exam"
+        assert "▐ ▌ Practice" in shown() and "▐●▌ Exam" in shown()
+
+
+async def test_the_mode_is_chosen_with_the_keyboard_or_a_click() -> None:
+    from mot_sim.tui.widgets.mode_switch import ModeSwitch
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        switch = home.query_one("#mode", ModeSwitch)
+        switch.focus()
+        await pilot.press("right")
+        assert home.mode == "exam"
+        await pilot.press("left")
+        assert home.mode == "practice"
+        await pilot.press("space")
+        assert home.mode == "exam"
+        await pilot.press("enter")
+        assert home.mode == "practice"
+        # A click chooses the mode under the pointer; between them, nothing changes.
+        await pilot.click(switch, offset=(20, 1))  # on "Exam"
+        assert home.mode == "exam"
+        await pilot.click(switch, offset=(15, 1))  # the gap between the two
+        assert home.mode == "exam"
+        await pilot.click(switch, offset=(4, 1))  # on "Practice"
+        assert home.mode == "practice"
+
+
+async def test_the_home_buttons_start_and_join_by_click_or_enter() -> None:
+    from mot_sim.tui.screens.join import JoinScreen
+
+    Settings("Sam", "practice").save()
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#join-class")
+        await pilot.pause()
+        assert isinstance(app.screen, JoinScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        app.screen.query_one("#start").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert encounter_of(app).encounter.trainee == "Sam"
+        await pilot.press("escape")
+        await pilot.click("#keep")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.click("#start")
+        await settle(pilot)
+        assert encounter_of(app).encounter.trainee == "Sam"
+
+
+async def test_every_home_key_works_and_is_listed_by_help_and_the_palette() -> None:
+    from mot_sim.tui.screens.help import HELP, HELP_ZH
+    from mot_sim.tui.screens.join import JoinScreen
+    from mot_sim.tui.widgets.key_bar import KeyBar
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        # The footer keeps to the keys a trainee needs most, and all of them fit in 80 columns.
+        bar = home.query_one(KeyBar)
+        assert [k.display for k in bar.keys] == ["^s", "f1", "f2", "^q", "^p"]
+        assert "^q Quit" in bar.render().plain and "^p palette" in bar.render().plain
+        # Every key of the home screen, shown in the footer or not, is in the F1 guide...
+        for key in ("Ctrl+S", "Ctrl+T", "F1", "F2", "F3", "Ctrl+P", "Ctrl+Q"):
+            assert key in HELP and key in HELP_ZH, key
+        # ...and among the keys the palette's "Keys" lists (the screen's active bindings).
+        listed = {b.binding.key for b in home.active_bindings.values() if b.binding.description}
+        assert {"ctrl+s", "ctrl+t", "f1", "f2", "f3", "ctrl+q", "ctrl+p"} <= listed
+        # The ones the footer leaves out still work.
+        await pilot.press("ctrl+t")
+        assert home.mode == "exam"
+        await pilot.press("f3")
+        assert isinstance(app.screen, JoinScreen)
+
+
+async def test_a_click_on_a_footer_key_presses_it() -> None:
+    from textual.command import CommandPalette
+
+    from mot_sim.tui.widgets.key_bar import KeyBar
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        help_at = bar.render().plain.index("f1 Help")
+        await pilot.click(bar, offset=(help_at + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.click(bar, offset=(bar.size.width - 3, 0))  # the palette's key
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+
+
+async def test_the_footer_follows_focus() -> None:
+    from mot_sim.tui.widgets.key_bar import KeyBar
+
+    app = make_test_app(scenario="complaint_call", trainee="Sam")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        assert isinstance(app.focused, ReplyBox)
+        assert "⏎ Send reply" in bar.render().plain  # the reply box's own keys
+        app.screen.query_one(Conversation).focus()
+        await pilot.pause()
+        assert "Send reply" not in bar.render().plain
+        assert "esc Leave" in bar.render().plain
+
+
+async def test_the_title_bar_icon_opens_the_palette() -> None:
+    from textual.command import CommandPalette
+
+    from mot_sim.tui.widgets.title_bar import TitleBar
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(TitleBar)
+        assert bar.render().plain.split() == ["⭘", "mot-sim"]
+        await pilot.click(bar, offset=(40, 0))  # the title: nothing happens
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.click(bar, offset=(1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
 
 
 async def test_briefing_opens_at_its_beginning_at_80x24() -> None:

@@ -25,7 +25,6 @@ from mot_sim.tui.messages import (
     StartRequested,
     WritesPending,
 )
-from mot_sim.tui.screens.confirm import Choice, LeaveScreen
 from mot_sim.tui.screens.home import HomeScreen
 from mot_sim.tui.service import TrainerService
 
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from mot_sim.classroom.models import ClassSession
     from mot_sim.engine import Encounter
     from mot_sim.tui.screens.classroom import ClassScreen
+    from mot_sim.tui.screens.confirm import Choice
     from mot_sim.tui.screens.encounter import EncounterScreen
     from mot_sim.tui.screens.join import JoinScreen
     from mot_sim.tui.screens.result import ResultScreen
@@ -98,7 +98,9 @@ class MotSimApp(App[None]):
     """Rehearse moments of truth."""
 
     TITLE = "mot-sim"
-    CSS_PATH = "css/app.tcss"
+    # The home screen's rules are read with the app's: read when the screen is pushed, they
+    # would have Textual parse every rule read so far a second time before the first frame.
+    CSS_PATH = ["css/app.tcss", "css/home.tcss"]
     COMMANDS = App.COMMANDS | {MotSimCommands}
     BINDINGS = [
         Binding("ctrl+q", "request_quit", "Quit", priority=True),
@@ -396,6 +398,8 @@ class MotSimApp(App[None]):
         if not isinstance(screen, _encounter_screen()) or not screen.in_progress:
             self.go_home() if home else self.exit()
             return
+
+        from mot_sim.tui.screens.confirm import LeaveScreen  # only when leaving mid-encounter
 
         def chosen(choice: Choice | None) -> None:
             if choice in (None, "cancel"):

@@ -20,8 +20,12 @@ class MotSimCommands(Provider):
         app = cast("MotSimApp", self.app)
         if app.gate:  # a browser tab: its class, nothing beyond it
             return [
-                ("Help: the five stages and scoring", app.action_help, "How a reply is scored"),
-                ("Quit", app.action_request_quit, "Leave mot-sim"),
+                (
+                    "Help: the five stages and scoring",
+                    app.action_help,
+                    "How a reply is scored (F1)",
+                ),
+                ("Quit", app.action_request_quit, "Leave mot-sim (Ctrl+Q)"),
             ]
         commands: list[tuple[str, Callable[[], object], str]] = [
             (
@@ -35,12 +39,17 @@ class MotSimCommands(Provider):
             (
                 "Switch mode (practice / exam)",
                 app.action_toggle_mode,
-                "Practice shows feedback after each reply; exam only at the end",
+                "Practice shows feedback after each reply; exam only at the end"
+                " (Ctrl+T on the home screen)",
             ),
-            ("Help: the five stages and scoring", app.action_help, "How a reply is scored"),
-            ("History: my sessions and scores", app.action_history, "Every session recorded"),
-            ("Join a class", app.join_class, "With the join code your trainer gave the room"),
-            ("Quit", app.action_request_quit, "Leave mot-sim"),
+            ("Help: the five stages and scoring", app.action_help, "How a reply is scored (F1)"),
+            ("History: my sessions and scores", app.action_history, "Every session recorded (F2)"),
+            (
+                "Join a class",
+                app.join_class,
+                "With the join code your trainer gave the room (F3 on the home screen)",
+            ),
+            ("Quit", app.action_request_quit, "Leave mot-sim (Ctrl+Q)"),
         ]
         return commands
 

@@ -10,11 +10,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.service import TrainerService
+from mot_sim.tui.widgets.key_bar import KeyBar
+from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from mot_sim.classroom.models import ClassSession
@@ -43,7 +45,7 @@ class ClassScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.session
         timer = f", {s.timer} s a reply" if s.timer else ""
-        yield Header(show_clock=False)
+        yield TitleBar()
         with VerticalScroll(id="class"):
             yield Label(
                 Content.assemble(
@@ -64,7 +66,7 @@ class ClassScreen(Screen[None]):
                 ),
                 id="class-scenarios",
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = f"Class {self.session.code}"

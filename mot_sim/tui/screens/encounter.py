@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from mot_sim.i18n import choose, stage_title, tr
 from mot_sim.stages import MAX_REPLY_CHARS, STAGE_IDS
@@ -21,9 +21,11 @@ from mot_sim.tui.protocol import trainer
 from mot_sim.tui.widgets.annotate import highlight
 from mot_sim.tui.widgets.conversation import Conversation, Line
 from mot_sim.tui.widgets.feedback_panel import FeedbackPanel
+from mot_sim.tui.widgets.key_bar import KeyBar
 from mot_sim.tui.widgets.mood_gauge import MoodGauge
 from mot_sim.tui.widgets.reply_box import ReplyBox
 from mot_sim.tui.widgets.stage_strip import StageStrip
+from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from mot_sim.engine import Encounter, Turn
@@ -65,7 +67,7 @@ class EncounterScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         sc = self.encounter.scenario
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Vertical(id="top"):
             with Horizontal(id="customer-bar"):
                 yield Static(
@@ -84,7 +86,7 @@ class EncounterScreen(Screen[None]):
             yield FeedbackPanel(self.encounter.mode == "exam", lang=self.lang, id="feedback")
         yield ReplyBox(id="reply")
         yield Static(tr(self.lang, "enc.hint"), id="hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         enc = self.encounter

@@ -31,8 +31,9 @@ The customer's mood follows your replies; if it sinks too low, they walk out.
 
 **Practice** shows feedback after each reply; **exam** only at the end.
 
-Keys: Enter sends, Ctrl+J new line, Esc leaves an encounter, Ctrl+P opens the command
-palette, Ctrl+Q quits.
+Keys: F1 opens this guide, F2 your history, Enter sends, Ctrl+J new line, Esc leaves an
+encounter, Ctrl+P opens the command palette, Ctrl+Q quits. On the home screen: Ctrl+S
+starts the chosen encounter, Ctrl+T switches between practice and exam, F3 joins a class.
 """
 
 HELP_ZH = """\
@@ -56,7 +57,9 @@ HELP_ZH = """\
 
 **练习** 模式每句回复后给反馈;**考试** 模式只在最后给。
 
-按键:Enter 发送,Ctrl+J 换行,Esc 离开接待,Ctrl+P 打开命令面板,Ctrl+Q 退出。
+按键:F1 打开本指南,F2 查看练习记录,Enter 发送,Ctrl+J 换行,Esc 离开接待,
+Ctrl+P 打开命令面板,Ctrl+Q 退出。在首页:Ctrl+S 开始所选的接待,
+Ctrl+T 切换练习/考试模式,F3 加入课堂。
 """
 
 

@@ -11,13 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from mot_sim.errors import MotSimError
 from mot_sim.stages import DIMENSIONS, STAGE_IDS, STAGE_TITLES
 from mot_sim.tui.messages import HistoryLoaded, ReadFailed
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.service import TrainerService
+from mot_sim.tui.widgets.key_bar import KeyBar
+from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from mot_sim.store.records import SessionSummary
@@ -49,10 +51,10 @@ class HistoryScreen(Screen[None]):
         self._rows: list[tuple[str, list[str]]] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static(Content.assemble(("Reading your sessions…", "italic")), id="history-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = f"History · {self.trainee}"

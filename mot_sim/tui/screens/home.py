@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from mot_sim.errors import MotSimError
@@ -23,14 +24,18 @@ from mot_sim.tui.messages import (
     StartRequested,
 )
 from mot_sim.tui.protocol import trainer
-from mot_sim.tui.screens.resume import ResumeChoice, ResumeScreen
 from mot_sim.tui.service import ScenarioCard, TrainerService
+from mot_sim.tui.widgets.key_bar import KeyBar
+from mot_sim.tui.widgets.mode_switch import ModeSwitch
+from mot_sim.tui.widgets.simple_button import SimpleButton
+from mot_sim.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mot_sim.classroom.models import AssignmentProgress
     from mot_sim.store.records import SessionSummary
+    from mot_sim.tui.screens.resume import ResumeChoice
 
 INTRO = (
     "Every contact is a moment of truth: about 15 seconds in which a customer decides what "
@@ -75,27 +80,19 @@ def assignments_content(
     return Content("\n").join(lines)
 
 
-class ModeButton(RadioButton):
-    """A radio button whose mark says which mode is chosen without relying on colour:
-    filled when chosen, empty when not."""
-
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "●" if self.value else " "
-        return super()._button
-
-
 class HomeScreen(Screen[None]):
     """Pick who you are, what to play, and how."""
 
-    CSS_PATH = "../css/home.tcss"
+    # Its rules (css/home.tcss) are the app's: see MotSimApp.CSS_PATH.
 
+    # The footer shows the keys a trainee needs most; the mode and the class have their own
+    # controls on this screen. Every key is listed by F1 and by the palette's "Keys".
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),
-        Binding("ctrl+t", "toggle_mode", "Practice/exam"),
+        Binding("ctrl+t", "toggle_mode", "Practice/exam", show=False),
         Binding("f1", "app.help", "Help"),
         Binding("f2", "app.history", "History"),
-        Binding("f3", "join", "Join a class"),
+        Binding("f3", "join", "Join a class", show=False),
     ]
 
     def __init__(self, service: TrainerService, selected: str | None = None) -> None:
@@ -106,11 +103,13 @@ class HomeScreen(Screen[None]):
         self._offered: set[str] = set()  # trainees already offered their unfinished work
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        with VerticalScroll(id="home"):
+        yield TitleBar()
+        # Not a focus stop of its own: focus goes straight to a field (the name, or the
+        # list), which scrolls into view as it takes focus. Focusing the page first, then
+        # the field, restyled the whole page each time, before the first frame.
+        with VerticalScroll(id="home", can_focus=False):
             yield Label(Content(INTRO), id="intro")
-            yield Label("", id="problems")
-            yield Label("", id="assignments")
+            # Notices of broken scenario files and of assignments join here when needed.
             with Horizontal(id="name-row"):
                 yield Label("Your name", classes="row-label")
                 yield Input(
@@ -124,22 +123,12 @@ class HomeScreen(Screen[None]):
             yield Label("", id="summary")
             with Horizontal(id="mode-row"):
                 yield Label("Mode", classes="row-label")
-                with RadioSet(id="mode"):
-                    yield ModeButton(
-                        "Practice",
-                        id="practice",
-                        value=self.service.settings.mode != "exam",
-                        tooltip="Feedback after every reply",
-                    )
-                    yield ModeButton(
-                        "Exam",
-                        id="exam",
-                        value=self.service.settings.mode == "exam",
-                        tooltip="No feedback until the end",
-                    )
-                yield Button("Start", variant="primary", id="start")
-                yield Button("Join a class", id="join-class")
-        yield Footer()
+                yield ModeSwitch(
+                    "exam" if self.service.settings.mode == "exam" else "practice", id="mode"
+                )
+                yield SimpleButton("Start", "primary", id="start")
+                yield SimpleButton("Join a class", id="join-class")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_cards()
@@ -192,11 +181,27 @@ class HomeScreen(Screen[None]):
             return
         self.post_message(AssignmentsLoaded(trainee, assignments))
 
+    def _notice(self, name: str, show: bool) -> Label | None:
+        """The notice above the name box, shown or hidden. It is added the first time there
+        is something to say (most days there is not): the first frame has two widgets fewer
+        to style."""
+        try:
+            notice = self.query_one(f"#{name}", Label)
+        except NoMatches:
+            if not show:
+                return None
+            notice = Label(id=name)
+            # Problems first, then assignments, whichever is added first.
+            later = self.query("#assignments") if name == "problems" else None
+            self.query_one("#home").mount(notice, before=later.first() if later else "#name-row")
+        notice.display = show
+        return notice
+
     @on(AssignmentsLoaded)
     def _assignments_loaded(self, message: AssignmentsLoaded) -> None:
-        notice = self.query_one("#assignments", Label)
-        notice.display = bool(message.assignments) and message.trainee == self.trainee
-        if notice.display:
+        show = bool(message.assignments) and message.trainee == self.trainee
+        notice = self._notice("assignments", show)
+        if notice is not None and show:
             notice.update(assignments_content(message.assignments, self.service.title))
 
     @on(CardsLoaded)
@@ -221,9 +226,8 @@ class HomeScreen(Screen[None]):
     def _show_problems(self) -> None:
         """Scenario files that failed to load, listed where a trainer will see them."""
         problems = self.service.problems()
-        notice = self.query_one("#problems", Label)
-        notice.display = bool(problems)
-        if not problems:
+        notice = self._notice("problems", bool(problems))
+        if notice is None or not problems:
             return
         files = len({p.path for p in problems})
         head = f"{files} scenario file{'s' if files > 1 else ''} could not be loaded:"
@@ -236,6 +240,7 @@ class HomeScreen(Screen[None]):
 
     def _offer_resume(self, session: SessionSummary) -> None:
         """Offer the trainee's latest unfinished encounter."""
+        from mot_sim.tui.screens.resume import ResumeScreen
 
         def chosen(choice: ResumeChoice | None) -> None:
             if choice == "resume":
@@ -283,10 +288,10 @@ class HomeScreen(Screen[None]):
 
     @property
     def mode(self) -> Mode:
-        return "exam" if self.query_one("#exam", RadioButton).value else "practice"
+        return self.query_one("#mode", ModeSwitch).value
 
     def set_mode(self, mode: Mode) -> None:
-        self.query_one(f"#{mode}", RadioButton).value = True
+        self.query_one("#mode", ModeSwitch).value = mode
 
     @on(Input.Submitted, "#trainee")
     def _name_entered(self) -> None:
@@ -295,7 +300,7 @@ class HomeScreen(Screen[None]):
 
     # -- starting ------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#scenarios")
-    @on(Button.Pressed, "#start")
+    @on(SimpleButton.Pressed, "#start")
     def action_start(self) -> None:
         option = self.query_one("#scenarios", OptionList).highlighted_option
         if option is None or option.id is None:
@@ -315,7 +320,7 @@ class HomeScreen(Screen[None]):
             return
         self.post_message(StartRequested(scenario_id, self.trainee, self.mode))
 
-    @on(Button.Pressed, "#join-class")
+    @on(SimpleButton.Pressed, "#join-class")
     def action_join(self) -> None:
         trainer(self).join_class()
 

@@ -10,12 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label
+from textual.widgets import Button, Input, Label
 
 from mot_sim.errors import MotSimError
 from mot_sim.tui.messages import ClassJoined, JoinFailed
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.service import MAX_NAME, TrainerService
+from mot_sim.tui.widgets.key_bar import KeyBar
+from mot_sim.tui.widgets.title_bar import TitleBar
 
 INTRO = "Your trainer has given the room a join code. Type it with your name to join the class."
 FIELDS = ["join-code", "join-password", "join-name"]  # the order Enter moves through
@@ -65,7 +67,7 @@ class JoinScreen(Screen[None]):
         self._pending: tuple[str, str, str] | None = None  # asked to join while loading
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         with VerticalScroll(id="join"):
             yield Label(Content(INTRO), id="join-intro")
             if self.gate:
@@ -90,7 +92,7 @@ class JoinScreen(Screen[None]):
             with Horizontal(id="join-actions"):
                 yield Button("Join", variant="primary", id="join-go")
             yield Label("", id="join-error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Join a class"

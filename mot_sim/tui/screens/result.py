@@ -10,12 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Static
 
 from mot_sim.i18n import band_name, choose, dimension_name, stage_title, tr
 from mot_sim.stages import DIMENSIONS, STAGE_IDS
 from mot_sim.tui.protocol import trainer
+from mot_sim.tui.widgets.key_bar import KeyBar
 from mot_sim.tui.widgets.score_bars import ScoreBars
+from mot_sim.tui.widgets.title_bar import TitleBar
 from mot_sim.tui.widgets.turn_view import TurnView
 
 if TYPE_CHECKING:
@@ -44,7 +46,7 @@ class ResultScreen(Screen[None]):
         enc = self.encounter
         res = enc.result()
         customer = enc.scenario.customer.name
-        yield Header(show_clock=False)
+        yield TitleBar()
         with VerticalScroll(id="result"):
             lang = self.lang
             verdict = (
@@ -93,7 +95,7 @@ class ResultScreen(Screen[None]):
             )
             for turn in enc.turns:
                 yield TurnView(turn, customer, enc.trainee, enc.model_answers(turn.stage)[0])
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = tr(self.lang, "res.title", title=self.encounter.scenario.title)

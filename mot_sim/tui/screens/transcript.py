@@ -10,13 +10,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Static
 
 from mot_sim.errors import MotSimError
 from mot_sim.stages import STAGE_IDS, STAGE_TITLES
 from mot_sim.tui.messages import ReadFailed, SessionLoaded
 from mot_sim.tui.protocol import trainer
 from mot_sim.tui.service import TrainerService
+from mot_sim.tui.widgets.key_bar import KeyBar
+from mot_sim.tui.widgets.title_bar import TitleBar
 from mot_sim.tui.widgets.turn_view import TurnView
 
 if TYPE_CHECKING:
@@ -43,10 +45,10 @@ class TranscriptScreen(Screen[None]):
         self.record: SessionRecord | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         with VerticalScroll(id="transcript"):
             yield Static(Content.assemble(("Reading the session…", "italic")), id="session-head")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Transcript"
