@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from mot_sim import locations, templating
 from mot_sim.errors import InputError, Problem, UnknownIdError
+from mot_sim.learned import LearnedModel, load_model
 from mot_sim.lexicon import locale_words, unknown_concepts
 from mot_sim.matching.matcher import LocaleWords
 from mot_sim.models import LexiconFile, LocaleLexicon, Rubric, Rule, RuleFile, Scenario
@@ -127,6 +128,7 @@ class Library:
     words: dict[str, LocaleWords] = field(default_factory=dict)
     by_id: dict[str, Rule] = field(default_factory=dict)
     sources: dict[str, tuple[Path, int]] = field(default_factory=dict)  # id -> file, index
+    models: dict[str, LearnedModel] = field(default_factory=dict)  # locale -> learned model
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.rules}
@@ -173,8 +175,10 @@ def load_lexicon(path: Path) -> tuple[dict[str, LocaleLexicon], dict[str, Locale
     return dict(lf.locales), words
 
 
-def load_library(directory: Path | None = None) -> Library:
-    """Load ``rubric.yaml`` and every ``rules/*.yaml`` under the scoring directory."""
+def load_library(directory: Path | None = None, *, learned: bool = True) -> Library:
+    """Load ``rubric.yaml``, every ``rules/*.yaml`` and the ``learned/*.json`` models under
+    the scoring directory (``learned=False``: not the models, for ``mot-sim learn``,
+    which makes them)."""
     directory = directory or locations.scoring_dir()
     problems: list[Problem] = []
     rules: list[Rule] = []
@@ -219,10 +223,31 @@ def load_library(directory: Path | None = None) -> Library:
         problems += exc.problems
     if not rule_files:
         problems.append(Problem(str(directory / "rules"), 1, 1, "no rule files found"))
+    models: dict[str, LearnedModel] = {}
+    model_files = sorted((directory / "learned").glob("*.json")) if learned else []
+    for path in model_files:
+        try:
+            models[path.stem] = load_model(path)
+        except InputError as exc:
+            problems += exc.problems
+    for doc, where, rule in placed:
+        if learned and rule.learned and (rule.locale or "en") not in models:
+            problems.append(
+                doc.problem(
+                    (*where, "learned"),
+                    f"no learned model for locale {rule.locale or 'en'!r} "
+                    f"(scoring/learned/{rule.locale or 'en'}.json; make one with mot-sim learn)",
+                )
+            )
     if problems or rubric is None:
         raise InputError(problems)
     lib = Library(
-        rules, rubric, _fingerprint([rubric_path, lexicon_path, *rule_files]), lexicon, words
+        rules,
+        rubric,
+        _fingerprint([rubric_path, lexicon_path, *rule_files, *model_files]),
+        lexicon,
+        words,
+        models=models,
     )
     for doc, where, rule in placed:
         problems += rule_problems(doc, where, rule, set(seen), lib.concepts(rule.locale))

@@ -101,7 +101,12 @@ class Rule(_Strict):
     dimension: Dimension
     weight: int = Field(ge=1, le=50, description="Points earned (good) or lost (bad).")
     stages: list[StageId] | Literal["all"] = "all"
-    patterns: list[PatternText] = Field(min_length=1, max_length=100)
+    patterns: list[PatternText] = Field(default_factory=list, max_length=100)
+    learned: bool = Field(
+        default=False,
+        description="Fired by the model learned from trainers' labels (scoring/learned/), "
+        "not by patterns: it speaks only when no rule has flagged the reply.",
+    )
     unless: list[PatternText] = Field(
         default_factory=list,
         max_length=40,
@@ -144,6 +149,13 @@ class Rule(_Strict):
             raise ValueError("a bad rule needs 'better': what to say instead")
         if self.id in self.overrides:
             raise ValueError("a rule cannot override itself")
+        if self.learned:
+            if self.patterns or self.unless or self.requires:
+                raise ValueError("a learned rule has no patterns, unless or requires")
+            if self.polarity != "bad":
+                raise ValueError("a learned rule flags phrasing to avoid: polarity bad")
+        elif not self.patterns:
+            raise ValueError("a rule needs at least one pattern (or learned: true)")
         return self
 
     def applies_to(self, stage: str) -> bool:

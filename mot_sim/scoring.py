@@ -17,6 +17,7 @@ from typing import Any, Literal, NamedTuple
 from mot_sim.catalog import Library
 from mot_sim.errors import UnknownIdError
 from mot_sim.i18n import tr
+from mot_sim.learned import Evidence, judge
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import (
@@ -198,6 +199,7 @@ class _Compiled:
     function_words: frozenset[str]
     predicate: frozenset[str]
     topics: dict[str, frozenset[str]]
+    learned: dict[str, Rule] = field(default_factory=dict)  # stage ("" for any) -> rule
 
 
 @lru_cache(maxsize=1024)
@@ -268,6 +270,11 @@ class Scorer:
             frozenset(lexicon.predicate_markers),
             topics,
         )
+        if scenario.locale in self.library.models:
+            for key, rules in (("", matcher.rules), *per_stage.items()):
+                found = next((cr.rule for cr in rules if cr.rule.learned), None)
+                if found is not None:
+                    compiled.learned[key] = found
         self._compiled[scenario.id] = compiled
         return compiled
 
@@ -281,7 +288,8 @@ class Scorer:
         set aside with the reason), in one stage or, without ``stage``, in any."""
         compiled = self._for(scenario)
         index = compiled.indexes[stage] if stage else compiled.matcher.all
-        return compiled.matcher.match(self.analyse(scenario, text, trainee), index)
+        a = self.analyse(scenario, text, trainee)
+        return self._second_opinion(compiled, a, compiled.matcher.match(a, index), stage or "")
 
     def trace(self, scenario: Scenario, rule_id: str, a: Analysis) -> dict[str, list[str]]:
         """What each pattern of a rule matches, before negation and vetoes."""
@@ -308,6 +316,7 @@ class Scorer:
         raw = self._on_topic(
             compiled.matcher.match(analysis, compiled.indexes[stage]), analysis, compiled, stage
         )
+        raw = self._second_opinion(compiled, analysis, raw, stage)
         counted = [h for h in raw if not h.ignored]
         rb = self.rubric
         shape = analyse_structure(
@@ -387,6 +396,36 @@ class Scorer:
             notes.append(tr(lang, key))
             return _round(cap)
         return score
+
+    def _second_opinion(self, c: _Compiled, a: Analysis, hits: list[Hit], stage: str) -> list[Hit]:
+        """Add the learned rule's hit when the model finds the reply reads like phrasing
+        trainers marked to avoid and no rule has flagged it (docs/scoring.md)."""
+        rule = c.learned.get(stage)
+        if rule is None or any(h.rule.polarity == "bad" and not h.ignored for h in hits):
+            return hits
+        # Clauses where a rule read a taboo phrase and excused it (negated, quoted to
+        # reject it): the model cannot read negation, so it leaves them alone.
+        excused = [h for h in hits if h.ignored.startswith(("negated", "quoted"))]
+        clauses = {
+            a.wclause[i]
+            for i, t in enumerate(a.words)
+            if any(h.start <= a.tokens[t].start < h.end for h in excused)
+        }
+        skip = frozenset(i for i, c in enumerate(a.wclause) if c in clauses)
+        opinion = judge(self.library.models[c.scenario.locale], a, skip)
+        if not opinion.flagged or not opinion.evidence:
+            return hits
+
+        def span(e: Evidence) -> tuple[int, int]:
+            return a.tokens[a.words[e.first]].start, a.tokens[a.words[e.end - 1]].end
+
+        start, end = span(opinion.evidence[0])
+        heaviest = ", ".join(repr(a.text[slice(*span(e))]) for e in opinion.evidence[:3])
+        hit = Hit(rule, start, end, a.text[start:end], f"learned: {heaviest}")
+        counted = sorted(
+            [*(h for h in hits if not h.ignored), hit], key=lambda h: (h.start, h.rule.id)
+        )
+        return counted + [h for h in hits if h.ignored]
 
     @staticmethod
     def _on_topic(hits: list[Hit], a: Analysis, c: _Compiled, stage: str) -> list[Hit]:

@@ -63,6 +63,7 @@ play = _Lazy("mot_sim.cli.play")
 records = _Lazy("mot_sim.cli.records")
 db = _Lazy("mot_sim.cli.db")
 classes = _Lazy("mot_sim.cli.class_cmds")
+learning = _Lazy("mot_sim.cli.learn")
 serving = _Lazy("mot_sim.cli.serve")
 
 
@@ -113,6 +114,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trainee", metavar="NAME", default="Sam", help="the trainee's name")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("text", metavar="TEXT")
+
+    p = add(
+        "learn",
+        learning.cmd_learn,
+        "train the second-opinion model from labelled replies (JSON Lines)",
+    )
+    p.add_argument("data", nargs="+", metavar="DATA.jsonl", help="rows: id, text, bad, quality")
+    p.add_argument("--locale", default="en", help="the replies' language (en, zh)")
+    p.add_argument("--out", required=True, metavar="FILE", help="scoring/learned/LOCALE.json")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument(
+        "--no-rule-examples",
+        action="store_true",
+        help="learn from DATA alone, not also from the rule library's own examples",
+    )
+    p.add_argument(
+        "--max-false-alarms",
+        type=float,
+        metavar="SHARE",
+        help="share of good replies the model may flag, held out by author (default 0.005)",
+    )
 
     p = add("schema", commands.cmd_schema, "print the scenario JSON Schema, or --write it")
     p.add_argument(

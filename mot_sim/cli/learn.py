@@ -1,0 +1,120 @@
+"""``mot-sim learn``: train the second-opinion model from trainers' labelled replies."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from mot_sim import catalog
+from mot_sim.cli.streams import bounded_lines
+from mot_sim.errors import InputError, MotSimError, Problem
+from mot_sim.learned import DEFAULT_MAX_FALSE_ALARMS, LabelledText, dump, rule_examples, train
+
+MAX_LINE = 20_000  # characters in one labelled row
+MAX_ROWS = 200_000
+
+
+def read_labelled(path: Path) -> list[LabelledText]:
+    """Rows with ``id``, ``text``, ``bad`` and ``quality`` (``good``/``poor``), each
+    checked; a bad row is named by ``file:line:col``."""
+    rows: list[LabelledText] = []
+    problems: list[Problem] = []
+    try:
+        stream = path.open(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise MotSimError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with stream:
+        for n, (line, cut) in enumerate(bounded_lines(stream, MAX_LINE), start=1):
+            if len(problems) >= 20 or n > MAX_ROWS:
+                problems.append(Problem(str(path), n, 1, "too many rows or problems; stopped here"))
+                break
+            if cut:
+                problems.append(Problem(str(path), n, 1, f"line longer than {MAX_LINE} characters"))
+                continue
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(str(path), n, exc.colno, f"not valid JSON: {exc.msg}"))
+                continue
+            if not isinstance(d, dict):
+                problems.append(Problem(str(path), n, 1, "a row must be a JSON object"))
+                continue
+            wrong = [
+                k
+                for k, t in (("id", str), ("text", str), ("bad", bool), ("quality", str))
+                if not isinstance(d.get(k), t)
+            ]
+            if wrong or d["quality"] not in ("good", "poor") or not d["id"]:
+                problems.append(
+                    Problem(
+                        str(path),
+                        n,
+                        1,
+                        "a row needs id (text), text, bad (true/false) and quality (good/poor)",
+                    )
+                )
+                continue
+            rows.append(LabelledText(d["id"], d["text"], d["bad"], d["quality"] == "good"))
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    rows: list[LabelledText] = []
+    for name in args.data:
+        rows += read_labelled(Path(name))
+    ids = [r.id for r in rows]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise MotSimError(f"id {dup!r} is used twice: ids name authors and must be unique")
+    if not any(r.bad for r in rows):
+        raise MotSimError("no row is marked bad: there is nothing to learn from")
+    library = catalog.load_library(learned=False)
+    words = library.words.get(args.locale)
+    if words is None:
+        raise MotSimError(
+            f"unknown locale {args.locale!r}; valid: {', '.join(sorted(library.words))}"
+        )
+    if not args.no_rule_examples:
+        rows += rule_examples(library.rules, args.locale)
+    model = train(
+        rows,
+        args.locale,
+        max_false_alarms=DEFAULT_MAX_FALSE_ALARMS
+        if args.max_false_alarms is None
+        else args.max_false_alarms,
+        breaks=words.clause_breaks,
+    )
+    t = model.training
+    print(
+        f"{t.rows} rows ({t.bad} bad, {t.good} good) from {t.groups} authors, and "
+        f"{t.rule_examples} rule examples; {len(model.weights)} weighted lemma runs"
+    )
+    print(
+        f"threshold {model.threshold}: held out by author, {t.cv_recall:.1%} of bad replies "
+        f"flagged, {t.cv_false_alarms:.1%} of good ones"
+    )
+    out = Path(args.out)
+    if out.name != f"{args.locale}.json":
+        raise MotSimError(f"the model file must be named {args.locale}.json, not {out.name}")
+    if out.exists() and not args.force:
+        raise MotSimError(f"{out} exists; add --force to replace it")
+    text = dump(model)
+    # Written whole or not at all: a crash never leaves half a model behind.
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)  # an ordinary data file, not mkstemp's private one
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,318 @@
+"""A second opinion learned from trainers' labels: does a reply read like the replies
+they marked as phrasing to avoid?
+
+Rules catch the wordings someone wrote down; trainees keep finding new ones. This model
+reads a reply as runs of one to three lemmas inside a sentence and weighs each run by how
+much more often it occurs in replies marked bad than in the others (naive Bayes
+log-count ratios). ``mot-sim learn`` trains it from labelled JSON Lines and picks its
+threshold by cross-validation across authors, so the false-alarm rate it promises was
+measured on replies the fold never saw.
+
+It is deterministic (a sum of stored weights, in a fixed order), offline and explainable:
+every verdict names the words that weigh most. It does not understand negation, so it
+only ever speaks when no rule has flagged the reply, and then as a rule of its own that
+a trainer can read, test and switch off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from mot_sim.errors import InputError, Problem
+from mot_sim.matching.analysis import Analysis, Context
+from mot_sim.matching.lexical import lex
+from mot_sim.models import Locale, Rule, _Strict
+
+MAX_N = 3  # longest run of lemmas used as a feature
+MAX_MODEL_BYTES = 16 * 1024 * 1024  # a model file is untrusted input too
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+DEFAULT_MAX_FALSE_ALARMS = 0.005  # share of good replies the cross-validated model may flag
+_GROUP = re.compile(r"[A-Za-z]+")
+
+
+class Training(_Strict):
+    """How a model was made, so that anyone can make it again and check the figures."""
+
+    rows: int = Field(ge=1, description="Labelled replies held out in turn (rule examples aside).")
+    bad: int = Field(ge=1)
+    good: int = Field(ge=0)
+    rule_examples: int = Field(ge=0, description="The rule library's examples, always learnt.")
+    groups: int = Field(ge=1, description="Authors (id prefixes) cross-validation held out.")
+    data_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    alpha: float = Field(gt=0, le=10)
+    min_df: int = Field(ge=1, le=100)
+    max_false_alarms: float = Field(ge=0, le=1)
+    cv_recall: float = Field(ge=0, le=1, description="Bad replies flagged, held out.")
+    cv_false_alarms: float = Field(ge=0, le=1, description="Good replies flagged, held out.")
+
+
+class LearnedModel(_Strict):
+    """Weights of lemma runs, a prior and the threshold above which the model speaks."""
+
+    format: Literal[1] = 1
+    locale: Locale
+    threshold: float = Field(gt=0, lt=1)
+    prior: float = Field(ge=-20, le=20)
+    weights: dict[str, float] = Field(max_length=500_000)
+    training: Training
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One lemma run that weighed towards "phrasing to avoid", and where it is."""
+
+    feature: str
+    weight: float
+    first: int  # word index in the analysis
+    end: int  # word index after the run
+
+
+@dataclass(frozen=True)
+class Opinion:
+    probability: float
+    flagged: bool
+    evidence: tuple[Evidence, ...]  # heaviest first
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One training row: an id (its letters name the author), the text and its labels."""
+
+    id: str
+    text: str
+    bad: bool
+    good: bool
+    always: bool = False  # in every fold's training, never held out (the course's own)
+
+
+def rule_examples(rules: Iterable[Rule], locale: str) -> list[LabelledText]:
+    """The rule library's own examples as labelled rows: what a good rule fires on is good
+    phrasing, what a bad rule fires on is phrasing to avoid, and a bad rule's near misses
+    are not. They teach the model the course's own wording, so every fold learns from them
+    and none is held out."""
+    rows: list[LabelledText] = []
+    for r in rules:
+        if (r.locale or "en") != locale or r.learned:
+            continue
+        bad = r.polarity == "bad"
+        for k, text in enumerate(r.examples.hit):
+            rows.append(LabelledText(f"rule:{r.id}:hit:{k}", text, bad, not bad, always=True))
+        if bad:
+            for k, text in enumerate(r.examples.miss):
+                rows.append(LabelledText(f"rule:{r.id}:miss:{k}", text, False, True, always=True))
+    return rows
+
+
+def _term(a: Analysis, i: int) -> str:
+    tok = a.tokens[a.words[i]]
+    if tok.kind == "num":
+        return "<num>"  # "25 cents" and "40 pounds" weigh alike
+    lemmas = lex(tok.norm).lemmas
+    return min(lemmas) if lemmas else tok.norm
+
+
+def features(a: Analysis, skip: frozenset[int] = frozenset()) -> dict[str, tuple[int, int]]:
+    """Every run of one to ``MAX_N`` lemmas inside a sentence, with its first place; runs
+    touching a word in ``skip`` are left out."""
+    terms = [_term(a, i) for i in range(len(a.words))]
+    sent = a.wsentence
+    out: dict[str, tuple[int, int]] = {}
+    n = len(terms)
+    for i in range(n):
+        for k in range(1, MAX_N + 1):
+            j = i + k
+            if j > n or sent[j - 1] != sent[i] or j - 1 in skip:
+                break
+            if i not in skip:
+                out.setdefault(" ".join(terms[i:j]), (i, j))
+    return out
+
+
+def _sigmoid(z: float) -> float:
+    z = max(-30.0, min(30.0, z))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) -> Opinion:
+    """The model's verdict on one analysed reply (same input, same verdict, everywhere).
+
+    ``skip``: words the rules have already read and excused (a taboo phrase negated or
+    quoted to reject it); the model, blind to negation, must not count them again."""
+    z = model.prior
+    evidence: list[Evidence] = []
+    weights = model.weights
+    for feat, (first, end) in features(a, skip).items():  # text order: a fixed summation order
+        w = weights.get(feat)
+        if w is None:
+            continue
+        z += w
+        if w > 0:
+            evidence.append(Evidence(feat, w, first, end))
+    p = _sigmoid(z)
+    evidence.sort(key=lambda e: (-e.weight, e.first))
+    return Opinion(p, p >= model.threshold, tuple(evidence))
+
+
+def _fit(
+    data: Sequence[tuple[frozenset[str], bool]], alpha: float, min_df: int
+) -> tuple[float, dict[str, float]]:
+    df: Counter[str] = Counter()
+    pos: Counter[str] = Counter()
+    for feats, bad in data:
+        df.update(feats)
+        if bad:
+            pos.update(feats)
+    npos = sum(1 for _, bad in data if bad)
+    nneg = len(data) - npos
+    weights: dict[str, float] = {}
+    for f in sorted(df):
+        if df[f] < min_df:
+            continue
+        p, q = pos[f], df[f] - pos[f]
+        w = round(
+            math.log((p + alpha) / (npos + 2 * alpha)) - math.log((q + alpha) / (nneg + 2 * alpha)),
+            4,
+        )
+        if w:
+            weights[f] = w
+    prior = round(math.log(max(npos, 1) / max(nneg, 1)), 4)
+    return prior, weights
+
+
+def _score(prior: float, weights: dict[str, float], feats: Iterable[str]) -> float:
+    return _sigmoid(prior + sum(weights.get(f, 0.0) for f in feats))
+
+
+def data_digest(rows: Sequence[LabelledText]) -> str:
+    h = hashlib.sha256()
+    for r in sorted(rows, key=lambda r: r.id):
+        h.update(json.dumps([r.id, r.text, r.bad, r.good], ensure_ascii=False).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def train(
+    rows: Sequence[LabelledText],
+    locale: str,
+    *,
+    alpha: float = 1.0,
+    min_df: int = 2,
+    max_false_alarms: float = DEFAULT_MAX_FALSE_ALARMS,
+    breaks: frozenset[str] = frozenset(),
+) -> LearnedModel:
+    """Fit on ``rows``; the threshold is the lowest whose false-alarm rate on good replies,
+    each scored by a model that never saw its author (the letters of its id), stays within
+    ``max_false_alarms``."""
+    if not any(r.bad for r in rows):
+        raise ValueError("no row is marked bad: nothing to learn from")
+    ctx = Context(locale=locale)
+    feats = [frozenset(features(Analysis.of(r.text, ctx, breaks))) for r in rows]
+    groups = [
+        "" if r.always else m.group(0).lower() if (m := _GROUP.match(r.id)) else r.id for r in rows
+    ]
+    held: list[float] = [0.0] * len(rows)
+    names = sorted(set(groups) - {""})
+    for g in names:
+        fold = [(f, r.bad) for f, r, gg in zip(feats, rows, groups, strict=True) if gg != g]
+        if len(names) == 1 or not any(bad for _, bad in fold):
+            fold = [(f, r.bad) for f, r in zip(feats, rows, strict=True)]
+        prior, weights = _fit(fold, alpha, min_df)
+        for i, gg in enumerate(groups):
+            if gg == g:
+                held[i] = _score(prior, weights, sorted(feats[i]))
+    good = [i for i, r in enumerate(rows) if r.good and not r.always]
+    bad = [i for i, r in enumerate(rows) if r.bad and not r.always]
+    if not bad:
+        raise ValueError("no row outside the rule examples is marked bad: nothing to measure")
+    chosen = THRESHOLDS[-1]
+    for t in THRESHOLDS:
+        if not good or sum(held[i] >= t for i in good) / len(good) <= max_false_alarms:
+            chosen = t
+            break
+    prior, weights = _fit([(f, r.bad) for f, r in zip(feats, rows, strict=True)], alpha, min_df)
+    return LearnedModel(
+        locale=locale,
+        threshold=chosen,
+        prior=prior,
+        weights=weights,
+        training=Training(
+            rows=sum(not r.always for r in rows),
+            rule_examples=sum(r.always for r in rows),
+            bad=len(bad),
+            good=len(good),
+            groups=len(names),
+            data_sha256=data_digest(rows),
+            alpha=alpha,
+            min_df=min_df,
+            max_false_alarms=max_false_alarms,
+            cv_recall=round(sum(held[i] >= chosen for i in bad) / len(bad), 4),
+            cv_false_alarms=round(sum(held[i] >= chosen for i in good) / len(good), 4)
+            if good
+            else 0.0,
+        ),
+    )
+
+
+def dump(model: LearnedModel) -> str:
+    """The model as stable JSON: same model, same bytes (weights in sorted order)."""
+    d = model.model_dump()
+    d["weights"] = dict(sorted(model.weights.items()))
+    return json.dumps(d, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+
+
+def load_model(path: Path) -> LearnedModel:
+    """Read a model file, refusing anything malformed with ``file:line:col``."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_MODEL_BYTES:
+            raise InputError(
+                [
+                    Problem(
+                        where,
+                        1,
+                        1,
+                        f"model file is {size} bytes, over the limit of {MAX_MODEL_BYTES}",
+                    )
+                ]
+            )
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(where, 1, 1, f"not UTF-8 text ({exc.reason})")]) from None
+    try:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(where, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]
+        ) from None
+    except ValueError as exc:
+        raise InputError([Problem(where, 1, 1, str(exc))]) from None
+    try:
+        model = LearnedModel.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        at = ".".join(str(x) for x in first["loc"][:3])
+        raise InputError([Problem(where, 1, 1, f"{at}: {first['msg']}")]) from None
+    if model.locale != path.stem:
+        raise InputError(
+            [
+                Problem(
+                    where, 1, 1, f"model for locale {model.locale!r} in a file named {path.name!r}"
+                )
+            ]
+        )
+    return model
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number a model may hold")
