@@ -1,0 +1,228 @@
+"""The learned second opinion: trained reproducibly, speaking only where rules are silent,
+explained by its words, and loaded like any other untrusted file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mot_sim.catalog import Catalog, load_library
+from mot_sim.cli.learn import read_labelled
+from mot_sim.cli.main import main
+from mot_sim.engine import Encounter
+from mot_sim.errors import InputError
+from mot_sim.learned import LabelledText, dump, judge, load_model, rule_examples, train
+from mot_sim.models import Rule
+from mot_sim.scoring import Scorer
+from mot_sim.stages import STAGE_IDS
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+LEARNED = {"en": "sounds_like_avoided", "zh": "zh_sounds_like_avoided"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize(("locale", "data"), [("en", "replies.jsonl"), ("zh", "zh_replies.jsonl")])
+def test_the_shipped_models_are_what_the_labelled_data_makes(
+    catalog: Catalog, locale: str, data: str
+) -> None:
+    # Training is deterministic: the data and the rule examples make these exact bytes.
+    # After changing either, run: mot-sim learn tests/data/DATA --locale L --out
+    # scoring/learned/L.json --force
+    rows = read_labelled(DATA / data) + rule_examples(catalog.library.rules, locale)
+    words = catalog.library.words[locale]
+    model = train(rows, locale, breaks=words.clause_breaks)
+    shipped = ROOT / "scoring" / "learned" / f"{locale}.json"
+    assert dump(model) == shipped.read_text(encoding="utf-8")
+    t = model.training
+    assert t.cv_false_alarms <= t.max_false_alarms or model.threshold == 0.99
+    assert t.cv_recall > 0.5  # held out by author, it still finds most bad phrasing
+
+
+def test_it_speaks_only_where_no_rule_has_and_quotes_its_words(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    sc = catalog.get("pickle_request").scenario
+    unnamed = "Goodness, the whole kitchen will have to stop for this one."
+    result = scorer.score(sc, "solve", unnamed)
+    learned = [h for h in result.hits if h.rule == "sounds_like_avoided"]
+    assert len(learned) == 1 and [h.rule for h in result.bad_hits] == ["sounds_like_avoided"]
+    hit = learned[0]
+    assert unnamed[slice(*hit.span)] == hit.text and hit.text
+    assert hit.pattern.startswith("learned: ") and repr(hit.text) in hit.pattern
+    assert hit.better and hit.points < 0 and result.score < 45
+    # A rule already names the problem: the model keeps quiet, nothing counts twice.
+    named = "Calm down, the whole kitchen will have to stop for this one."
+    bad = {h.rule for h in scorer.score(sc, "solve", named).bad_hits}
+    assert "calm_down" in bad and "sounds_like_avoided" not in bad
+
+
+def test_a_clause_a_rule_excused_is_not_held_against_the_reply(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    # The model reads no negation, so a taboo phrase a rule found negated or quoted to
+    # reject it stays excused; the zh reply scored 42 (learned hit on "又不") before.
+    zh = catalog.get("pickle_request_zh").scenario
+    text = "这又不是什么公司规定，不收您钱，我当然给您加上。"
+    a = scorer.analyse(zh, text)
+    assert judge(catalog.library.models["zh"], a).flagged  # alone it would flag it
+    result = scorer.score(zh, "solve", text)
+    assert not result.bad_hits and result.score >= 55
+    assert {h.rule for h in result.set_aside} >= {"zh_policy", "charge_courtesy"}
+
+
+def test_no_model_answer_of_any_stage_is_flagged(catalog: Catalog, scorer: Scorer) -> None:
+    checked = 0
+    for loaded in catalog.scenarios.values():
+        enc = Encounter(loaded.scenario, scorer, "Sam")
+        for stage in STAGE_IDS:
+            for text in enc.model_answers(stage):
+                rules = {h.rule for h in scorer.score(loaded.scenario, stage, text, "Sam").hits}
+                assert not rules & set(LEARNED.values()), (loaded.scenario.id, stage, text)
+                checked += 1
+    assert checked >= 60
+
+
+def test_model_files_are_untrusted_input(tmp_path: Path) -> None:
+    good = (ROOT / "scoring" / "learned" / "en.json").read_text(encoding="utf-8")
+    cases = {
+        "broken.json": (good[:200], "not valid JSON"),
+        "nan.json": (good.replace('"prior": ', '"prior": NaN, "x": ', 1), "NaN"),
+        "schema.json": (good.replace('"format": 1', '"format": 2', 1), "format"),
+    }
+    for name, (text, message) in cases.items():
+        d = tmp_path / name.removesuffix(".json")
+        d.mkdir()
+        (d / "en.json").write_text(text, encoding="utf-8")
+        with pytest.raises(InputError) as info:
+            load_model(d / "en.json")
+        problem = info.value.problems[0]
+        assert problem.path.endswith("en.json") and problem.line >= 1 and problem.col >= 1
+        assert message in problem.message, problem
+    (tmp_path / "fr.json").write_text(good, encoding="utf-8")
+    with pytest.raises(InputError, match=r"model for locale 'en' in a file named 'fr\.json'"):
+        load_model(tmp_path / "fr.json")
+
+
+def test_a_learned_rule_without_its_model_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scoring = tmp_path / "scoring"
+    shutil.copytree(ROOT / "scoring", scoring)
+    (scoring / "learned" / "zh.json").unlink()
+    monkeypatch.setenv("MOT_SIM_SCORING", str(scoring))
+    with pytest.raises(
+        InputError, match=r"learned\.yaml:\d+:\d+: no learned model for locale 'zh'"
+    ):
+        load_library(scoring)
+    (scoring / "learned" / "en.json").write_text("{", encoding="utf-8")
+    code, _, err = run(capsys, "validate")
+    assert code == 2 and "en.json:1:2: not valid JSON" in err
+
+
+def test_learned_rules_are_checked_like_other_rules() -> None:
+    base = {
+        "id": "x",
+        "polarity": "bad",
+        "dimension": "language",
+        "weight": 10,
+        "reason": "r",
+        "better": "b",
+        "examples": {"hit": ["a", "b", "c"], "miss": ["d", "e"]},
+    }
+    Rule.model_validate({**base, "learned": True})
+    for extra, message in (
+        ({"learned": True, "patterns": ["policy"]}, "no patterns"),
+        ({"learned": True, "polarity": "good", "better": None}, "polarity bad"),
+        ({}, "at least one pattern"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            Rule.model_validate({**base, **extra})
+
+
+def _rows(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_learn_writes_a_model_and_never_overwrites_unasked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = ["that is our policy, sorry", "not my job to fix it", "calm down and wait"]
+    good = [
+        "I will fix it today",
+        "sorry, I will sort it now",
+        "thank you, I will call you at five",
+    ]
+    rows = [
+        {"id": f"{author}{k}", "text": t, "bad": b, "quality": "poor" if b else "good"}
+        for author in ("a", "b", "c")
+        for k, (t, b) in enumerate([*((t, True) for t in bad), *((t, False) for t in good)])
+    ]
+    data = _rows(tmp_path / "rows.jsonl", rows)
+    out = tmp_path / "en.json"
+    code, text, _ = run(capsys, "learn", str(data), "--out", str(out), "--no-rule-examples")
+    assert code == 0 and "18 rows (9 bad, 9 good) from 3 authors" in text
+    model = load_model(out)
+    assert model.training.rows == 18 and model.training.rule_examples == 0
+    assert out.stat().st_mode & 0o777 == 0o644
+    before = out.read_bytes()
+    code, _, err = run(capsys, "learn", str(data), "--out", str(out))
+    assert code == 2 and "exists; add --force" in err and out.read_bytes() == before
+    code, _, err = run(capsys, "learn", str(data), "--out", str(tmp_path / "model.json"))
+    assert code == 2 and "must be named en.json" in err
+    # Same data, same bytes: training is deterministic.
+    again = tmp_path / "again" / "en.json"
+    again.parent.mkdir()
+    run(capsys, "learn", str(data), "--out", str(again), "--no-rule-examples")
+    assert again.read_bytes() == before
+
+
+def test_learn_names_each_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "rows.jsonl"
+    data.write_text(
+        '{"id": "a1", "text": "fine", "bad": false, "quality": "good"}\n'
+        '{"id": "a2", "text": "x", "bad": "yes", "quality": "poor"}\n'
+        '{"id": "a3", "text": \n'
+        "[1, 2]\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "learn", str(data), "--out", str(tmp_path / "en.json"))
+    assert code == 2
+    assert f"{data}:2:1: a row needs id" in err
+    assert f"{data}:3:" in err and "not valid JSON" in err
+    assert f"{data}:4:1: a row must be a JSON object" in err
+    dup = _rows(
+        tmp_path / "dup.jsonl",
+        [{"id": "a1", "text": t, "bad": True, "quality": "poor"} for t in ("x", "y")],
+    )
+    code, _, err = run(capsys, "learn", str(dup), "--out", str(tmp_path / "en.json"))
+    assert code == 2 and "'a1' is used twice" in err
+
+
+def test_threshold_is_chosen_on_held_out_authors() -> None:
+    # Author "c" writes good replies in words the others use only in bad ones: held out,
+    # they look bad, so a low threshold would raise false alarms and is not chosen.
+    rows = [
+        LabelledText(f"{a}{k}", text, bad, not bad)
+        for a in ("a", "b")
+        for k, (text, bad) in enumerate(
+            [("that is the rule here", True), ("rule says no", True), ("I will help", False)]
+        )
+    ] + [
+        LabelledText(f"c{k}", t, False, True) for k, t in enumerate(["the rule is fine", "a rule"])
+    ]
+    model = train(rows, "en", max_false_alarms=0.0, min_df=1)
+    assert model.training.groups == 3
+    assert model.training.cv_false_alarms == 0.0 or model.threshold == 0.99
+    loose = train(rows, "en", max_false_alarms=1.0, min_df=1)
+    assert loose.threshold == 0.5 and loose.threshold <= model.threshold
