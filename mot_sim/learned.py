@@ -2,7 +2,7 @@
 they marked as phrasing to avoid?
 
 Rules catch the wordings someone wrote down; trainees keep finding new ones. This model
-reads a reply as runs of one to three lemmas inside a sentence and weighs each run by how
+reads a reply as runs of one to three lemmas inside a clause and weighs each run by how
 much more often it occurs in replies marked bad than in the others (naive Bayes
 log-count ratios). ``mot-sim learn`` trains it from labelled JSON Lines and picks its
 threshold by cross-validation across authors, so the false-alarm rate it promises was
@@ -122,10 +122,11 @@ def _term(a: Analysis, i: int) -> str:
 
 
 def features(a: Analysis, skip: frozenset[int] = frozenset()) -> dict[str, tuple[int, int]]:
-    """Every run of one to ``MAX_N`` lemmas inside a sentence, with its first place; runs
-    touching a word in ``skip`` are left out."""
+    """Every run of one to ``MAX_N`` lemmas inside a clause, with its first place; runs
+    touching a word in ``skip`` are left out. Clauses, not sentences: "您，也" spans a
+    comma and means nothing."""
     terms = [_term(a, i) for i in range(len(a.words))]
-    sent = a.wsentence
+    sent = a.wclause
     out: dict[str, tuple[int, int]] = {}
     n = len(terms)
     for i in range(n):
