@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from mot_sim import catalog
@@ -69,9 +70,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
     rows: list[LabelledText] = []
     for name in args.data:
         rows += read_labelled(Path(name))
-    ids = [r.id for r in rows]
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
+    dup = next((i for i, n in Counter(r.id for r in rows).items() if n > 1), None)
+    if dup is not None:
         raise MotSimError(f"id {dup!r} is used twice: ids name authors and must be unique")
     if not any(r.bad for r in rows):
         raise MotSimError("no row is marked bad: there is nothing to learn from")
