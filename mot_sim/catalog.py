@@ -231,12 +231,13 @@ def load_library(directory: Path | None = None, *, learned: bool = True) -> Libr
         except InputError as exc:
             problems += exc.problems
     for doc, where, rule in placed:
-        if learned and rule.learned and (rule.locale or "en") not in models:
+        locale = rule.locale or "en"
+        if learned and rule.learned and locale not in models:
             problems.append(
                 doc.problem(
                     (*where, "learned"),
-                    f"no learned model for locale {rule.locale or 'en'!r} "
-                    f"(scoring/learned/{rule.locale or 'en'}.json; make one with mot-sim learn)",
+                    f"no learned model for locale {locale!r} "
+                    f"(scoring/learned/{locale}.json; make one with mot-sim learn)",
                 )
             )
     if problems or rubric is None:

@@ -298,6 +298,8 @@ def load_model(path: Path) -> LearnedModel:
         ) from None
     except ValueError as exc:
         raise InputError([Problem(where, 1, 1, str(exc))]) from None
+    except RecursionError:
+        raise InputError([Problem(where, 1, 1, "not valid JSON: nested too deeply")]) from None
     try:
         model = LearnedModel.model_validate(data)
     except ValidationError as exc:

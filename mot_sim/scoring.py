@@ -405,19 +405,21 @@ class Scorer:
             return hits
         # Clauses where a rule read a taboo phrase and excused it (negated, quoted to
         # reject it): the model cannot read negation, so it leaves them alone.
-        excused = [h for h in hits if h.ignored.startswith(("negated", "quoted"))]
-        clauses = {
-            a.wclause[i]
-            for i, t in enumerate(a.words)
-            if any(h.start <= a.tokens[t].start < h.end for h in excused)
-        }
-        skip = frozenset(i for i, c in enumerate(a.wclause) if c in clauses)
+        excused = [h for h in hits if set_aside_kind(h.ignored) in ("negated", "quoted")]
+        skip: frozenset[int] = frozenset()
+        if excused:
+            clauses = {
+                a.wclause[i]
+                for i, t in enumerate(a.words)
+                if any(h.start <= a.tokens[t].start < h.end for h in excused)
+            }
+            skip = frozenset(i for i, k in enumerate(a.wclause) if k in clauses)
         opinion = judge(self.library.models[c.scenario.locale], a, skip)
         if not opinion.flagged or not opinion.evidence:
             return hits
 
         def span(e: Evidence) -> tuple[int, int]:
-            return a.tokens[a.words[e.first]].start, a.tokens[a.words[e.end - 1]].end
+            return a.span(a.words[e.first], a.words[e.end - 1])
 
         start, end = span(opinion.evidence[0])
         heaviest = ", ".join(repr(a.text[slice(*span(e))]) for e in opinion.evidence[:3])

@@ -98,6 +98,7 @@ def test_model_files_are_untrusted_input(tmp_path: Path) -> None:
         "broken.json": (good[:200], "not valid JSON"),
         "nan.json": (good.replace('"prior": ', '"prior": NaN, "x": ', 1), "NaN"),
         "schema.json": (good.replace('"format": 1', '"format": 2', 1), "format"),
+        "deep.json": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     }
     for name, (text, message) in cases.items():
         d = tmp_path / name.removesuffix(".json")
@@ -193,7 +194,11 @@ def test_learn_names_each_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[
         '{"id": "a1", "text": "fine", "bad": false, "quality": "good"}\n'
         '{"id": "a2", "text": "x", "bad": "yes", "quality": "poor"}\n'
         '{"id": "a3", "text": \n'
-        "[1, 2]\n",
+        "[1, 2]\n"
+        '{"id": "a5", "text": "x", "bad": true, "quality": "poor", "w": NaN}\n'
+        + "[" * 9000
+        + "]" * 9000
+        + "\n",
         encoding="utf-8",
     )
     code, _, err = run(capsys, "learn", str(data), "--out", str(tmp_path / "en.json"))
@@ -201,6 +206,8 @@ def test_learn_names_each_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert f"{data}:2:1: a row needs id" in err
     assert f"{data}:3:" in err and "not valid JSON" in err
     assert f"{data}:4:1: a row must be a JSON object" in err
+    assert f"{data}:5:1: not valid JSON: NaN is not a JSON number" in err
+    assert f"{data}:6:1: not valid JSON: nested too deeply" in err
     dup = _rows(
         tmp_path / "dup.jsonl",
         [{"id": "a1", "text": t, "bad": True, "quality": "poor"} for t in ("x", "y")],

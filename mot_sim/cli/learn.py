@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from mot_sim import catalog
+from mot_sim.cli.commands import parse_batch_line
 from mot_sim.cli.streams import bounded_lines
 from mot_sim.errors import InputError, MotSimError, Problem
 from mot_sim.learned import DEFAULT_MAX_FALSE_ALARMS, LabelledText, dump, rule_examples, train
@@ -38,9 +39,12 @@ def read_labelled(path: Path) -> list[LabelledText]:
             if not line.strip():
                 continue
             try:
-                d = json.loads(line)
+                d = parse_batch_line(line)  # strict JSON: no NaN, no runaway nesting
             except json.JSONDecodeError as exc:
                 problems.append(Problem(str(path), n, exc.colno, f"not valid JSON: {exc.msg}"))
+                continue
+            except ValueError as exc:
+                problems.append(Problem(str(path), n, 1, f"not valid JSON: {exc}"))
                 continue
             if not isinstance(d, dict):
                 problems.append(Problem(str(path), n, 1, "a row must be a JSON object"))
