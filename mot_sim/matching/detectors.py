@@ -27,7 +27,14 @@ _NUM = (
 )
 _UNIT = r"(?:(?:working|business|calendar) )?(?:minute|min|hour|hr|day|week|month)s?"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_CLOCK = r"(?:\d{1,2}(?:[:.]\d{2})? ?(?:am|pm|a m|p m|o clock)|\d{1,2}:\d{2}|noon|midday|midnight)"
+_HOUR = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+# "1 pm", "13:15", "noon", "one o'clock", "ten past one", "quarter to two", "half one".
+_CLOCK = (
+    r"(?:\d{1,2}(?:[:.]\d{2})? ?(?:am|pm|a m|p m|o clock|oclock)|\d{1,2}:\d{2}|noon|midday|midnight"
+    rf"|{_HOUR} (?:o clock|oclock)"
+    rf"|(?:(?:five|ten|twenty|twenty five|quarter|half) (?:past|to) |half ){_HOUR}\b)"
+)
+_ABOUT = r"(?:about |around |roughly |approximately |latest |the latest )?"
 _CONCRETE = [
     rf"\bby (?:the end of |close of )?(?:today|tonight|tomorrow(?: morning| afternoon| evening)?"
     rf"|this (?:morning|afternoon|evening)|{_DAY}(?: morning| afternoon| evening| noon)?"
@@ -35,7 +42,7 @@ _CONCRETE = [
     rf"|the end of (?:today|the day|the week))",
     rf"\bwithin (?:the next )?{_NUM} {_UNIT}",
     rf"\bin (?:about |around |roughly |under |less than |the next )?{_NUM} {_UNIT}",
-    rf"\b(?:at|before|until|from) {_CLOCK}",
+    rf"\b(?:at|before|until|from|by) {_ABOUT}{_CLOCK}",
     r"\b(?:at|before|until|by) \d{1,2}[.:][0-5]\d\b",
     rf"\b(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| noon)?"
     rf"(?: (?:at|before|by|around|from) {_CLOCK}| at| before)?",
@@ -216,6 +223,10 @@ _CONCRETE_TRIGGERS = (
     "afternoon",
     "evening",
     "o clock",
+    "oclock",
+    "past",
+    "quarter",
+    "half",
     "今天",
     "明天",
     "后天",
