@@ -36,6 +36,9 @@ from mot_sim.models import Locale, Rule, _Strict
 MAX_N = 3  # longest run of lemmas used as a feature
 MAX_MODEL_BYTES = 16 * 1024 * 1024  # a model file is untrusted input too
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+# One sentence alone reads more extreme than a whole reply (fewer runs to balance it), so
+# its thresholds sit higher; None: sentences are not judged on their own.
+SENTENCE_THRESHOLDS: tuple[float | None, ...] = (0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, None)
 DEFAULT_MAX_FALSE_ALARMS = 0.005  # share of good replies the cross-validated model may flag
 _GROUP = re.compile(r"[A-Za-z]+")
 
@@ -62,6 +65,13 @@ class LearnedModel(_Strict):
     format: Literal[1] = 1
     locale: Locale
     threshold: float = Field(gt=0, lt=1)
+    sentence_threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="A sentence alone above this is flagged too: one bad phrase in a long, "
+        "otherwise good reply is outweighed in the whole.",
+    )
     prior: float = Field(ge=-20, le=20)
     weights: dict[str, float] = Field(max_length=500_000)
     training: Training
@@ -79,9 +89,10 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Opinion:
-    probability: float
+    probability: float  # the whole reply
     flagged: bool
-    evidence: tuple[Evidence, ...]  # heaviest first
+    evidence: tuple[Evidence, ...]  # heaviest first; the flagged sentence's, if one was
+    sentence: float = 0.0  # the most suspect sentence alone
 
 
 @dataclass(frozen=True)
@@ -145,23 +156,50 @@ def _sigmoid(z: float) -> float:
 
 
 def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) -> Opinion:
-    """The model's verdict on one analysed reply (same input, same verdict, everywhere).
+    """The model's verdict on one analysed reply (same input, same verdict, everywhere):
+    the whole reply, and each sentence on its own, so that one bad phrase in a long good
+    reply is not outweighed by the good words around it.
 
     ``skip``: words the rules have already read and excused (a taboo phrase negated or
     quoted to reject it); the model, blind to negation, must not count them again."""
     z = model.prior
     evidence: list[Evidence] = []
     weights = model.weights
+    by_sentence: dict[int, float] = {}
+    sentence_of = a.wsentence
     for feat, (first, end) in features(a, skip).items():  # text order: a fixed summation order
         w = weights.get(feat)
         if w is None:
             continue
         z += w
+        k = sentence_of[first]
+        by_sentence[k] = by_sentence.get(k, model.prior) + w
         if w > 0:
             evidence.append(Evidence(feat, w, first, end))
     p = _sigmoid(z)
+    worst = max(by_sentence, key=lambda k: (by_sentence[k], -k), default=None)
+    ps = _sigmoid(by_sentence[worst]) if worst is not None else 0.0
+    flagged = p >= model.threshold
+    if not flagged and model.sentence_threshold is not None and ps >= model.sentence_threshold:
+        flagged = True
+        evidence = [e for e in evidence if sentence_of[e.first] == worst]
     evidence.sort(key=lambda e: (-e.weight, e.first))
-    return Opinion(p, p >= model.threshold, tuple(evidence))
+    return Opinion(p, flagged, tuple(evidence), ps)
+
+
+def _sentence_scores(
+    prior: float, weights: dict[str, float], feats: dict[str, tuple[int, int]], sentence: list[int]
+) -> tuple[float, float]:
+    """The whole reply's probability and its most suspect sentence's, as ``judge`` has them."""
+    z = prior
+    by: dict[int, float] = {}
+    for f, (first, _end) in feats.items():
+        w = weights.get(f)
+        if w is None:
+            continue
+        z += w
+        by[sentence[first]] = by.get(sentence[first], prior) + w
+    return _sigmoid(z), max((_sigmoid(v) for v in by.values()), default=0.0)
 
 
 def _fit(
@@ -190,10 +228,6 @@ def _fit(
     return prior, weights
 
 
-def _score(prior: float, weights: dict[str, float], feats: Iterable[str]) -> float:
-    return _sigmoid(prior + sum(weights.get(f, 0.0) for f in feats))
-
-
 def data_digest(rows: Sequence[LabelledText]) -> str:
     h = hashlib.sha256()
     for r in sorted(rows, key=lambda r: r.id):
@@ -211,17 +245,20 @@ def train(
     max_false_alarms: float = DEFAULT_MAX_FALSE_ALARMS,
     breaks: frozenset[str] = frozenset(),
 ) -> LearnedModel:
-    """Fit on ``rows``; the threshold is the lowest whose false-alarm rate on good replies,
-    each scored by a model that never saw its author (the letters of its id), stays within
+    """Fit on ``rows``; the thresholds (for the whole reply, and for a sentence alone) are
+    the pair that flags most bad replies while the false-alarm rate on good replies, each
+    scored by a model that never saw its author (the letters of its id), stays within
     ``max_false_alarms``."""
     if not any(r.bad for r in rows):
         raise ValueError("no row is marked bad: nothing to learn from")
     ctx = Context(locale=locale)
-    feats = [frozenset(features(Analysis.of(r.text, ctx, breaks))) for r in rows]
+    analyses = [Analysis.of(r.text, ctx, breaks) for r in rows]
+    placed = [features(a) for a in analyses]
+    feats = [frozenset(f) for f in placed]
     groups = [
         "" if r.always else m.group(0).lower() if (m := _GROUP.match(r.id)) else r.id for r in rows
     ]
-    held: list[float] = [0.0] * len(rows)
+    held: list[tuple[float, float]] = [(0.0, 0.0)] * len(rows)
     names = sorted(set(groups) - {""})
     for g in names:
         fold = [(f, r.bad) for f, r, gg in zip(feats, rows, groups, strict=True) if gg != g]
@@ -230,20 +267,32 @@ def train(
         prior, weights = _fit(fold, alpha, min_df)
         for i, gg in enumerate(groups):
             if gg == g:
-                held[i] = _score(prior, weights, sorted(feats[i]))
+                held[i] = _sentence_scores(prior, weights, placed[i], analyses[i].wsentence)
     good = [i for i, r in enumerate(rows) if r.good and not r.always]
     bad = [i for i, r in enumerate(rows) if r.bad and not r.always]
     if not bad:
         raise ValueError("no row outside the rule examples is marked bad: nothing to measure")
-    chosen = THRESHOLDS[-1]
-    for t in THRESHOLDS:
-        if not good or sum(held[i] >= t for i in good) / len(good) <= max_false_alarms:
-            chosen = t
-            break
+
+    def flags(i: int, t: float, ts: float | None) -> bool:
+        whole, sentence = held[i]
+        return whole >= t or (ts is not None and sentence >= ts)
+
+    # Most bad replies flagged within the false-alarm budget; on a tie, the stricter pair.
+    chosen: tuple[float, float | None] = (THRESHOLDS[-1], None)
+    best = (-1, 0)
+    for t in reversed(THRESHOLDS):
+        for ts in reversed(SENTENCE_THRESHOLDS):
+            false_alarms = sum(flags(i, t, ts) for i in good)
+            if good and false_alarms / len(good) > max_false_alarms:
+                continue
+            found = (sum(flags(i, t, ts) for i in bad), -false_alarms)
+            if found > best:
+                best, chosen = found, (t, ts)
     prior, weights = _fit([(f, r.bad) for f, r in zip(feats, rows, strict=True)], alpha, min_df)
     return LearnedModel(
         locale=locale,
-        threshold=chosen,
+        threshold=chosen[0],
+        sentence_threshold=chosen[1],
         prior=prior,
         weights=weights,
         training=Training(
@@ -256,8 +305,8 @@ def train(
             alpha=alpha,
             min_df=min_df,
             max_false_alarms=max_false_alarms,
-            cv_recall=round(sum(held[i] >= chosen for i in bad) / len(bad), 4),
-            cv_false_alarms=round(sum(held[i] >= chosen for i in good) / len(good), 4)
+            cv_recall=round(sum(flags(i, *chosen) for i in bad) / len(bad), 4),
+            cv_false_alarms=round(sum(flags(i, *chosen) for i in good) / len(good), 4)
             if good
             else 0.0,
         ),

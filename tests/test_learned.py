@@ -15,6 +15,7 @@ from mot_sim.cli.main import main
 from mot_sim.engine import Encounter
 from mot_sim.errors import InputError
 from mot_sim.learned import LabelledText, dump, judge, load_model, rule_examples, train
+from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.models import Rule
 from mot_sim.scoring import Scorer
 from mot_sim.stages import STAGE_IDS
@@ -230,6 +231,27 @@ def test_threshold_is_chosen_on_held_out_authors() -> None:
     ]
     model = train(rows, "en", max_false_alarms=0.0, min_df=1)
     assert model.training.groups == 3
-    assert model.training.cv_false_alarms == 0.0 or model.threshold == 0.99
+    assert model.training.cv_false_alarms == 0.0 and model.training.cv_recall == 0.5
+    # With no budget for false alarms, recall is bought back: a looser threshold, the
+    # held-out false alarms it costs recorded in the file.
     loose = train(rows, "en", max_false_alarms=1.0, min_df=1)
-    assert loose.threshold == 0.5 and loose.threshold <= model.threshold
+    assert loose.threshold < model.threshold and loose.training.cv_recall == 1.0
+    assert loose.training.cv_false_alarms == 0.25
+
+
+def test_one_bad_sentence_in_a_long_good_reply_is_judged_on_its_own(
+    catalog: Catalog,
+) -> None:
+    # The good words of the rest outweigh "the rule" in the whole reply; the sentence
+    # alone is judged too, and the evidence quoted is that sentence's.
+    shipped = catalog.library.models["en"]
+    weights = {"rule": 6.0, "help": -2.0, "today": -2.0, "gladly": -2.0, "fix": -2.0}
+    model = shipped.model_copy(
+        update={"weights": weights, "prior": 0.0, "threshold": 0.9, "sentence_threshold": 0.99}
+    )
+    text = "I will help you today and fix it gladly. That is the rule."
+    a = Analysis.of(text, Context(locale="en"))
+    opinion = judge(model, a)
+    assert opinion.probability < 0.9 and opinion.sentence >= 0.99
+    assert opinion.flagged and [e.feature for e in opinion.evidence] == ["rule"]
+    assert not judge(model.model_copy(update={"sentence_threshold": None}), a).flagged

@@ -101,8 +101,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
         f"{t.rule_examples} rule examples; {len(model.weights)} weighted lemma runs"
     )
     print(
-        f"threshold {model.threshold}: held out by author, {t.cv_recall:.1%} of bad replies "
-        f"flagged, {t.cv_false_alarms:.1%} of good ones"
+        f"threshold {model.threshold} (a sentence alone: {model.sentence_threshold or 'off'}): "
+        f"held out by author, {t.cv_recall:.1%} of bad replies flagged, "
+        f"{t.cv_false_alarms:.1%} of good ones"
     )
     out = Path(args.out)
     if out.name != f"{args.locale}.json":
