@@ -494,6 +494,17 @@ def test_cantonese_negators_and_ascii_quotes_reject_a_charge(
     assert "charge_courtesy" in hits
 
 
+def test_back_to_back_curly_quotes_are_each_rejected(scorer: Scorer, catalog: Catalog) -> None:
+    # The second of two quotes in a row opens right after the first closes: it was not
+    # read as a quote, and the vague time it rejects was counted against the trainee.
+    sc = catalog.get("lamborghini_repair_zh").scenario
+    text = "我不会跟您说“尽快”“过段时间”这种话，周五前给您答复。"
+    hits = {h.rule.id: h for h in scorer.matches(sc, text, "小李", "solve")}
+    assert hits["zh_vague_time"].ignored.startswith("quoted"), hits["zh_vague_time"]
+    said = scorer.matches(sc, "我们过段时间再说。", "小李", "solve")
+    assert any(h.rule.id == "zh_vague_time" and not h.ignored for h in said)
+
+
 def test_charging_for_the_pickle_walks_her_out(catalog: Catalog, scorer: Scorer) -> None:
     """The real case: offered one slice for five cents, she took her purse and left."""
     enc = Encounter(catalog.get("pickle_request_zh").scenario, scorer, "小李")

@@ -16,13 +16,15 @@ _QUOTE_RE = re.compile(
     r"(?<!\w)(['\"\u2018\u201c])(.{1,200}?)(['\"\u2019\u201d])(?!\w)"
     r"|(?<=[\u4e00-\u9fff])([\u201c'\"])(.{1,200}?)([\u201d'\"])"
     r"|([\u300c\u300e])(.{1,200}?)([\u300d\u300f])"
+    # Curly double quotes open and close unambiguously: "说“尽快”“过段时间”这种话".
+    r"|(\u201c)(.{1,200}?)(\u201d)"
 )
 _QUOTES = frozenset("'\"\u2018\u201c\u300c\u300e")
 
 
 def _inner(m: re.Match[str]) -> tuple[int, int]:
     """The span inside the marks, whichever kind of quotation matched."""
-    group = next(g for g in (2, 5, 8) if m.group(g) is not None)
+    group = next(g for g in (2, 5, 8, 11) if m.group(g) is not None)
     return m.span(group)
 
 
