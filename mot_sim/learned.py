@@ -31,7 +31,9 @@ from pydantic import Field, ValidationError
 from mot_sim.errors import InputError, Problem
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.lexical import lex
-from mot_sim.models import Locale, Rule, _Strict
+from mot_sim.models import Locale, Rule, Scenario, _Strict
+from mot_sim.stages import STAGE_IDS
+from mot_sim.templating import render
 
 MAX_N = 3  # longest run of lemmas used as a feature
 MAX_MODEL_BYTES = 16 * 1024 * 1024  # a model file is untrusted input too
@@ -39,7 +41,7 @@ THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 # One sentence alone reads more extreme than a whole reply (fewer runs to balance it), so
 # its thresholds sit higher; None: sentences are not judged on their own.
 SENTENCE_THRESHOLDS: tuple[float | None, ...] = (0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, None)
-DEFAULT_MAX_FALSE_ALARMS = 0.005  # share of good replies the cross-validated model may flag
+DEFAULT_MAX_FALSE_ALARMS = 0.005
 _GROUP = re.compile(r"[A-Za-z]+")
 
 
@@ -49,7 +51,11 @@ class Training(_Strict):
     rows: int = Field(ge=1, description="Labelled replies held out in turn (rule examples aside).")
     bad: int = Field(ge=1)
     good: int = Field(ge=0)
-    rule_examples: int = Field(ge=0, description="The rule library's examples, always learnt.")
+    rule_examples: int = Field(
+        ge=0,
+        description="The course's own phrasing, always learnt: the rule library's examples, "
+        "the scenarios' model answers and their examples that must draw no bad rule.",
+    )
     groups: int = Field(ge=1, description="Authors (id prefixes) cross-validation held out.")
     data_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     alpha: float = Field(gt=0, le=10)
@@ -104,6 +110,7 @@ class LabelledText:
     bad: bool
     good: bool
     always: bool = False  # in every fold's training, never held out (the course's own)
+    recommended: bool = False  # phrasing the course teaches: the model may never flag it
 
 
 def rule_examples(rules: Iterable[Rule], locale: str) -> list[LabelledText]:
@@ -117,10 +124,36 @@ def rule_examples(rules: Iterable[Rule], locale: str) -> list[LabelledText]:
             continue
         bad = r.polarity == "bad"
         for k, text in enumerate(r.examples.hit):
-            rows.append(LabelledText(f"rule:{r.id}:hit:{k}", text, bad, not bad, always=True))
+            rows.append(
+                LabelledText(
+                    f"rule:{r.id}:hit:{k}", text, bad, not bad, always=True, recommended=not bad
+                )
+            )
         if bad:
             for k, text in enumerate(r.examples.miss):
                 rows.append(LabelledText(f"rule:{r.id}:miss:{k}", text, False, True, always=True))
+    return rows
+
+
+def course_replies(scenarios: Iterable[Scenario], locale: str, trainee: str) -> list[LabelledText]:
+    """The scenarios' model answers and the example replies that must draw no bad rule, as
+    phrasing the course teaches: learnt as good in every fold, and never to be flagged by
+    a sentence judged alone."""
+    rows: list[LabelledText] = []
+    for sc in sorted(scenarios, key=lambda sc: sc.id):
+        if sc.locale != locale:
+            continue
+        for sid in STAGE_IDS:
+            for k, text in enumerate(sc.stage(sid).model_answers):
+                said = render(text, trainee, sc.customer.name)
+                rows.append(
+                    LabelledText(f"course:{sc.id}:{sid}:{k}", said, False, True, True, True)
+                )
+        for k, ex in enumerate(sc.examples):
+            if ex.expect.no_bad:
+                rows.append(
+                    LabelledText(f"course:{sc.id}:example:{k}", ex.reply, False, True, True, True)
+                )
     return rows
 
 
@@ -260,10 +293,14 @@ def train(
     ]
     held: list[tuple[float, float]] = [(0.0, 0.0)] * len(rows)
     names = sorted(set(groups) - {""})
+
+    def learnt(keep: str | None) -> list[tuple[frozenset[str], bool]]:
+        return [(f, r.bad) for f, r, gg in zip(feats, rows, groups, strict=True) if gg != keep]
+
     for g in names:
-        fold = [(f, r.bad) for f, r, gg in zip(feats, rows, groups, strict=True) if gg != g]
+        fold = learnt(g)
         if len(names) == 1 or not any(bad for _, bad in fold):
-            fold = [(f, r.bad) for f, r in zip(feats, rows, strict=True)]
+            fold = learnt(None)
         prior, weights = _fit(fold, alpha, min_df)
         for i, gg in enumerate(groups):
             if gg == g:
@@ -272,6 +309,15 @@ def train(
     bad = [i for i, r in enumerate(rows) if r.bad and not r.always]
     if not bad:
         raise ValueError("no row outside the rule examples is marked bad: nothing to measure")
+    prior, weights = _fit(learnt(None), alpha, min_df)
+    # What the course teaches to say (good rules' examples) is mostly one sentence long:
+    # judging sentences alone must flag none of it with the model that ships. (Bad rules'
+    # near misses may quote a taboo phrase to reject it, which the model cannot read.)
+    course = [
+        _sentence_scores(prior, weights, placed[i], analyses[i].wsentence)
+        for i, r in enumerate(rows)
+        if r.recommended
+    ]
 
     def flags(i: int, t: float, ts: float | None) -> bool:
         whole, sentence = held[i]
@@ -285,10 +331,11 @@ def train(
             false_alarms = sum(flags(i, t, ts) for i in good)
             if good and false_alarms / len(good) > max_false_alarms:
                 continue
+            if ts is not None and any(se >= ts for _, se in course):
+                continue
             found = (sum(flags(i, t, ts) for i in bad), -false_alarms)
             if found > best:
                 best, chosen = found, (t, ts)
-    prior, weights = _fit([(f, r.bad) for f, r in zip(feats, rows, strict=True)], alpha, min_df)
     return LearnedModel(
         locale=locale,
         threshold=chosen[0],

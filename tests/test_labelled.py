@@ -94,6 +94,10 @@ KNOWN = {
     "ed160": "the same: 'tomorrow' of the customer's wedding read as a time for the call",
     "eb185": "small talk about podcasts asks an open question, which counts as diagnosing",
     "eb227": "'I'll do my very best for you' reads as willingness, with no job done",
+    "ei064": "four one-word exclamations ('Welcome! Congratulations! Thank you! Enjoy your "
+    "stay!') meet both goals of the welcome; two kinds of courtesy are too few for a list",
+    "ei144": "'thank you for calling, sorry for the inconvenience, how can I help': a stock "
+    "apology meets the own-it goal, and the stock question has a subject, so no list",
 }
 
 

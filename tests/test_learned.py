@@ -14,7 +14,15 @@ from mot_sim.cli.learn import read_labelled
 from mot_sim.cli.main import main
 from mot_sim.engine import Encounter
 from mot_sim.errors import InputError
-from mot_sim.learned import LabelledText, dump, judge, load_model, rule_examples, train
+from mot_sim.learned import (
+    LabelledText,
+    course_replies,
+    dump,
+    judge,
+    load_model,
+    rule_examples,
+    train,
+)
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.models import Rule
 from mot_sim.scoring import Scorer
@@ -39,7 +47,10 @@ def test_the_shipped_models_are_what_the_labelled_data_makes(
     # Training is deterministic: the data and the rule examples make these exact bytes.
     # After changing either, run: mot-sim learn tests/data/DATA --locale L --out
     # scoring/learned/L.json --force
+    trainee = catalog.library.lexicon[locale].example_context.trainee
+    scenarios = [x.scenario for x in catalog.scenarios.values()]
     rows = read_labelled(DATA / data) + rule_examples(catalog.library.rules, locale)
+    rows += course_replies(scenarios, locale, trainee)
     words = catalog.library.words[locale]
     model = train(rows, locale, breaks=words.clause_breaks)
     shipped = ROOT / "scoring" / "learned" / f"{locale}.json"

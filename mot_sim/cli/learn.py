@@ -9,11 +9,19 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from mot_sim import catalog
+from mot_sim import catalog, locations
 from mot_sim.cli.commands import parse_batch_line
 from mot_sim.cli.streams import bounded_lines
 from mot_sim.errors import InputError, MotSimError, Problem
-from mot_sim.learned import DEFAULT_MAX_FALSE_ALARMS, LabelledText, dump, rule_examples, train
+from mot_sim.learned import (
+    DEFAULT_MAX_FALSE_ALARMS,
+    LabelledText,
+    course_replies,
+    dump,
+    rule_examples,
+    train,
+)
+from mot_sim.yamlsrc import iter_yaml_files
 
 MAX_LINE = 20_000  # characters in one labelled row
 MAX_ROWS = 200_000
@@ -86,7 +94,15 @@ def cmd_learn(args: argparse.Namespace) -> int:
             f"unknown locale {args.locale!r}; valid: {', '.join(sorted(library.words))}"
         )
     if not args.no_rule_examples:
+        # The built-in scenarios only: a site's own scenario directories must not change
+        # the model that ships.
+        scenarios = [
+            catalog.load_scenario(path, library).scenario
+            for path in iter_yaml_files(locations.builtin_scenarios_dir())
+        ]
+        trainee = library.lexicon[args.locale].example_context.trainee
         rows += rule_examples(library.rules, args.locale)
+        rows += course_replies(scenarios, args.locale, trainee)
     model = train(
         rows,
         args.locale,
@@ -98,7 +114,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
     t = model.training
     print(
         f"{t.rows} rows ({t.bad} bad, {t.good} good) from {t.groups} authors, and "
-        f"{t.rule_examples} rule examples; {len(model.weights)} weighted lemma runs"
+        f"{t.rule_examples} of the course's own (rule examples, model answers); {len(model.weights)} weighted lemma runs"
     )
     print(
         f"threshold {model.threshold} (a sentence alone: {model.sentence_threshold or 'off'}): "
