@@ -41,7 +41,7 @@ THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 # One sentence alone reads more extreme than a whole reply (fewer runs to balance it), so
 # its thresholds sit higher; None: sentences are not judged on their own.
 SENTENCE_THRESHOLDS: tuple[float | None, ...] = (0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, None)
-DEFAULT_MAX_FALSE_ALARMS = 0.005
+DEFAULT_MAX_FALSE_ALARMS = 0.005  # share of good replies the cross-validated model may flag
 _GROUP = re.compile(r"[A-Za-z]+")
 
 
@@ -110,7 +110,7 @@ class LabelledText:
     bad: bool
     good: bool
     always: bool = False  # in every fold's training, never held out (the course's own)
-    recommended: bool = False  # phrasing the course teaches: the model may never flag it
+    recommended: bool = False  # phrasing the course teaches: no sentence threshold may flag it
 
 
 def rule_examples(rules: Iterable[Rule], locale: str) -> list[LabelledText]:
@@ -147,12 +147,26 @@ def course_replies(scenarios: Iterable[Scenario], locale: str, trainee: str) -> 
             for k, text in enumerate(sc.stage(sid).model_answers):
                 said = render(text, trainee, sc.customer.name)
                 rows.append(
-                    LabelledText(f"course:{sc.id}:{sid}:{k}", said, False, True, True, True)
+                    LabelledText(
+                        f"course:{sc.id}:{sid}:{k}",
+                        said,
+                        False,
+                        True,
+                        always=True,
+                        recommended=True,
+                    )
                 )
         for k, ex in enumerate(sc.examples):
             if ex.expect.no_bad:
                 rows.append(
-                    LabelledText(f"course:{sc.id}:example:{k}", ex.reply, False, True, True, True)
+                    LabelledText(
+                        f"course:{sc.id}:example:{k}",
+                        ex.reply,
+                        False,
+                        True,
+                        always=True,
+                        recommended=True,
+                    )
                 )
     return rows
 

@@ -266,3 +266,23 @@ def test_one_bad_sentence_in_a_long_good_reply_is_judged_on_its_own(
     assert opinion.probability < 0.9 and opinion.sentence >= 0.99
     assert opinion.flagged and [e.feature for e in opinion.evidence] == ["rule"]
     assert not judge(model.model_copy(update={"sentence_threshold": None}), a).flagged
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_no_sentence_of_what_the_course_teaches_is_flagged(catalog: Catalog, locale: str) -> None:
+    # Judging sentences alone is the aggressive half of the model: training refuses any
+    # sentence threshold that flags the course's own phrasing (good rules' examples, model
+    # answers, examples that must draw no bad rule) with the model that ships.
+    model = catalog.library.models[locale]
+    trainee = catalog.library.lexicon[locale].example_context.trainee
+    scenarios = [x.scenario for x in catalog.scenarios.values()]
+    taught = [
+        r
+        for r in rule_examples(catalog.library.rules, locale)
+        + course_replies(scenarios, locale, trainee)
+        if r.recommended
+    ]
+    assert len(taught) > 100 and model.sentence_threshold is not None
+    for r in taught:
+        a = Analysis.of(r.text, Context(locale=locale))
+        assert judge(model, a).sentence < model.sentence_threshold, r
