@@ -209,20 +209,9 @@ def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) 
 
     ``skip``: words the rules have already read and excused (a taboo phrase negated or
     quoted to reject it); the model, blind to negation, must not count them again."""
-    z = model.prior
     evidence: list[Evidence] = []
-    weights = model.weights
-    by_sentence: dict[int, float] = {}
     sentence_of = a.wsentence
-    for feat, (first, end) in features(a, skip).items():  # text order: a fixed summation order
-        w = weights.get(feat)
-        if w is None:
-            continue
-        z += w
-        k = sentence_of[first]
-        by_sentence[k] = by_sentence.get(k, model.prior) + w
-        if w > 0:
-            evidence.append(Evidence(feat, w, first, end))
+    z, by_sentence = _tally(model.prior, model.weights, features(a, skip), sentence_of, evidence)
     p = _sigmoid(z)
     worst = max(by_sentence, key=lambda k: (by_sentence[k], -k), default=None)
     ps = _sigmoid(by_sentence[worst]) if worst is not None else 0.0
@@ -234,18 +223,34 @@ def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) 
     return Opinion(p, flagged, tuple(evidence), ps)
 
 
+def _tally(
+    prior: float,
+    weights: dict[str, float],
+    feats: dict[str, tuple[int, int]],
+    sentence_of: list[int],
+    evidence: list[Evidence] | None = None,
+) -> tuple[float, dict[int, float]]:
+    """Log-odds of the whole reply and of each sentence alone, summed in text order (a fixed
+    order: same sums everywhere); runs that weigh towards "avoid" go to ``evidence``."""
+    z = prior
+    by: dict[int, float] = {}
+    for feat, (first, end) in feats.items():
+        w = weights.get(feat)
+        if w is None:
+            continue
+        z += w
+        k = sentence_of[first]
+        by[k] = by.get(k, prior) + w
+        if evidence is not None and w > 0:
+            evidence.append(Evidence(feat, w, first, end))
+    return z, by
+
+
 def _sentence_scores(
     prior: float, weights: dict[str, float], feats: dict[str, tuple[int, int]], sentence: list[int]
 ) -> tuple[float, float]:
     """The whole reply's probability and its most suspect sentence's, as ``judge`` has them."""
-    z = prior
-    by: dict[int, float] = {}
-    for f, (first, _end) in feats.items():
-        w = weights.get(f)
-        if w is None:
-            continue
-        z += w
-        by[sentence[first]] = by.get(sentence[first], prior) + w
+    z, by = _tally(prior, weights, feats, sentence)
     return _sigmoid(z), max((_sigmoid(v) for v in by.values()), default=0.0)
 
 

@@ -10,17 +10,15 @@ from pathlib import Path
 import pytest
 
 from mot_sim.catalog import Catalog, load_library
-from mot_sim.cli.learn import read_labelled
+from mot_sim.cli.learn import course_rows, read_labelled
 from mot_sim.cli.main import main
 from mot_sim.engine import Encounter
 from mot_sim.errors import InputError
 from mot_sim.learned import (
     LabelledText,
-    course_replies,
     dump,
     judge,
     load_model,
-    rule_examples,
     train,
 )
 from mot_sim.matching.analysis import Analysis, Context
@@ -44,13 +42,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_the_shipped_models_are_what_the_labelled_data_makes(
     catalog: Catalog, locale: str, data: str
 ) -> None:
-    # Training is deterministic: the data and the rule examples make these exact bytes.
-    # After changing either, run: mot-sim learn tests/data/DATA --locale L --out
-    # scoring/learned/L.json --force
-    trainee = catalog.library.lexicon[locale].example_context.trainee
-    scenarios = [x.scenario for x in catalog.scenarios.values()]
-    rows = read_labelled(DATA / data) + rule_examples(catalog.library.rules, locale)
-    rows += course_replies(scenarios, locale, trainee)
+    # Training is deterministic: the data and the course's own phrasing (rule examples,
+    # model answers) make these exact bytes. After changing either, run: mot-sim learn
+    # tests/data/DATA --locale L --out scoring/learned/L.json --force
+    rows = read_labelled(DATA / data) + course_rows(catalog.library, locale)
     words = catalog.library.words[locale]
     model = train(rows, locale, breaks=words.clause_breaks)
     shipped = ROOT / "scoring" / "learned" / f"{locale}.json"
@@ -274,14 +269,7 @@ def test_no_sentence_of_what_the_course_teaches_is_flagged(catalog: Catalog, loc
     # sentence threshold that flags the course's own phrasing (good rules' examples, model
     # answers, examples that must draw no bad rule) with the model that ships.
     model = catalog.library.models[locale]
-    trainee = catalog.library.lexicon[locale].example_context.trainee
-    scenarios = [x.scenario for x in catalog.scenarios.values()]
-    taught = [
-        r
-        for r in rule_examples(catalog.library.rules, locale)
-        + course_replies(scenarios, locale, trainee)
-        if r.recommended
-    ]
+    taught = [r for r in course_rows(catalog.library, locale) if r.recommended]
     assert len(taught) > 100 and model.sentence_threshold is not None
     for r in taught:
         a = Analysis.of(r.text, Context(locale=locale))

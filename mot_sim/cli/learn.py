@@ -78,6 +78,18 @@ def read_labelled(path: Path) -> list[LabelledText]:
     return rows
 
 
+def course_rows(library: catalog.Library, locale: str) -> list[LabelledText]:
+    """The course's own phrasing that every fold learns: the rule library's examples and
+    the built-in scenarios' model answers and no-bad examples (a site's own scenario
+    directories must not change the model that ships)."""
+    scenarios = [
+        catalog.load_scenario(path, library).scenario
+        for path in iter_yaml_files(locations.builtin_scenarios_dir())
+    ]
+    trainee = library.lexicon[locale].example_context.trainee
+    return rule_examples(library.rules, locale) + course_replies(scenarios, locale, trainee)
+
+
 def cmd_learn(args: argparse.Namespace) -> int:
     rows: list[LabelledText] = []
     for name in args.data:
@@ -94,15 +106,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
             f"unknown locale {args.locale!r}; valid: {', '.join(sorted(library.words))}"
         )
     if not args.no_rule_examples:
-        # The built-in scenarios only: a site's own scenario directories must not change
-        # the model that ships.
-        scenarios = [
-            catalog.load_scenario(path, library).scenario
-            for path in iter_yaml_files(locations.builtin_scenarios_dir())
-        ]
-        trainee = library.lexicon[args.locale].example_context.trainee
-        rows += rule_examples(library.rules, args.locale)
-        rows += course_replies(scenarios, args.locale, trainee)
+        rows += course_rows(library, args.locale)
     model = train(
         rows,
         args.locale,
@@ -114,7 +118,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
     t = model.training
     print(
         f"{t.rows} rows ({t.bad} bad, {t.good} good) from {t.groups} authors, and "
-        f"{t.rule_examples} of the course's own (rule examples, model answers); {len(model.weights)} weighted lemma runs"
+        f"{t.rule_examples} of the course's own (rule examples, model answers); "
+        f"{len(model.weights)} weighted lemma runs"
     )
     print(
         f"threshold {model.threshold} (a sentence alone: {model.sentence_threshold or 'off'}): "

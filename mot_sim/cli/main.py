@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-rule-examples",
         action="store_true",
-        help="learn from DATA alone, not also from the course's own phrasing (rule examples, model answers)",
+        help="learn from DATA alone, not also from the course's own phrasing "
+        "(rule examples, model answers)",
     )
     p.add_argument(
         "--max-false-alarms",

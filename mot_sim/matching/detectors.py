@@ -34,7 +34,7 @@ _CLOCK = (
     rf"|{_HOUR} (?:o clock|oclock)"
     rf"|(?:(?:five|ten|twenty|twenty five|quarter|half) (?:past|to) |half ){_HOUR}\b)"
 )
-_ABOUT = r"(?:about |around |roughly |approximately |latest |the latest )?"
+_ABOUT = r"(?:about |around |roughly |approximately )?"
 _CONCRETE = [
     rf"\bby (?:the end of |close of )?(?:today|tonight|tomorrow(?: morning| afternoon| evening)?"
     rf"|this (?:morning|afternoon|evening)|{_DAY}(?: morning| afternoon| evening| noon)?"
