@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, OptionList
 
@@ -52,7 +53,11 @@ async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 
 
 
 def roster_rows(app: App[None]) -> list[list[str]]:
-    table = app.screen_stack[1].query_one("#roster", DataTable)
+    """The roster's rows, or none while the pushed screen is still composing."""
+    try:
+        table = app.screen_stack[1].query_one("#roster", DataTable)
+    except NoMatches:
+        return []
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
