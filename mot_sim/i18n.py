@@ -134,6 +134,7 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
     "rep.title": {"en": "mot-sim report · {subject}", "zh": "mot-sim 报告 · {subject}"},
     "rep.kind.trainee": {"en": "Trainee report", "zh": "学员报告"},
     "rep.kind.cohort": {"en": "Cohort report", "zh": "班组报告"},
+    "rep.kind.class": {"en": "Class report", "zh": "课堂报告"},
     "rep.sessions": {"en": "{n} session(s)", "zh": "{n} 次练习"},
     "rep.trainees": {"en": "{n} trainee(s)", "zh": "{n} 名学员"},
     "rep.generated": {"en": "generated {when}", "zh": "生成于 {when}"},

@@ -213,11 +213,13 @@ def test_a_class_end_to_end(log_at: str, tmp_path: Path, catalog: Catalog) -> No
         'id="overrides"',
         "Fair start",
         "Weakest rules of the room",
+        "Class report · ",
         "2030-01-31",
         "Ann",
         "Ben",
     ):
         assert part in html, part
+    assert "Cohort report" not in html
     # History and status.
     rows = json.loads(ok(mot_sim("history", "--json", *db)))
     b_row = next(r for r in rows if r["session_id"] == ben)

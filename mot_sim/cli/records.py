@@ -406,7 +406,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         store.close()
     subject, kind = (args.trainee, "trainee") if args.trainee else (args.cohort, "cohort")
     if extra.class_summary is not None:
-        subject, kind = f"class {extra.class_summary.session.code}", "cohort"
+        subject, kind = f"class {extra.class_summary.session.code}", "class"
     if kind == "trainee" and records:
         subject = records[0].summary.trainee.name  # as first entered, whatever was typed
     # The report speaks the sessions' language when they share one (or the one chosen).

@@ -260,6 +260,7 @@ def build_context(
     return {
         "subject": subject,
         "kind": kind,
+        "group": kind != "trainee",  # a cohort or a class: one row per trainee
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "trainees": sorted({trainee_key(s.trainee.name) for s in summaries}),
         "count": len(records),
