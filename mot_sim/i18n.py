@@ -72,6 +72,10 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "A string of stock phrases, not a sentence to a person.",
         "zh": "一串套话,而不是对人说的话。",
     },
+    "note.exclaims": {
+        "en": "Exclamations, not a sentence that says something to the customer.",
+        "zh": "只是几声感叹,没有一句对客户说了实事的话。",
+    },
     "note.repeats": {
         "en": "Repeats the same words; say it once and mean it.",
         "zh": "同样的话说了好几遍;说一次,说到做到。",

@@ -270,6 +270,12 @@ class StructureRule(_Strict):
         ge=1, le=20, description="...made of at least this many kinds of courtesy."
     )
     max_repeat_ratio: float = Field(ge=0, le=1)
+    exclaim_words: float = Field(
+        ge=0,
+        le=10,
+        description="3+ clauses of at most this many words each on average, none "
+        "with a subject or auxiliary, are exclamations, not sentences.",
+    )
     list_cap: float = Field(ge=0, le=100, description="Most a list of stock phrases scores.")
 
 

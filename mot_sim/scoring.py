@@ -350,10 +350,12 @@ class Scorer:
             done = "; ".join(g.say.rstrip(".。") for g in met)
             notes.append(tr(lang, "note.goals_met", bonus=bonus, done=done))
         substantive = {h.rule.id for h in counted if not h.rule.courtesy}
-        is_list = shape.words == 0 or shape.is_list(
+        list_note = shape.list_kind(
             rb.structure, any(substantive.intersection(g.rules) for g in met)
         )
-        list_note = (shape.list_note or "note.list") if is_list else None
+        if shape.words == 0:
+            list_note = list_note or "note.list"
+        is_list = list_note is not None
         score = self._cap(score, notes, list_note, met, missed, bad, lang)
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
         return ReplyResult(

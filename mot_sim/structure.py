@@ -27,20 +27,26 @@ class Structure:
     stock_clauses: int  # clauses of nothing but courtesy and little words
     courtesy_kinds: int  # distinct courtesy rules that fired (hello, sorry, thanks...)
     list_note: str  # message key (mot_sim.i18n): a keyword string, stock phrases, repetition
+    exclaims: bool = False  # 3+ short clauses, not one with a subject or auxiliary
 
-    def is_list(self, st: StructureRule, did_something: bool) -> bool:
-        """A list when it is one outright, or when most clauses are stock and it either
-        piles up kinds of courtesy or does nothing else ("Hi! Welcome back! Of course,
-        happy to help." is a greeting and a yes, not a list)."""
+    def list_kind(self, st: StructureRule, did_something: bool) -> str | None:
+        """The message key saying why the reply is a list, or None when it is not one.
+
+        A list when it is one outright, when most clauses are stock and it either piles
+        up kinds of courtesy or does nothing else ("Hi! Welcome back! Of course, happy to
+        help." is a greeting and a yes, not a list), or when it is only exclamations
+        ("Welcome! Congratulations! Lovely!"), whatever goal one of their words meets."""
         if self.list_note:
-            return True
-        return (
+            return self.list_note
+        if (
             self.clauses >= 3
             and self.stock_clauses / self.clauses >= st.list_share
             and (
                 self.courtesy_kinds >= st.list_kinds or self.stock_clauses >= 5 or not did_something
             )
-        )
+        ):
+            return "note.list"
+        return "note.exclaims" if self.exclaims else None
 
 
 def analyse_structure(
@@ -101,4 +107,10 @@ def analyse_structure(
             note = "note.stock"
     if n >= 6 and len(set(words)) / len(words) < st.max_repeat_ratio:
         note = "note.repeats"
-    return Structure(n, len(clauses), n_stock, len(polite_ids), note)
+    # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something.
+    exclaims = (
+        len(clauses) >= 3
+        and n / len(clauses) <= st.exclaim_words
+        and not any(w in predicate for w in words)
+    )
+    return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims)

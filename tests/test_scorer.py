@@ -124,3 +124,20 @@ def test_chinese_scenario_scores(zh_catalog: Catalog) -> None:
     assert bad.score < 20
     # English library rules never fire on a Chinese scenario, and vice versa.
     assert all(h.rule.startswith("zh_") for h in good.hits + bad.hits)
+
+
+def test_exclamations_are_not_sentences_whatever_goal_they_meet(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """A string of one-word cheers meets the welcome goals word by word, but not one clause
+    says anything to the customer; a short real greeting is not caught with them."""
+    anniversary = catalog.get("anniversary_stay").scenario
+    cheers = scorer.score(anniversary, "set_tone", "Hello! Congratulations! Wonderful! Hello!")
+    assert cheers.is_list and cheers.score < 45
+    assert any("Exclamations" in n for n in cheers.notes)
+    real = scorer.score(
+        anniversary,
+        "set_tone",
+        "Congratulations, Mrs Rossi! Twenty-five years, that is wonderful. I'm Sam.",
+    )
+    assert not real.is_list and real.score > cheers.score + 20
