@@ -139,36 +139,21 @@ def course_replies(scenarios: Iterable[Scenario], locale: str, trainee: str) -> 
     """The scenarios' model answers and the example replies that must draw no bad rule, as
     phrasing the course teaches: learnt as good in every fold, and never to be flagged by
     a sentence judged alone."""
-    rows: list[LabelledText] = []
+    taught: list[tuple[str, str]] = []  # (id, text)
     for sc in sorted(scenarios, key=lambda sc: sc.id):
         if sc.locale != locale:
             continue
         for sid in STAGE_IDS:
             for k, text in enumerate(sc.stage(sid).model_answers):
-                said = render(text, trainee, sc.customer.name)
-                rows.append(
-                    LabelledText(
-                        f"course:{sc.id}:{sid}:{k}",
-                        said,
-                        False,
-                        True,
-                        always=True,
-                        recommended=True,
-                    )
+                taught.append(
+                    (f"course:{sc.id}:{sid}:{k}", render(text, trainee, sc.customer.name))
                 )
         for k, ex in enumerate(sc.examples):
             if ex.expect.no_bad:
-                rows.append(
-                    LabelledText(
-                        f"course:{sc.id}:example:{k}",
-                        ex.reply,
-                        False,
-                        True,
-                        always=True,
-                        recommended=True,
-                    )
-                )
-    return rows
+                taught.append((f"course:{sc.id}:example:{k}", ex.reply))
+    return [
+        LabelledText(rid, text, False, True, always=True, recommended=True) for rid, text in taught
+    ]
 
 
 def _term(a: Analysis, i: int) -> str:

@@ -353,8 +353,6 @@ class Scorer:
         list_note = shape.list_kind(
             rb.structure, any(substantive.intersection(g.rules) for g in met)
         )
-        if shape.words == 0:
-            list_note = list_note or "note.list"
         is_list = list_note is not None
         score = self._cap(score, notes, list_note, met, missed, bad, lang)
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]

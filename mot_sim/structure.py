@@ -62,8 +62,8 @@ def analyse_structure(
     words = a.norms
     cjk = has_cjk(a.text)
     n = len(words) / 2 if cjk else float(len(words))
-    if not words:
-        return Structure(0.0, 0, 0, 0, "")
+    if not words:  # nothing said at all: as empty as any list
+        return Structure(0.0, 0, 0, 0, "note.list")
     starts = [a.tokens[i].start for i in a.words]
     good = [h for h in hits if h.rule.polarity == "good"]
     polite = [h for h in good if h.rule.courtesy]
