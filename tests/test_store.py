@@ -20,6 +20,7 @@ import pytest
 
 from mot_sim import locations
 from mot_sim.catalog import Catalog
+from mot_sim.classroom.models import Assignment
 from mot_sim.engine import Encounter
 from mot_sim.errors import StoreError
 from mot_sim.scoring import Scorer
@@ -331,6 +332,37 @@ def test_one_trainee_whatever_the_case_spacing_or_unicode_form(
     )
     with pytest.raises(StoreError, match="empty"):
         store.upsert_trainee(Trainee(" \x1b[2J "))
+
+
+def test_one_cohort_whatever_the_case_or_spacing_trainers_type(
+    log_at: str, catalog: Catalog, scorer: Scorer
+) -> None:
+    """Trainers type a cohort as they like: "Spring A" and "spring  a" are one cohort,
+    kept and shown as first recorded, so its reports and assignments are not split."""
+    store = open_store(log_at)
+    store.upsert_trainee(Trainee("Kim", cohort="Spring A"))
+    store.upsert_trainee(Trainee("Lee", cohort="spring  a"))
+    store.upsert_trainee(Trainee("Max", cohort="Spring B"))
+    assert [t.cohort for t in store.trainees()] == ["Spring A", "Spring A", "Spring B"]
+    assert [t.name for t in store.trainees("SPRING A")] == ["Kim", "Lee"]
+    play(catalog, scorer, store, trainee="Lee", stages=2)
+    play(catalog, scorer, store, trainee="Max", stages=2)
+    assert [s.trainee.name for s in store.sessions(cohort="spring a")] == ["Lee"]
+    assert [r.summary.trainee.name for r in store.records(cohort="Spring  A")] == ["Lee"]
+    store.put_assignment(
+        Assignment("SPRING a", "pickle_request", "2026-12-01", "2026-11-01T00:00:00+00:00")
+    )
+    store.put_assignment(
+        Assignment("spring A", "pickle_request", "2026-12-08", "2026-11-02T00:00:00+00:00")
+    )
+    assert store.assignments("Spring A") == [
+        Assignment("Spring A", "pickle_request", "2026-12-08", "2026-11-02T00:00:00+00:00")
+    ]
+    assert store.assignments("spring b") == []
+    # A new cohort is kept as first typed (cleaned), and found however it is typed later.
+    store.upsert_trainee(Trainee("Noor", cohort="  Autumn\tC "))
+    assert [t.name for t in store.trainees("autumn c")] == ["Noor"]
+    assert store.find_trainee("noor") == Trainee("Noor", cohort="Autumn C")
 
 
 def test_v2_log_with_duplicate_names_is_merged_without_losing_anything(

@@ -50,6 +50,7 @@ from mot_sim.store.records import (
     SessionSummary,
     Trainee,
     clean_identity,
+    cohort_spellings,
     display_name,
     trainee_key,
 )
@@ -575,7 +576,7 @@ class PostgresStore:
             if trainee.cohort is not None:
                 db.execute(
                     "UPDATE mot_sim.trainees SET cohort = %s WHERE id = %s",
-                    (clean_identity(trainee.cohort), tid),
+                    (self._spellings(db, trainee.cohort)[0], tid),
                 )
             return db.execute(
                 "SELECT name, employee_id, cohort FROM mot_sim.trainees WHERE id = %s", (tid,)
@@ -589,6 +590,28 @@ class PostgresStore:
         except rows.DamagedRecord as exc:
             raise StoreError(f"score log {self.path}: trainee record damaged ({exc})") from None
 
+    def _spellings(self, db: psycopg.Connection[Any], cohort: str) -> tuple[str, ...]:
+        """The recorded spellings of a cohort, however it is typed now (see
+        :func:`cohort_spellings`): trainees' first, then classes', then assignments'."""
+        queries = ["SELECT cohort FROM mot_sim.trainees WHERE cohort IS NOT NULL ORDER BY id"]
+        if self._classroom:
+            queries += [
+                "SELECT cohort FROM mot_sim.classes WHERE cohort IS NOT NULL ORDER BY created_at",
+                "SELECT cohort FROM mot_sim.assignments ORDER BY assigned_at",
+            ]
+        known: list[str | None] = []
+        for query in queries:
+            known += [r[0] if isinstance(r[0], str) else None for r in db.execute(query)]
+        return cohort_spellings(known, cohort)
+
+    def _cohorts(self, cohort: str | None) -> tuple[str, ...] | None:
+        """Every spelling to read a cohort by (None: no filter)."""
+        if cohort is None:
+            return None
+        if self._absent:
+            return (cohort,)
+        return self._transact(lambda db, _: self._spellings(db, cohort), write=False)
+
     def find_trainee(self, name: str) -> Trainee | None:
         found = self._read(
             "SELECT name, employee_id, cohort FROM mot_sim.trainees WHERE name_key = %s"
@@ -599,7 +622,8 @@ class PostgresStore:
         return got[0] if got else None
 
     def trainees(self, cohort: str | None = None) -> list[Trainee]:
-        where, args = ("", ()) if cohort is None else (" AND cohort = %s", (cohort,))
+        cohorts = self._cohorts(cohort)
+        where, args = ("", ()) if cohorts is None else (" AND cohort = ANY(%s)", (list(cohorts),))
         return rows.trainees(
             self._read(
                 "SELECT name, employee_id, cohort FROM mot_sim.trainees WHERE same_as IS NULL"
@@ -692,13 +716,15 @@ class PostgresStore:
         since: str | None,
         status: str | None,
         class_code: str | None = None,
-    ) -> tuple[str, tuple[str, ...]]:
-        where, args = [], []
+    ) -> tuple[str, tuple[object, ...]]:
+        where: list[str] = []
+        args: list[object] = []
         if class_code is not None and not self._classroom:
             return " WHERE false", ()  # a log from before classes: none played in one
+        cohorts = self._cohorts(cohort)
         for clause, value in (
             ("t.name_key = %s", None if trainee is None else trainee_key(trainee)),
-            ("t.cohort = %s", cohort),
+            ("t.cohort = ANY(%s)", None if cohorts is None else list(cohorts)),
             ("s.started_at >= %s", since),
             ("s.status = %s", status),
             (
@@ -824,8 +850,8 @@ class PostgresStore:
         return self._transact(work, write=True)
 
     def create_class(self, cls: ClassSession, password_hash: str | None) -> bool:
-        return (
-            self._write_one(
+        def work(db: psycopg.Connection[Any], _: bool) -> int:
+            return db.execute(
                 "INSERT INTO mot_sim.classes (code, scenarios_json, mode, timer, cohort,"
                 " password_hash, created_at, closed_at, created_by)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (code) DO NOTHING",
@@ -834,15 +860,15 @@ class PostgresStore:
                     json.dumps(list(cls.scenarios)),
                     cls.mode,
                     cls.timer,
-                    None if cls.cohort is None else clean_identity(cls.cohort),
+                    None if cls.cohort is None else self._spellings(db, cls.cohort)[0],
                     password_hash,
                     cls.created_at,
                     cls.closed_at,
                     None if cls.created_by is None else clean_identity(cls.created_by),
                 ),
-            )
-            == 1
-        )
+            ).rowcount
+
+        return self._transact(work, write=True) == 1
 
     def get_class(self, code: str) -> StoredClass | None:
         found = self._class_read("SELECT * FROM mot_sim.classes WHERE code = %s", (code,))
@@ -984,22 +1010,28 @@ class PostgresStore:
         return out
 
     def put_assignment(self, assignment: Assignment) -> None:
-        self._write_one(
-            "INSERT INTO mot_sim.assignments (cohort, scenario_id, due, assigned_at,"
-            " assigned_by) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (cohort, scenario_id)"
-            " DO UPDATE SET due = excluded.due, assigned_at = excluded.assigned_at,"
-            " assigned_by = excluded.assigned_by",
-            (
-                clean_identity(assignment.cohort),
-                assignment.scenario_id,
-                assignment.due,
-                assignment.assigned_at,
-                None if assignment.assigned_by is None else clean_identity(assignment.assigned_by),
-            ),
-        )
+        def work(db: psycopg.Connection[Any], _: bool) -> None:
+            db.execute(
+                "INSERT INTO mot_sim.assignments (cohort, scenario_id, due, assigned_at,"
+                " assigned_by) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (cohort, scenario_id)"
+                " DO UPDATE SET due = excluded.due, assigned_at = excluded.assigned_at,"
+                " assigned_by = excluded.assigned_by",
+                (
+                    self._spellings(db, assignment.cohort)[0],
+                    assignment.scenario_id,
+                    assignment.due,
+                    assignment.assigned_at,
+                    None
+                    if assignment.assigned_by is None
+                    else clean_identity(assignment.assigned_by),
+                ),
+            )
+
+        self._transact(work, write=True)
 
     def assignments(self, cohort: str | None = None) -> list[Assignment]:
-        where, args = ("", ()) if cohort is None else (" WHERE cohort = %s", (cohort,))
+        cohorts = self._cohorts(cohort)
+        where, args = ("", ()) if cohorts is None else (" WHERE cohort = ANY(%s)", (list(cohorts),))
         out = []
         for r in self._class_read(
             "SELECT cohort, scenario_id, due::text AS due, assigned_at, assigned_by"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -52,6 +53,18 @@ def trainee_key(name: str) -> str:
     folded = unicodedata.normalize("NFKC", clean_display(name)).casefold()
     # Case folding can undo NFKC (e.g. "ß" -> "ss" is fine, but some folds decompose).
     return " ".join(unicodedata.normalize("NFKC", folded).split())
+
+
+def cohort_spellings(known: Iterable[str | None], cohort: str) -> tuple[str, ...]:
+    """Every recorded spelling of ``cohort``, first recorded first, or the cleaned input
+    if it is new. A cohort is keyed like a name: "Spring A", "spring  a" and "SPRING A"
+    typed by different trainers are one cohort, shown as first recorded."""
+    key = trainee_key(cohort)
+    out: list[str] = []
+    for spelling in known:
+        if spelling is not None and spelling not in out and trainee_key(spelling) == key:
+            out.append(spelling)
+    return tuple(out) or (clean_identity(cohort),)
 
 
 def display_name(name: str) -> str:

@@ -49,6 +49,7 @@ from mot_sim.store.records import (
     SessionSummary,
     Trainee,
     clean_identity,
+    cohort_spellings,
     display_name,
     trainee_key,
 )
@@ -285,6 +286,13 @@ _CLASS_TOKEN = (
     "  WHERE class_code = ? ORDER BY stage)),"
     " (SELECT closed_at FROM classes WHERE code = ?)"
 )
+
+
+def _in(column: str, values: tuple[str, ...] | None, lead: str) -> tuple[str, tuple[str, ...]]:
+    """``lead column IN (?, ...)`` for a filter's values, or nothing when there is none."""
+    if values is None:
+        return "", ()
+    return f"{lead}{column} IN ({', '.join('?' * len(values))})", values
 
 
 def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -555,7 +563,7 @@ class SqliteStore:
             if trainee.cohort is not None:
                 db.execute(
                     "UPDATE trainees SET cohort = ? WHERE id = ?",
-                    (clean_identity(trainee.cohort), tid),
+                    (self._cohort(db, trainee.cohort), tid),
                 )
             row = db.execute(
                 "SELECT name, employee_id, cohort FROM trainees WHERE id = ?", (tid,)
@@ -582,6 +590,39 @@ class SqliteStore:
         )
         return int(cur.lastrowid or 0)
 
+    @staticmethod
+    def _spellings(db: sqlite3.Connection, cohort: str) -> tuple[str, ...]:
+        """The recorded spellings of a cohort, however it is typed now (see
+        :func:`cohort_spellings`): trainees' first, then classes', then assignments'."""
+        known: list[str | None] = []
+        for query in (
+            "SELECT cohort FROM trainees WHERE cohort IS NOT NULL ORDER BY id",
+            "SELECT cohort FROM classes WHERE cohort IS NOT NULL ORDER BY created_at",
+            "SELECT cohort FROM assignments ORDER BY assigned_at",
+        ):
+            try:
+                found = db.execute(query).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):  # a log from before classes, read as it is
+                    continue
+                raise
+            known += [r[0] if isinstance(r[0], str) else None for r in found]
+        return cohort_spellings(known, cohort)
+
+    def _cohort(self, db: sqlite3.Connection, cohort: str) -> str:
+        """A cohort as it is recorded: as first recorded if it already exists."""
+        return self._spellings(db, cohort)[0]
+
+    def _cohorts(self, cohort: str | None) -> tuple[str, ...] | None:
+        """Every spelling to read a cohort by (None: no filter)."""
+        if cohort is None:
+            return None
+        with self._lock:
+            try:
+                return self._spellings(self._db, cohort)
+            except sqlite3.Error as exc:
+                raise _explain(self._path, exc) from None
+
     def find_trainee(self, name: str) -> Trainee | None:
         found = self._read(
             "SELECT name, employee_id, cohort FROM trainees WHERE name_key = ? AND same_as IS NULL",
@@ -591,7 +632,7 @@ class SqliteStore:
         return got[0] if got else None
 
     def trainees(self, cohort: str | None = None) -> list[Trainee]:
-        where, args = ("", ()) if cohort is None else (" AND cohort = ?", (cohort,))
+        where, args = _in("cohort", self._cohorts(cohort), " AND ")
         return rows.trainees(
             self._read(
                 "SELECT name, employee_id, cohort FROM trainees WHERE same_as IS NULL"
@@ -666,18 +707,22 @@ class SqliteStore:
         "(SELECT count(*) FROM turns u WHERE u.session_id = s.id) AS turn_count" + _PERSON
     )
 
-    @staticmethod
     def _where(
+        self,
         trainee: str | None,
         cohort: str | None,
         since: str | None,
         status: str | None,
         class_code: str | None = None,
     ) -> tuple[str, tuple[str, ...]]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[str] = []
+        cohort_sql, cohort_args = _in("t.cohort", self._cohorts(cohort), "")
+        if cohort_sql:
+            where.append(cohort_sql)
+            args.extend(cohort_args)
         for clause, value in (
             ("t.name_key = ?", None if trainee is None else trainee_key(trainee)),
-            ("t.cohort = ?", cohort),
             ("s.started_at >= ?", since),
             ("s.status = ?", status),
             ("s.id IN (SELECT session_id FROM class_sessions WHERE class_code = ?)", class_code),
@@ -785,7 +830,7 @@ class SqliteStore:
                     json.dumps(list(cls.scenarios)),
                     cls.mode,
                     cls.timer,
-                    None if cls.cohort is None else clean_identity(cls.cohort),
+                    None if cls.cohort is None else self._cohort(db, cls.cohort),
                     password_hash,
                     cls.created_at,
                     cls.closed_at,
@@ -948,7 +993,7 @@ class SqliteStore:
                 " SET due = excluded.due, assigned_at = excluded.assigned_at,"
                 " assigned_by = excluded.assigned_by",
                 (
-                    clean_identity(assignment.cohort),
+                    self._cohort(db, assignment.cohort),
                     assignment.scenario_id,
                     assignment.due,
                     assignment.assigned_at,
@@ -959,7 +1004,7 @@ class SqliteStore:
             )
 
     def assignments(self, cohort: str | None = None) -> list[Assignment]:
-        where, args = ("", ()) if cohort is None else (" WHERE cohort = ?", (cohort,))
+        where, args = _in("cohort", self._cohorts(cohort), " WHERE ")
         out = []
         for r in self._read(
             "SELECT * FROM assignments" + where + " ORDER BY due, cohort, scenario_id", args
