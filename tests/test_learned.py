@@ -76,12 +76,20 @@ def test_it_speaks_only_where_no_rule_has_and_quotes_its_words(
 
 
 def test_a_clause_a_rule_excused_is_not_held_against_the_reply(
-    catalog: Catalog, scorer: Scorer
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The model reads no negation, so a taboo phrase a rule found negated or quoted to
-    # reject it stays excused; the zh reply scored 42 (learned hit on "又不") before.
+    # reject it stays excused; the zh reply scored 42 (learned hit on "又不") before. The
+    # shipped model has since learnt this wording from data, so the test gives it a model
+    # that would flag the phrase alone, whatever later training does.
     zh = catalog.get("pickle_request_zh").scenario
     text = "这又不是什么公司规定，不收您钱，我当然给您加上。"
+    shipped = catalog.library.models["zh"]
+    weights = {k: 8.0 if "司 规" in k else w for k, w in shipped.weights.items()}
+    monkeypatch.setitem(
+        catalog.library.models, "zh", shipped.model_copy(update={"weights": weights})
+    )
+    scorer = Scorer(catalog.library)
     a = scorer.analyse(zh, text)
     assert judge(catalog.library.models["zh"], a).flagged  # alone it would flag it
     result = scorer.score(zh, "solve", text)
