@@ -29,6 +29,9 @@ class Settings:
     xapi_homepage: str = ""  # the organisation's system named in xAPI accounts
     db: str = ""  # the score log: a file or a postgresql:// URL (MOT_SIM_DB overrides)
     language: str = "auto"  # interface language: en, zh, or auto (the scenario's own)
+    # A machine several trainees use in turn (a classroom, a staff room): the name typed is
+    # not kept for the next person, who would otherwise practise under it.
+    shared: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -44,12 +47,14 @@ class Settings:
         homepage = data.get("xapi_homepage") if isinstance(data.get("xapi_homepage"), str) else ""
         db = data.get("db") if isinstance(data.get("db"), str) else ""
         language = data.get("language") if data.get("language") in LANGUAGES else "auto"
+        shared = data.get("shared") is True
         return cls(
-            clean_text(str(trainee))[:80],
+            "" if shared else clean_text(str(trainee))[:80],
             str(mode),
             clean_text(str(homepage)).strip(),
             clean_text(str(db)).strip(),
             str(language),
+            shared,
         )
 
     def save(self, path: Path | None = None) -> bool:
@@ -63,8 +68,11 @@ class Settings:
                 tmp.unlink()
             # Owner only, from the first byte: the file may hold a database password.
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            data = asdict(self)
+            if self.shared:
+                data["trainee"] = ""  # kept for this run only, never for the next person
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(json.dumps(asdict(self)))
+                f.write(json.dumps(data))
             os.replace(tmp, path)
             return True
         return False

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from mot_sim.catalog import Catalog
+from mot_sim.cli.main import main
 from mot_sim.scoring import Scorer
 from mot_sim.settings import Settings
 from mot_sim.stages import STAGE_IDS
@@ -107,6 +108,34 @@ async def test_home_remembers_name_and_mode_and_starts() -> None:
         assert isinstance(again.screen, ResumeScreen)
         await pilot.press("escape")
         assert again.screen.query_one("#trainee", Input).value == "Kim"
+
+
+async def test_a_shared_machine_does_not_hand_one_trainees_name_to_the_next(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    Settings("Kim").save()
+    assert main(["config", "shared-machine", "on"]) == 0
+    assert Settings.load() == Settings(shared=True)  # the name left behind is gone too
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#trainee", Input).value == ""
+        await pilot.click("#trainee")
+        await pilot.press(*"Lee", "enter", "down", "enter")
+        await settle(pilot)
+        assert encounter_of(app).encounter.trainee == "Lee"  # used for this run
+    assert Settings.load() == Settings(shared=True)  # and not kept for the next person
+    again = make_test_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, HomeScreen)
+        assert again.screen.query_one("#trainee", Input).value == ""
+    capsys.readouterr()
+    assert main(["config", "shared-machine"]) == 0
+    assert capsys.readouterr().out.strip() == "on"
+    assert main(["config", "shared-machine", "maybe"]) == 2
+    assert main(["config", "shared-machine", "--unset"]) == 0
+    assert Settings.load() == Settings()
 
 
 TYPED = "Hi [@click=app.quit]x[/] "

@@ -244,9 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "config",
         records.cmd_config,
-        "show or change settings (the xAPI homepage, the log, the interface language)",
+        "show or change settings (the xAPI homepage, the log, the interface language, a"
+        " shared machine)",
     )
-    p.add_argument("key", nargs="?", metavar="KEY", help="xapi-homepage, db or language")
+    p.add_argument(
+        "key", nargs="?", metavar="KEY", help="xapi-homepage, db, language or shared-machine"
+    )
     p.add_argument("value", nargs="?", metavar="VALUE")
     p.add_argument("--unset", action="store_true", help="clear the setting")
 

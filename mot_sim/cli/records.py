@@ -447,7 +447,13 @@ def _classroom_part(
     )
 
 
-CONFIG_KEYS = {"xapi-homepage": "xapi_homepage", "db": "db", "language": "language"}
+CONFIG_KEYS = {
+    "xapi-homepage": "xapi_homepage",
+    "db": "db",
+    "language": "language",
+    "shared-machine": "shared",
+}
+_ON = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -466,6 +472,7 @@ def cmd_config(args: argparse.Namespace) -> int:
             f"db             {clean_text(locations.redact(db)) if db else '(not set)'}{db_source}"
         )
         print(f"language       {current.language}")
+        print(f"shared-machine {'on' if current.shared else 'off'}")
         print(f"settings file  {path}")
         return 0
     if args.key not in CONFIG_KEYS:
@@ -476,11 +483,22 @@ def cmd_config(args: argparse.Namespace) -> int:
         )
     field = CONFIG_KEYS[args.key]
     if args.unset:
-        setattr(current, field, "auto" if field == "language" else "")
+        setattr(current, field, {"language": "auto", "shared": False}.get(field, ""))
     elif args.value is None:
         value = getattr(current, field)
+        if isinstance(value, bool):
+            print("on" if value else "off")
+            return 0
         print(clean_text(locations.redact(value)) or "(not set)")
         return 0
+    elif field == "shared":
+        if args.value.lower() not in _ON:
+            from mot_sim.errors import UsageError
+
+            raise UsageError("shared-machine: on or off")
+        current.shared = _ON[args.value.lower()]
+        if current.shared:
+            current.trainee = ""  # the name the last person left behind goes now
     elif field == "language":
         if args.value not in settings.LANGUAGES:
             from mot_sim.errors import UsageError
