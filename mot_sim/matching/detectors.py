@@ -50,6 +50,10 @@ _CONCRETE = [
     r"|starts?|goes|go|happens?|finish(?:es|ed)?|fixed|credited|refunded|sent|delivered|call you"
     r"|ring you|text you|email you|contact you) )(?:today|tonight)(?: morning| afternoon| evening)?",
     r"\btomorrow(?: morning| afternoon| evening)?",
+    # Days as typed in a hurry: "tues", "weds", "thurs"; the short forms that are also
+    # words ("sat", "sun", "wed") only after a preposition ("by sat").
+    r"\b(?:tues|weds|thurs|thur)\b",
+    r"\b(?:on|by|this|next|until|till|before|for) (?:mon|tue|wed|thu|fri|sat|sun)\b",
     r"\bthis (?:morning|afternoon|evening)\b",
     rf"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty) {_UNIT}\b",
     r"(?:\d+|[一二两三四五六七八九十半]+)\s*(?:分钟|小时|个小时|个半小时|天|个工作日|工作日|周|个星期|个月)(?:内|之内|以内)?",
@@ -211,6 +215,13 @@ _CONCRETE_TRIGGERS = (
     "today",
     "tonight",
     "tomorrow",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "mon",
     "noon",
     "midday",
     "midnight",
