@@ -415,7 +415,7 @@ def _name_variants(name: str) -> list[list[str]]:
 def _find_sequences(a: Analysis, variants: list[list[str]]) -> list[TokenRange]:
     out: list[TokenRange] = []
     words = a.words
-    norms = [a.tokens[i].norm for i in words]
+    norms = a.norms  # the words' normalised forms, made once by the analysis
     present = set(norms)
     for seq in variants:
         if seq[0] not in present:
@@ -500,6 +500,8 @@ def tag_question(a: Analysis) -> list[TokenRange]:
     """A mocking tag after a statement: "Living dangerously today, are we?", "..., shall
     we?", "I'm not 'someone', am I?" (the tag follows a comma and ends a question)."""
     out: list[TokenRange] = []
+    if "?" not in a.text and "？" not in a.text:
+        return out  # most replies ask nothing: skip building the sentences
     for first, last, text in _sentences(a):
         if a.tokens[last].norm not in {"?", "？"} or not _TAG.search(text):
             continue
