@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, OptionList
 
 from mot_sim.scoring import Scorer
 from mot_sim.tui.app import JoinRequest
+from mot_sim.tui.console import tables
 from mot_sim.tui.console.app import ConsoleApp
 from mot_sim.tui.console.factory import make_console
 from mot_sim.tui.console.screens.code import CodeScreen
@@ -78,6 +80,23 @@ async def test_roster_follows_the_room(scorer: Scorer) -> None:
         eve.play(texts=["Calm down, it's only a pickle.", "I can sell you a side for 25 cents."])
         await until(pilot, lambda: "walked out" in roster_rows(app)[1][-1])
         assert app.is_running
+
+
+async def test_a_name_cut_to_its_column_ends_in_an_ellipsis() -> None:
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    app = One()
+    long_name = "Alexandra Montgomery-Smythe of the Eastern Region Branch"
+    async with app.run_test() as pilot:
+        table = app.query_one(DataTable)
+        tables.fill(table, ["Trainee", "Best"], [[Content(long_name), Content("71")]])
+        await pilot.pause()
+        shown = str(table.get_row_at(0)[0])
+        assert shown.endswith("…") and len(shown) == tables.MAX_WIDTH
+        assert long_name.startswith(shown[:-1])
+        assert str(table.get_row_at(0)[1]) == "71"  # short cells as they are
 
 
 async def test_leaderboard_on_demand_by_name_or_anonymous(scorer: Scorer) -> None:

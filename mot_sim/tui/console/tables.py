@@ -28,6 +28,12 @@ def fill(
     for title, width in zip(columns, widths, strict=True):
         table.add_column(title, width=width, key=title)
     for i, row in enumerate(rows):
-        table.add_row(*row, key=keys[i] if keys else str(i))
+        # A cell cut to its column ends in an ellipsis, so nobody reads "Alexandra
+        # Montgomery-Sm" as a whole name.
+        cells = [
+            cell.truncate(width, ellipsis=True) if cell_len(cell.plain) > width else cell
+            for cell, width in zip(row, widths, strict=True)
+        ]
+        table.add_row(*cells, key=keys[i] if keys else str(i))
     if rows and table.cursor_type != "none":
         table.move_cursor(row=min(current, len(rows) - 1))
