@@ -44,7 +44,8 @@ _CONCRETE = [
     rf"\bin (?:about |around |roughly |under |less than |the next )?{_NUM} {_UNIT}",
     rf"\b(?:at|before|until|from|by) {_ABOUT}{_CLOCK}",
     r"\b(?:at|before|until|by) \d{1,2}[.:][0-5]\d\b",
-    rf"\b(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| noon)?"
+    # "Enjoy the rest of your Saturday" is a wish, not a time for anything.
+    rf"\b(?<!your )(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| noon)?"
     rf"(?: (?:at|before|by|around|from) {_CLOCK}| at| before)?",
     r"\b(?:(?:later|by|before|until|from|ready|done|sorted|back|out|through|processed|arrives?"
     r"|starts?|goes|go|happens?|finish(?:es|ed)?|fixed|credited|refunded|sent|delivered|call you"
