@@ -593,11 +593,15 @@ class PostgresStore:
     def _spellings(self, db: psycopg.Connection[Any], cohort: str) -> tuple[str, ...]:
         """The recorded spellings of a cohort, however it is typed now (see
         :func:`cohort_spellings`): trainees' first, then classes', then assignments'."""
-        queries = ["SELECT cohort FROM mot_sim.trainees WHERE cohort IS NOT NULL ORDER BY id"]
+        queries = [
+            "SELECT cohort FROM mot_sim.trainees WHERE cohort IS NOT NULL"
+            " GROUP BY cohort ORDER BY min(id)"
+        ]
         if self._classroom:
             queries += [
-                "SELECT cohort FROM mot_sim.classes WHERE cohort IS NOT NULL ORDER BY created_at",
-                "SELECT cohort FROM mot_sim.assignments ORDER BY assigned_at",
+                "SELECT cohort FROM mot_sim.classes WHERE cohort IS NOT NULL"
+                " GROUP BY cohort ORDER BY min(created_at)",
+                "SELECT cohort FROM mot_sim.assignments GROUP BY cohort ORDER BY min(assigned_at)",
             ]
         known: list[str | None] = []
         for query in queries:

@@ -596,9 +596,10 @@ class SqliteStore:
         :func:`cohort_spellings`): trainees' first, then classes', then assignments'."""
         known: list[str | None] = []
         for query in (
-            "SELECT cohort FROM trainees WHERE cohort IS NOT NULL ORDER BY id",
-            "SELECT cohort FROM classes WHERE cohort IS NOT NULL ORDER BY created_at",
-            "SELECT cohort FROM assignments ORDER BY assigned_at",
+            "SELECT cohort FROM trainees WHERE cohort IS NOT NULL GROUP BY cohort ORDER BY min(id)",
+            "SELECT cohort FROM classes WHERE cohort IS NOT NULL"
+            " GROUP BY cohort ORDER BY min(created_at)",
+            "SELECT cohort FROM assignments GROUP BY cohort ORDER BY min(assigned_at)",
         ):
             try:
                 found = db.execute(query).fetchall()
