@@ -365,6 +365,17 @@ def test_one_cohort_whatever_the_case_or_spacing_trainers_type(
     assert store.find_trainee("noor") == Trainee("Noor", cohort="Autumn C")
 
 
+def test_a_cohort_edited_into_the_log_is_cleaned_before_it_is_copied(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "log.db")
+    store.upsert_trainee(Trainee("Kim", cohort="Spring A"))
+    store._db.execute("UPDATE trainees SET cohort = 'Spring\x1b[2J A'")  # edited by hand
+    store._db.commit()
+    assert store.upsert_trainee(Trainee("Lee", cohort="spring a")).cohort == "Spring A"
+    stored = store._db.execute("SELECT cohort FROM trainees WHERE name = 'Lee'").fetchone()[0]
+    assert stored == "Spring A"  # as kept, not only as shown
+    assert [t.name for t in store.trainees("SPRING A")] == ["Kim", "Lee"]  # both spellings
+
+
 def test_v2_log_with_duplicate_names_is_merged_without_losing_anything(
     tmp_path: Path,
 ) -> None:

@@ -576,7 +576,7 @@ class PostgresStore:
             if trainee.cohort is not None:
                 db.execute(
                     "UPDATE mot_sim.trainees SET cohort = %s WHERE id = %s",
-                    (self._spellings(db, trainee.cohort)[0], tid),
+                    (self._cohort(db, trainee.cohort), tid),
                 )
             return db.execute(
                 "SELECT name, employee_id, cohort FROM mot_sim.trainees WHERE id = %s", (tid,)
@@ -607,6 +607,11 @@ class PostgresStore:
         for query in queries:
             known += [r[0] if isinstance(r[0], str) else None for r in db.execute(query)]
         return cohort_spellings(known, cohort)
+
+    def _cohort(self, db: psycopg.Connection[Any], cohort: str) -> str:
+        """A cohort as it is recorded: as first recorded if it already exists (cleaned
+        again: the log itself is untrusted, and a new row must not copy what was edited in)."""
+        return clean_identity(self._spellings(db, cohort)[0])
 
     def _cohorts(self, cohort: str | None) -> tuple[str, ...] | None:
         """Every spelling to read a cohort by (None: no filter)."""
@@ -864,7 +869,7 @@ class PostgresStore:
                     json.dumps(list(cls.scenarios)),
                     cls.mode,
                     cls.timer,
-                    None if cls.cohort is None else self._spellings(db, cls.cohort)[0],
+                    None if cls.cohort is None else self._cohort(db, cls.cohort),
                     password_hash,
                     cls.created_at,
                     cls.closed_at,
@@ -1021,7 +1026,7 @@ class PostgresStore:
                 " DO UPDATE SET due = excluded.due, assigned_at = excluded.assigned_at,"
                 " assigned_by = excluded.assigned_by",
                 (
-                    self._spellings(db, assignment.cohort)[0],
+                    self._cohort(db, assignment.cohort),
                     assignment.scenario_id,
                     assignment.due,
                     assignment.assigned_at,

@@ -611,8 +611,9 @@ class SqliteStore:
         return cohort_spellings(known, cohort)
 
     def _cohort(self, db: sqlite3.Connection, cohort: str) -> str:
-        """A cohort as it is recorded: as first recorded if it already exists."""
-        return self._spellings(db, cohort)[0]
+        """A cohort as it is recorded: as first recorded if it already exists (cleaned
+        again: the log itself is untrusted, and a new row must not copy what was edited in)."""
+        return clean_identity(self._spellings(db, cohort)[0])
 
     def _cohorts(self, cohort: str | None) -> tuple[str, ...] | None:
         """Every spelling to read a cohort by (None: no filter)."""
