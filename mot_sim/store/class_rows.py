@@ -3,11 +3,13 @@
 As :mod:`mot_sim.store.rows` does for sessions: the log is a file anyone in the room can
 edit, so every value is checked on the way out, identity and free text are cleaned of
 control characters, and a row that cannot be what mot-sim wrote raises
-:class:`~mot_sim.store.rows.DamagedRecord`. No SQL here; both backends use these.
+:class:`~mot_sim.store.rows.DamagedRecord`. The values written for a class or an
+assignment are made here too, cleaned the same way. No SQL here; both backends use these.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any, cast
@@ -145,4 +147,34 @@ def assignment(row: Row) -> Assignment:
         due=due,
         assigned_at=_time(row["assigned_at"], "an assignment's time"),
         assigned_by=_identity(row["assigned_by"], "who assigned"),
+    )
+
+
+def class_values(
+    cls: ClassSession, cohort: str | None, password_hash: str | None
+) -> tuple[Any, ...]:
+    """A new class's columns (code, scenarios_json, mode, timer, cohort, password_hash,
+    created_at, closed_at, created_by); ``cohort`` as the store records it."""
+    return (
+        cls.code,
+        json.dumps(list(cls.scenarios)),
+        cls.mode,
+        cls.timer,
+        cohort,
+        password_hash,
+        cls.created_at,
+        cls.closed_at,
+        None if cls.created_by is None else clean_identity(cls.created_by),
+    )
+
+
+def assignment_values(a: Assignment, cohort: str) -> tuple[Any, ...]:
+    """An assignment's columns (cohort, scenario_id, due, assigned_at, assigned_by);
+    ``cohort`` as the store records it."""
+    return (
+        cohort,
+        a.scenario_id,
+        a.due,
+        a.assigned_at,
+        None if a.assigned_by is None else clean_identity(a.assigned_by),
     )

@@ -864,16 +864,8 @@ class PostgresStore:
                 "INSERT INTO mot_sim.classes (code, scenarios_json, mode, timer, cohort,"
                 " password_hash, created_at, closed_at, created_by)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (code) DO NOTHING",
-                (
-                    cls.code,
-                    json.dumps(list(cls.scenarios)),
-                    cls.mode,
-                    cls.timer,
-                    None if cls.cohort is None else self._cohort(db, cls.cohort),
-                    password_hash,
-                    cls.created_at,
-                    cls.closed_at,
-                    None if cls.created_by is None else clean_identity(cls.created_by),
+                class_rows.class_values(
+                    cls, None if cls.cohort is None else self._cohort(db, cls.cohort), password_hash
                 ),
             ).rowcount
 
@@ -1025,15 +1017,7 @@ class PostgresStore:
                 " assigned_by) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (cohort, scenario_id)"
                 " DO UPDATE SET due = excluded.due, assigned_at = excluded.assigned_at,"
                 " assigned_by = excluded.assigned_by",
-                (
-                    self._cohort(db, assignment.cohort),
-                    assignment.scenario_id,
-                    assignment.due,
-                    assignment.assigned_at,
-                    None
-                    if assignment.assigned_by is None
-                    else clean_identity(assignment.assigned_by),
-                ),
+                class_rows.assignment_values(assignment, self._cohort(db, assignment.cohort)),
             )
 
         self._transact(work, write=True)
