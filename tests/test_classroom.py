@@ -411,6 +411,61 @@ def test_end_closes_and_summarises(room: Classroom, catalog: Catalog) -> None:
     assert room.end(cls.code).session.closed_at == s.session.closed_at  # first close counts
 
 
+def test_a_class_of_several_scenarios_keeps_them_apart(room: Classroom) -> None:
+    """Each reply says which customer it answered; the debrief reads one scenario's
+    replies together, and the summary gives each scenario's stages on their own beside
+    the room's."""
+    other = "birthday_cake"
+    cls = room.start([SCENARIO, other], "practice")
+    pickle = [play(room, cls.code, n) for n in ("Ann", "Ben")]
+    cake = [
+        play(room, cls.code, "Cy", scenario=other),
+        play(room, cls.code, "Dee", [POOR] * 5, scenario=other),  # the customer may leave
+    ]
+    d = room.debrief(cls.code, "set_tone")
+    assert [r.scenario_id for r in d.replies] == [SCENARIO] * 2 + [other] * 2
+    assert {r.session_id for r in d.replies[:2]} == set(pickle)
+    assert {r.session_id for r in d.replies[2:]} == set(cake)
+    assert sorted(r.label for r in d.replies) == [f"Reply {n}" for n in range(1, 5)]
+    assert set(d.model_answers) == {SCENARIO, other}
+    assert [r.scenario_id for r in room.debrief(cls.code, "set_tone", other).replies] == [other] * 2
+    s = room.summary(cls.code)
+    assert [x.scenario_id for x in s.stages] == [None] * len(STAGE_IDS)
+    assert [(x.scenario_id, x.stage) for x in s.scenario_stages] == [
+        (sc, stage) for sc in (SCENARIO, other) for stage in STAGE_IDS
+    ]
+    mine = {(x.scenario_id, x.stage): x for x in s.scenario_stages}
+    for n, stage in enumerate(STAGE_IDS):
+        a, b, room_at = mine[SCENARIO, stage], mine[other, stage], s.stages[n]
+        assert a.replies == 2 and b.replies >= 1 and room_at.replies == a.replies + b.replies
+        assert a.lowest is not None and b.lowest is not None and room_at.lowest is not None
+        assert room_at.lowest == min(a.lowest, b.lowest)
+    tone = mine[other, "set_tone"]
+    assert tone.replies == 2 and tone.lowest is not None and tone.average is not None
+    assert tone.lowest < mine[SCENARIO, "set_tone"].lowest  # Dee's, in the cake's row only
+    assert s.stages[0].average != tone.average
+    # As trainers read it: the command line and the report give each scenario's row.
+    from mot_sim.cli.class_cmds import summary_lines
+    from mot_sim.reports.html import ClassroomPart, render_report
+
+    lines = summary_lines(s)
+    assert any(line.endswith("(all scenarios)") for line in lines)
+    assert any(line.endswith(f"({other})") for line in lines)
+    assert any(line.endswith(f"({SCENARIO})") for line in lines)
+    records = room.store.records(class_code=cls.code)
+    assert room.catalog is not None
+    titles = {k: v.scenario.title for k, v in room.catalog.scenarios.items()}
+    html = render_report(
+        cls.code, "class", records, titles, room.rubric, classroom=ClassroomPart(class_summary=s)
+    )
+    assert html.count('class="scenario-room"') == 2
+    assert titles[other] in html.split('class="scenario-room"')[2]
+    # One scenario played: nothing to split.
+    single = room.start([SCENARIO, other], "practice")
+    play(room, single.code, "Eve")
+    assert room.summary(single.code).scenario_stages == ()
+
+
 def test_assignments_status(room: Classroom, store: Store, catalog: Catalog) -> None:
     from mot_sim.store.records import Trainee
 

@@ -161,6 +161,33 @@ async def test_debrief_reveal_star_hide_and_override(scorer: Scorer) -> None:
         assert [r.hidden for r in debrief.replies].count(True) == 1
 
 
+async def test_a_class_of_two_scenarios_names_each_reply_and_row(scorer: Scorer) -> None:
+    session = start_class(("pickle_request", "birthday_cake"))
+    Trainee(scorer, session, "Sam").play(1)
+    Trainee(scorer, session, "Kim", "birthday_cake").play(1)
+    titles = {s: shared_catalog().get(s).scenario.title for s in session.scenarios}
+    app = console(session.code)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and bool(roster_rows(app)))
+        await pilot.press("d", "r")
+        screen = app.screen
+        assert isinstance(screen, DebriefScreen)
+        options = screen.query_one("#debrief-replies", OptionList)
+        await until(pilot, lambda: options.option_count == 2)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(2)]
+        # Grouped in the class's order, each reply naming the customer it answered.
+        assert titles["pickle_request"] in shown[0] and titles["birthday_cake"] in shown[1]
+        await pilot.press("escape", "ctrl+e")
+        await pilot.click("#end-go")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        table = app.screen.query_one("#summary-stages", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["All"] * 5 + [titles["pickle_request"][:40]] * 5 + [
+            titles["birthday_cake"][:40]
+        ] * 5
+        assert rows[0][2] == "2" and rows[5][2] == "1" and rows[10][2] == "1"
+
+
 async def test_end_of_session_shows_the_class_summary(scorer: Scorer) -> None:
     session = start_class()
     Trainee(scorer, session, "Sam").play()

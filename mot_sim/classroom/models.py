@@ -111,6 +111,7 @@ class DebriefReply:
 
     label: str  # "Reply 3": stable for the class, no name
     session_id: str
+    scenario_id: str  # which customer the reply answered (a class may set several)
     stage: StageId
     text: str
     score: int  # the score that counts: the override's if any, else the machine's
@@ -156,13 +157,15 @@ class TraineeSummary:
 
 @dataclass(frozen=True)
 class StageSummary:
-    """How the room did at one stage."""
+    """How the room did at one stage: of one scenario, or of all the class's scenarios
+    (``scenario_id`` None)."""
 
     stage: StageId
     replies: int
     average: int | None
     lowest: int | None
     highest: int | None
+    scenario_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,10 @@ class ClassSummary:
 
     session: ClassSession
     trainees: tuple[TraineeSummary, ...]
-    stages: tuple[StageSummary, ...]
+    stages: tuple[StageSummary, ...]  # the room at each stage, all scenarios together
+    # Each scenario's stages on their own, scenario by scenario, when the class played
+    # more than one: "diagnose" in a bill call and in a bakery are not one task.
+    scenario_stages: tuple[StageSummary, ...]
     weakest: tuple[WeakRule, ...]
     overrides: tuple[Override, ...]
     finished: int

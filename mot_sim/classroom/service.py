@@ -87,6 +87,17 @@ def _shuffled(code: str, items: Sequence[str]) -> list[str]:
     return sorted(items, key=lambda x: hashlib.sha256(f"{code}\0{x}".encode()).hexdigest())
 
 
+def _stage_summary(stage: StageId, given: list[int], scenario: str | None = None) -> StageSummary:
+    return StageSummary(
+        stage=stage,
+        replies=len(given),
+        average=round(mean(given)) if given else None,
+        lowest=min(given, default=None),
+        highest=max(given, default=None),
+        scenario_id=scenario,
+    )
+
+
 class Classroom:
     """Classes on one score log, for the scenarios of one catalogue."""
 
@@ -315,8 +326,16 @@ class Classroom:
             for t in r.turns
             if t.stage == at
         }
+        scenario_of = {r.summary.id: r.summary.scenario_id for r in records}
+        # Numbered in the class's fixed order, then grouped by scenario (in the order the
+        # class set them), so the room reads the replies to one customer together.
+        numbered = {sid: n for n, sid in enumerate(_shuffled(cls.code, list(turns)), 1)}
+        rank = {sid: i for i, sid in enumerate(cls.scenarios)}
         replies = []
-        for n, sid in enumerate(_shuffled(cls.code, list(turns)), 1):
+        for sid in sorted(
+            numbered, key=lambda x: (rank.get(scenario_of[x], len(rank)), scenario_of[x])
+        ):
+            n = numbered[sid]
             t = turns[sid]
             mark = marks.get((sid, at))
             bad = tuple(h.rule for h in t.result.hits if h.polarity == "bad")
@@ -325,6 +344,7 @@ class Classroom:
                 DebriefReply(
                     label=f"Reply {n}",
                     session_id=sid,
+                    scenario_id=scenario_of[sid],
                     stage=at,
                     text=clean_display(t.reply),
                     score=scores.reply_score(t.result.score, sid, at, found),
@@ -434,14 +454,18 @@ class Classroom:
             self._trainee_summary(names.get(k, ""), by_trainee.get(k, []), found) for k in order
         )
         stage_scores: dict[str, list[int]] = {s: [] for s in STAGE_IDS}
+        per_scenario: dict[str, dict[str, list[int]]] = {
+            sc: {s: [] for s in STAGE_IDS} for sc in cls.scenarios
+        }
         bad: Counter[str] = Counter()
         who: dict[str, set[str]] = {}
         why: dict[str, tuple[str, str]] = {}
         for rec in records:
+            mine = per_scenario.setdefault(rec.summary.scenario_id, {s: [] for s in STAGE_IDS})
             for t in rec.turns:
-                stage_scores[t.stage].append(
-                    scores.reply_score(t.result.score, rec.summary.id, t.stage, found)
-                )
+                given = scores.reply_score(t.result.score, rec.summary.id, t.stage, found)
+                stage_scores[t.stage].append(given)
+                mine[t.stage].append(given)
                 for h in t.result.hits:
                     if h.polarity == "bad":
                         bad[h.rule] += 1
@@ -451,16 +475,14 @@ class Classroom:
         return ClassSummary(
             session=self.get(cls.code),
             trainees=trainees,
-            stages=tuple(
-                StageSummary(
-                    stage=s,
-                    replies=len(v),
-                    average=round(mean(v)) if v else None,
-                    lowest=min(v, default=None),
-                    highest=max(v, default=None),
-                )
-                for s, v in ((s, stage_scores[s]) for s in STAGE_IDS)
-            ),
+            stages=tuple(_stage_summary(s, stage_scores[s]) for s in STAGE_IDS),
+            scenario_stages=tuple(
+                _stage_summary(s, v[s], scenario)
+                for scenario, v in per_scenario.items()
+                for s in STAGE_IDS
+            )
+            if sum(1 for v in per_scenario.values() if any(v.values())) > 1
+            else (),
             weakest=tuple(
                 WeakRule(rule, n, len(who[rule]), *why[rule])
                 for rule, n in bad.most_common(WEAKEST)

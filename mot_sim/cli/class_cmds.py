@@ -21,7 +21,7 @@ from mot_sim.errors import MotSimError
 
 if TYPE_CHECKING:
     from mot_sim.catalog import Catalog
-    from mot_sim.classroom.models import ClassSummary, RosterEntry
+    from mot_sim.classroom.models import ClassSummary, RosterEntry, StageSummary
     from mot_sim.classroom.service import Classroom
 
 
@@ -122,6 +122,13 @@ def cmd_class_roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stage_line(st: StageSummary) -> str:
+    return (
+        f"{st.stage:<12} {st.replies:>7} {_dash(st.average):>7} {_dash(st.lowest):>6} "
+        f"{_dash(st.highest):>7}"
+    )
+
+
 def summary_lines(s: ClassSummary) -> list[str]:
     """A class summary for people: per trainee, per stage, the room's weakest rules."""
     cls = s.session
@@ -139,12 +146,15 @@ def summary_lines(s: ClassSummary) -> list[str]:
             f"{_cut(t.trainee, 20):<20} {t.sessions:>8} {t.finished:>8} {_dash(t.best):>5} "
             f"{_dash(t.latest):>6}  {'yes' if t.passed else 'not yet' if t.finished else '—'}"
         )
-    lines += ["", f"{'stage':<12} {'replies':>7} {'average':>7} {'lowest':>6} {'highest':>7}"]
-    for st in s.stages:
-        lines.append(
-            f"{st.stage:<12} {st.replies:>7} {_dash(st.average):>7} {_dash(st.lowest):>6} "
-            f"{_dash(st.highest):>7}"
-        )
+    head = f"{'stage':<12} {'replies':>7} {'average':>7} {'lowest':>6} {'highest':>7}"
+    lines += ["", head + ("   (all scenarios)" if s.scenario_stages else "")]
+    lines += [_stage_line(st) for st in s.stages]
+    shown: str | None = None
+    for st in s.scenario_stages:  # a class of several scenarios: each on its own too
+        if st.scenario_id != shown:
+            shown = st.scenario_id
+            lines += ["", f"{head}   ({st.scenario_id})"]
+        lines.append(_stage_line(st))
     lines += ["", "weakest rules of the room:" if s.weakest else "no rule broken by the room"]
     for w in s.weakest:
         lines.append(f"  {w.rule}: {w.count}x by {w.trainees} trainee(s). {w.reason}")

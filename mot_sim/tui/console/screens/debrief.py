@@ -26,17 +26,21 @@ if TYPE_CHECKING:
     from mot_sim.tui.console.service import ConsoleService
 
 
-def reply_content(reply: DebriefReply) -> Content:
+def reply_content(reply: DebriefReply, scenario: str = "") -> Content:
     """One reply for the room: label, score, text and hits; the text is the trainee's own,
-    so literal Content. A hidden reply shows its label only."""
+    so literal Content. A hidden reply shows its label only. ``scenario`` names the
+    customer answered, in a class of several scenarios."""
+    about = f" · {scenario}" if scenario else ""
     if reply.hidden:
-        return Content.assemble((f"{reply.label} · hidden from the room", "dim italic"))
+        return Content.assemble((f"{reply.label}{about} · hidden from the room", "dim italic"))
     star = ("★ ", "bold $warning") if reply.starred else ("  ", "")
     score = f"{reply.score}"
     if reply.overridden:
         score += f" (machine {reply.machine_score}, overridden)"
     parts: list[Content] = [
-        Content.assemble(star, (reply.label, "bold"), ("  ", ""), (score, "bold $accent")),
+        Content.assemble(
+            star, (reply.label, "bold"), (about, "dim"), ("  ", ""), (score, "bold $accent")
+        ),
         Content(reply.text),
     ]
     hits = [Content.assemble(("✓ " + h, "$success")) for h in reply.good_hits]
@@ -151,8 +155,15 @@ class DebriefScreen(Screen[None]):
         if not message.debrief.revealed:
             model.update(Content(""))
             return
+        several = len(self.session.scenarios) > 1
         options.add_options(
-            [Option(reply_content(r), id=r.session_id) for r in message.debrief.replies]
+            [
+                Option(
+                    reply_content(r, self.service.title(r.scenario_id) if several else ""),
+                    id=r.session_id,
+                )
+                for r in message.debrief.replies
+            ]
         )
         if message.debrief.replies:
             options.highlighted = min(keep or 0, len(message.debrief.replies) - 1)

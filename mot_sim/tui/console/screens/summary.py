@@ -87,18 +87,33 @@ class SummaryScreen(Screen[None]):
                 for t in self.summary.trainees
             ],
         )
+        # A class of several scenarios: the room at each stage, then each scenario's own
+        # stages (its title from the catalogue, shown literally).
+        several = bool(self.summary.scenario_stages)
         fill(
             self.query_one("#summary-stages", DataTable),
-            ("Stage", "Replies", "Average", "Lowest", "Highest"),
+            (
+                *(("Scenario",) if several else ()),
+                "Stage",
+                "Replies",
+                "Average",
+                "Lowest",
+                "Highest",
+            ),
             [
                 [
+                    *(
+                        (Content(self.service.title(st.scenario_id) if st.scenario_id else "All"),)
+                        if several
+                        else ()
+                    ),
                     Content(STAGE_TITLES.get(st.stage, st.stage)),
                     Content(str(st.replies)),
                     _n(st.average),
                     _n(st.lowest),
                     _n(st.highest),
                 ]
-                for st in self.summary.stages
+                for st in (*self.summary.stages, *self.summary.scenario_stages)
             ],
         )
 
