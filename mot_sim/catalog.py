@@ -143,7 +143,7 @@ def rule_problems(
 ) -> list[Problem]:
     """Checks of one rule that need the lexicon or the other rules."""
     problems: list[Problem] = []
-    for key in ("patterns", "unless", "requires"):
+    for key in ("patterns", "unless", "unless_reply", "requires"):
         for k, pattern in enumerate(getattr(rule, key)):
             for name in unknown_concepts(pattern, concepts):
                 near = difflib.get_close_matches(name, sorted(concepts), n=1)

@@ -112,6 +112,12 @@ class Rule(_Strict):
         max_length=40,
         description="If any of these also occurs in the same sentence, the rule does not fire.",
     )
+    unless_reply: list[PatternText] = Field(
+        default_factory=list,
+        max_length=40,
+        description="If any of these occurs anywhere in the reply, the rule does not fire: "
+        "'Your slip says Lily. That one is on us.' quotes the slip to take the blame.",
+    )
     requires: list[PatternText] = Field(
         default_factory=list,
         max_length=40,
@@ -150,7 +156,7 @@ class Rule(_Strict):
         if self.id in self.overrides:
             raise ValueError("a rule cannot override itself")
         if self.learned:
-            if self.patterns or self.unless or self.requires:
+            if self.patterns or self.unless or self.unless_reply or self.requires:
                 raise ValueError("a learned rule has no patterns, unless or requires")
             if self.polarity != "bad":
                 raise ValueError("a learned rule flags phrasing to avoid: polarity bad")

@@ -222,6 +222,29 @@ def test_unless_context_vetoes_within_the_sentence(en: LocaleWords) -> None:
     assert fired(en, [dont_know], "I don't know. Someone may find out.") == {"dont_know"}
 
 
+def test_a_double_tilde_gap_crosses_clauses_but_not_sentences(en: LocaleWords) -> None:
+    inside = rule("inside", "you are right ~8 but", polarity="bad")
+    across = rule("across", "you are right ~~8 but", polarity="bad")
+    both = [inside, across]
+    assert fired(en, both, "You're right that it's late but we're on it.") == {"inside", "across"}
+    assert fired(en, both, "You're right, it's a big day, but it's full.") == {"across"}
+    assert fired(en, both, "You're right. But it's full.") == set()  # another sentence
+    assert fired(en, both, "You're right, it is a very big and special day for you, but") == set()
+
+
+def test_unless_reply_vetoes_from_any_sentence(en: LocaleWords) -> None:
+    quote = rule(
+        "quote", "your slip says", polarity="bad", unless=["wrong"], unless_reply=["on us"]
+    )
+    assert fired(en, [quote], "Your slip says Lily.") == {"quote"}
+    assert fired(en, [quote], "Your slip says Lily. That one is on us.") == set()
+    assert fired(en, [quote], "That's on us. Your slip says Lily.") == set()
+    # Sentence-scoped context stays in its sentence...
+    assert fired(en, [quote], "Your slip says Lily. We got it wrong.") == {"quote"}
+    # ...and a negated context excuses nothing, wherever it is.
+    assert fired(en, [quote], "Your slip says Lily. That is not on us.") == {"quote"}
+
+
 def test_a_negated_context_does_not_veto(en: LocaleWords) -> None:
     charge = rule("charge", "pay for", polarity="bad", unless=["free"])
     assert fired(en, [charge], "It's free, you don't pay for it.") == set()

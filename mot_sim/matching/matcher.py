@@ -182,7 +182,7 @@ class _Compiler:
             for _ in range(node.max):
                 alt = self.emit(_ALT, None, None)
                 exits.append(alt)
-                self.emit(_ANY)
+                self.emit(_ANY, node.across)
             end = len(self.code)
             for alt in exits:
                 self.code[alt][1] = {}
@@ -305,6 +305,7 @@ class CompiledRule:
     patterns: tuple[Program, ...]
     unless: tuple[Program, ...]
     requires: tuple[Program, ...] = ()
+    unless_reply: tuple[Program, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -433,8 +434,8 @@ def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
                     break
             if out is None and a and s < j < n and filler[j] and sent[j] == sent[j - 1]:
                 out = run(pc, j + 1)
-        elif op == _ANY:
-            if s < j < n and clause[j] == clause[j - 1]:
+        elif op == _ANY:  # a gap's word: in the same clause, or (~~N) the same sentence
+            if s < j < n and (sent[j] == sent[j - 1] if a else clause[j] == clause[j - 1]):
                 out = run(pc + 1, j + 1)
         elif op == _JMP:
             out = run(a, j)  # type: ignore[arg-type]
@@ -506,6 +507,7 @@ class Matcher:
                 tuple(compile_(src) for src in rule.patterns),
                 tuple(compile_(src) for src in rule.unless),
                 tuple(compile_(src) for src in rule.requires),
+                tuple(compile_(src) for src in rule.unless_reply),
             )
             if compiled is not None:
                 compiled[id(rule)] = done
@@ -649,7 +651,9 @@ class Matcher:
                 if self._rejected_quote(r, s, start, end):
                     aside.setdefault(cr.rule.id, hit._replace(ignored="quoted to reject it"))
                     continue
-                veto = self._veto(r, cr.rule.id, cr.unless, s, vetoes)
+                veto = self._veto(r, cr.rule.id, cr.unless, s, vetoes) or self._veto(
+                    r, "*" + cr.rule.id, cr.unless_reply, s, vetoes, anywhere=True
+                )
                 if veto:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"context: '{veto}'"))
                     continue
@@ -712,11 +716,12 @@ class Matcher:
         programs: tuple[Program, ...],
         s: int,
         vetoes: dict[str, dict[int, str]],
+        anywhere: bool = False,
     ) -> str:
-        """The text of a match of ``programs`` in the hit's sentence, if any (for ``unless``
-        and ``requires``; each rule's patterns run once per reply, whatever the hits).
-        A negated context does not count: "that's *not free*, you pay for the side" is
-        still charging for a courtesy."""
+        """The text of a match of ``programs`` in the hit's sentence (or, ``anywhere``, in
+        the reply), if any: for ``unless``, ``unless_reply`` and ``requires``; each rule's
+        patterns run once per reply, whatever the hits. A negated context does not count:
+        "that's *not free*, you pay for the side" is still charging for a courtesy."""
         if not programs:
             return ""
         found = vetoes.get(key)
@@ -724,7 +729,8 @@ class Matcher:
             found = vetoes[key] = {}
             for p in programs:
                 for f, e in _run(p, r):
-                    if r.sent[f] not in found and not self._negated(r, f, e, p.negative):
+                    at = -1 if anywhere else r.sent[f]
+                    if at not in found and not self._negated(r, f, e, p.negative):
                         start, end = self._span(r, f, e)
-                        found[r.sent[f]] = r.a.text[start:end]
-        return found.get(r.sent[s], "")
+                        found[at] = r.a.text[start:end]
+        return found.get(-1 if anywhere else r.sent[s], "")

@@ -6,8 +6,9 @@
     (by|within) <time_concrete>        <name>: a built-in detector as a slot
     =sorry                             = : this exact form only, no other inflection
 
-``...`` is a gap of up to four words and ``~N`` of up to N (at most 8); a gap never
-crosses a clause. Parsing gives a small tree; :mod:`mot_sim.matching.matcher` compiles it.
+``...`` is a gap of up to four words and ``~N`` of up to N (at most 8); such a gap never
+crosses a clause. ``~~N`` is a gap of up to N words anywhere in the sentence, across
+commas and "but": "you're right ~~8 but" catches "You're right, it's a big day, but". Parsing gives a small tree; :mod:`mot_sim.matching.matcher` compiles it.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Detector:
 @dataclass(frozen=True)
 class Gap:
     max: int
+    across: bool = False  # ~~N: may cross clauses (never sentences)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ Seq = tuple[Node, ...]
 
 _LEX = re.compile(
     r"(?P<space>\s+)"
-    r"|(?P<gap>\.\.\.|…|~\d+)"
+    r"|(?P<gap>\.\.\.|…|~~?\d+)"
     r"|(?P<open>\()|(?P<close>\))|(?P<bar>\|)|(?P<opt>\?)"
     r"|(?P<concept>@[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<detector><[a-z_]+>)"
@@ -115,12 +117,12 @@ def parse(source: str, detectors: frozenset[str] = frozenset()) -> Seq:
                 opts = last.options if isinstance(last, Group) else ((last,),)
                 nodes.append(Group(opts, optional=True))
             elif kind == "gap":
-                n = DEFAULT_GAP if text in {"...", "…"} else int(text[1:])
+                n = DEFAULT_GAP if text in {"...", "…"} else int(text.lstrip("~"))
                 if not 1 <= n <= MAX_GAP:
                     raise PatternError(col, f"a gap is 1 to {MAX_GAP} words")
                 if nodes and isinstance(nodes[-1], Gap):
                     raise PatternError(col, "two gaps in a row")
-                nodes.append(Gap(n))
+                nodes.append(Gap(n, across=text.startswith("~~")))
             elif kind == "concept":
                 nodes.append(Concept(text[1:]))
             elif kind == "detector":
