@@ -245,6 +245,14 @@ def test_unless_reply_vetoes_from_any_sentence(en: LocaleWords) -> None:
     assert fired(en, [quote], "Your slip says Lily. That is not on us.") == {"quote"}
 
 
+def test_a_negator_the_pattern_does_not_say_cancels_it_from_inside(en: LocaleWords) -> None:
+    covered = rule("covered", "(cable|garage) ~4 (free|no charge|covered)", polarity="bad")
+    assert fired(en, [covered], "The cable to the garage is covered.") == {"covered"}
+    # "no" is the pattern's own word; "aren't" is not, and it governs the match.
+    assert fired(en, [covered], "The cable is no charge.") == {"covered"}
+    assert fired(en, [covered], "The 15 metres to your garage aren't covered.") == set()
+
+
 def test_a_negated_context_does_not_veto(en: LocaleWords) -> None:
     charge = rule("charge", "pay for", polarity="bad", unless=["free"])
     assert fired(en, [charge], "It's free, you don't pay for it.") == set()

@@ -476,6 +476,23 @@ def test_a_string_of_chinese_apologies_is_a_list_not_an_answer(
     assert res.is_list and res.score < 45, res
 
 
+def test_chinese_typed_with_spaces_for_commas_is_read_clause_by_clause(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """A space between Chinese characters stands for a comma: "谢谢 慢走 ..." is five stock
+    fragments, as it is with commas; a quote mark is not a space."""
+    sc = catalog.get("pickle_request_zh").scenario
+    spaced = "谢谢 慢走 欢迎下次光临 谢谢 慢走"
+    commas = "谢谢，慢走，欢迎下次光临，谢谢，慢走"
+    for text in (spaced, commas):
+        res = scorer.score(sc, "follow_up", text, "小李")
+        assert res.is_list and res.score < 45, (text, res)
+    a = Analysis.of(spaced, Context("埃利斯太太", "小李", "zh"))
+    assert len(set(a.wclause)) == 5
+    quoted = Analysis.of("系统里没有“加一片”这个选项", Context("埃利斯太太", "小李", "zh"))
+    assert len(set(quoted.wclause)) == 1
+
+
 def test_cantonese_negators_and_ascii_quotes_reject_a_charge(
     scorer: Scorer, catalog: Catalog
 ) -> None:

@@ -69,7 +69,8 @@ class Analysis:
         parts: list[str] = []
         sentence = pos = 0
         prev_kind = ""
-        for i, (norm, _s, _e, kind) in enumerate(tokens):
+        prev_end = 0
+        for i, (norm, start, end, kind) in enumerate(tokens):
             if kind == "punct":
                 sentence_of.append(sentence)
                 clause_of.append(clause)
@@ -80,6 +81,8 @@ class Analysis:
             else:
                 if norm in breaks and words and clause_of[words[-1]] == clause:
                     clause += 1
+                elif kind == "cjk" and prev_kind == "cjk" and text[prev_end:start].isspace():
+                    clause += 1  # Chinese typed with a space for a comma: "谢谢 慢走"
                 sentence_of.append(sentence)
                 clause_of.append(clause)
                 words.append(i)
@@ -92,6 +95,7 @@ class Analysis:
             pos += len(norm)
             jend.append(pos)
             prev_kind = kind
+            prev_end = end
         return cls(
             text,
             context,

@@ -140,8 +140,11 @@ class Program:
     code: tuple[Instr, ...]
     needs: tuple[frozenset[int], ...]  # each set must meet the reply's words, or no match
     first: frozenset[int] | None  # ids that can start a match; None: any position
-    negative: bool = False  # the pattern itself says "not", "never"...: negators are its own
+    negative: bool = False  # a detector's range is its own: negators inside it do not count
     first_detector: DetectorName | None = None  # the pattern starts with it: start there
+    # Negators the pattern itself says ("no charge", "we can not"): inside a match they
+    # are its own; any other negator inside it ("garage *aren't* covered") cancels it.
+    own_negators: frozenset[str] = frozenset()
 
 
 class _Compiler:
@@ -279,9 +282,10 @@ def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Progr
     needs = tuple(sorted((n for n in (c.need(x) for x in nodes) if n is not None), key=c.cost))
     code = tuple((int(op), a, b) for op, a, b in c.code)  # type: ignore[call-overload]
     # Negators inside a detector's range ("not sure how long") are the detector's own.
-    negative = bool(detectors_used(nodes)) or not _words(nodes, concepts).isdisjoint(words.negators)
+    negative = bool(detectors_used(nodes))
+    own = frozenset(_words(nodes, concepts) & words.negators)
     lead = detector_name(nodes[0].name) if isinstance(nodes[0], Detector) else None
-    return Program(source, code, needs, c.first(nodes), negative, lead)
+    return Program(source, code, needs, c.first(nodes), negative, lead, own)
 
 
 @dataclass(frozen=True)
@@ -544,7 +548,9 @@ class Matcher:
     def prepare(self, a: Analysis) -> _Reply:
         return _Reply(a, self.vocab, self.words.fillers)
 
-    def _negated(self, r: _Reply, start: int, end: int, negative: bool) -> str:
+    def _negated(
+        self, r: _Reply, start: int, end: int, negative: bool, own: frozenset[str] = frozenset()
+    ) -> str:
         """The negator that governs the words from ``start`` in their clause, if any.
 
         Walking back through the clause, only auxiliaries, pronouns and verbs that pass an
@@ -556,7 +562,11 @@ class Matcher:
         w = self.words
         if not negative:  # "we can not add": a negator the pattern skipped over
             for k in range(start + 1, end):
-                if norms[k] in w.negators and norms[k + 1 : k + 2] != ["only"]:
+                if (
+                    norms[k] in w.negators
+                    and norms[k] not in own
+                    and norms[k + 1 : k + 2] != ["only"]
+                ):
                     return norms[k]
         if norms[start] in w.subordinators:  # "... *if* you hadn't": its own clause
             return ""
@@ -644,7 +654,9 @@ class Matcher:
                 start, end = self._span(r, s, e)
                 fuzzy = any(r.fuzzy[s:e])
                 hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy)
-                why = self._negated(r, s, e, p.negative) if cr.rule.negatable else ""
+                why = (
+                    self._negated(r, s, e, p.negative, p.own_negators) if cr.rule.negatable else ""
+                )
                 if why:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"negated by '{why}'"))
                     continue
@@ -730,7 +742,7 @@ class Matcher:
             for p in programs:
                 for f, e in _run(p, r):
                     at = -1 if anywhere else r.sent[f]
-                    if at not in found and not self._negated(r, f, e, p.negative):
+                    if at not in found and not self._negated(r, f, e, p.negative, p.own_negators):
                         start, end = self._span(r, f, e)
                         found[at] = r.a.text[start:end]
         return found.get(-1 if anywhere else r.sent[s], "")
