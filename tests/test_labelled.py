@@ -87,15 +87,6 @@ def test_score_follows_the_trainers_grade(figures: dict[str, Any]) -> None:
 # Known failures, named so that every other row stays guarded (first found by the blind
 # sets that now cover all ten encounters; see tests/data/README.md).
 KNOWN = {
-    "ea216": "a colon-led string of courtesy words ('Summary: thank you, rest assured, any "
-    "questions') meets the recap goal through its lead word, so it is not read as a list",
-    "eb171": "'I hope the wedding goes well tomorrow' meets the call-back goal: any concrete "
-    "time counts, not only a time for the call",
-    "ed160": "the same: 'tomorrow' of the customer's wedding read as a time for the call",
-    "eb185": "small talk about podcasts asks an open question, which counts as diagnosing",
-    "eb227": "'I'll do my very best for you' reads as willingness, with no job done",
-    "ei064": "four one-word exclamations ('Welcome! Congratulations! Thank you! Enjoy your "
-    "stay!') meet both goals of the welcome; two kinds of courtesy are too few for a list",
     "ei144": "'thank you for calling, sorry for the inconvenience, how can I help': a stock "
     "apology meets the own-it goal, and the stock question has a subject, so no list",
 }
