@@ -79,7 +79,7 @@ PatternText = Annotated[
         min_length=1,
         max_length=400,
         description="A pattern in the rule language (docs/rules.md): words, @concepts, "
-        "(a|b) alternatives, ? optional, ... or ~N gaps, <detector> slots.",
+        "(a|b) alternatives, ? optional, ... or ~N gaps (~~N across clauses), <detector> slots.",
     ),
     AfterValidator(_printable),
     AfterValidator(_pattern_syntax),

@@ -7,8 +7,9 @@
     =sorry                             = : this exact form only, no other inflection
 
 ``...`` is a gap of up to four words and ``~N`` of up to N (at most 8); such a gap never
-crosses a clause. ``~~N`` is a gap of up to N words anywhere in the sentence, across
-commas and "but": "you're right ~~8 but" catches "You're right, it's a big day, but". Parsing gives a small tree; :mod:`mot_sim.matching.matcher` compiles it.
+crosses a clause. ``~~N`` may cross clauses, never sentences: "you are right ~~8 but"
+catches "You're right, it's a big day, but". Parsing gives a small tree;
+:mod:`mot_sim.matching.matcher` compiles it.
 """
 
 from __future__ import annotations
