@@ -23,6 +23,7 @@ REPLIES = (
     m.DebriefReply(
         "Reply 1",
         "s1",
+        "pickle_request",
         "set_tone",
         "Hello Mrs Ellis, I'm Sam. I'm sorry, let me help.",
         82,
@@ -37,6 +38,7 @@ REPLIES = (
     m.DebriefReply(
         "Reply 2",
         "s2",
+        "pickle_request",
         "set_tone",
         "Calm down, [red]it's only[/red] a pickle.",
         12,
@@ -48,7 +50,21 @@ REPLIES = (
         False,
         False,
     ),
-    m.DebriefReply("Reply 3", "s3", "set_tone", "secret", 50, 50, False, (), (), (), False, True),
+    m.DebriefReply(
+        "Reply 3",
+        "s3",
+        "pickle_request",
+        "set_tone",
+        "secret",
+        50,
+        50,
+        False,
+        (),
+        (),
+        (),
+        False,
+        True,
+    ),
 )
 
 
