@@ -84,7 +84,7 @@ _VAGUE = [
     r"\bin due course\b",
     r"\bsooner or later\b",
     r"\bone of these days\b",
-    r"\bwe will see\b",
+    r"\bwe will see\b(?! (?:you|u|ya|him|her|them)\b)",  # "we'll see you in two years"
     r"\bwait and see\b",
     r"\bwhen (?:the |a |our |my )?(?:technician|mechanic|engineer|someone|somebody|he|she|they"
     r"|team|staff|manager|colleague|billing)(?: is| are)? (?:free|available|back)\b",
