@@ -56,6 +56,21 @@ def set_aside_kind(reason: str) -> SetAside | None:
     raise ValueError(f"unknown set-aside reason {reason!r}")
 
 
+def excused_words(a: Analysis, hits: list[Hit]) -> frozenset[int]:
+    """The words of every clause where a rule read a taboo phrase and excused it (negated,
+    or quoted to reject it). The second opinion cannot read negation, so it leaves them
+    alone, both when it judges a reply and when it is trained (mot_sim.cli.learn)."""
+    excused = [h for h in hits if set_aside_kind(h.ignored) in ("negated", "quoted")]
+    if not excused:
+        return frozenset()
+    clauses = {
+        a.wclause[i]
+        for i, t in enumerate(a.words)
+        if any(h.start <= a.tokens[t].start < h.end for h in excused)
+    }
+    return frozenset(i for i, k in enumerate(a.wclause) if k in clauses)
+
+
 class ScoredHit(NamedTuple):
     """A rule that fired, with its effect on the reply's dimension score."""
 
@@ -403,17 +418,7 @@ class Scorer:
         rule = c.learned.get(stage)
         if rule is None or any(h.rule.polarity == "bad" and not h.ignored for h in hits):
             return hits
-        # Clauses where a rule read a taboo phrase and excused it (negated, quoted to
-        # reject it): the model cannot read negation, so it leaves them alone.
-        excused = [h for h in hits if set_aside_kind(h.ignored) in ("negated", "quoted")]
-        skip: frozenset[int] = frozenset()
-        if excused:
-            clauses = {
-                a.wclause[i]
-                for i, t in enumerate(a.words)
-                if any(h.start <= a.tokens[t].start < h.end for h in excused)
-            }
-            skip = frozenset(i for i, k in enumerate(a.wclause) if k in clauses)
+        skip = excused_words(a, hits)
         opinion = judge(self.library.models[c.scenario.locale], a, skip)
         if not opinion.flagged or not opinion.evidence:
             return hits

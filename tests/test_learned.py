@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mot_sim.catalog import Catalog, load_library
-from mot_sim.cli.learn import course_rows, read_labelled
+from mot_sim.cli.learn import course_rows, read_labelled, train_locale
 from mot_sim.cli.main import main
 from mot_sim.engine import Encounter
 from mot_sim.errors import InputError
@@ -46,8 +46,7 @@ def test_the_shipped_models_are_what_the_labelled_data_makes(
     # model answers) make these exact bytes. After changing either, run: mot-sim learn
     # tests/data/DATA --locale L --out scoring/learned/L.json --force
     rows = read_labelled(DATA / data) + course_rows(catalog.library, locale)
-    words = catalog.library.words[locale]
-    model = train(rows, locale, breaks=words.clause_breaks)
+    model = train_locale(catalog.library, rows, locale)
     shipped = ROOT / "scoring" / "learned" / f"{locale}.json"
     # Compared outside the assert: a diff of two large JSON texts would take minutes.
     same = dump(model) == shipped.read_text(encoding="utf-8")
@@ -253,6 +252,23 @@ def test_threshold_is_chosen_on_held_out_authors() -> None:
     loose = train(rows, "en", max_false_alarms=1.0, min_df=1)
     assert loose.threshold < model.threshold and loose.training.cv_recall == 1.0
     assert loose.training.cv_false_alarms == 0.25
+    # Judged as the shipped model judges: words the rules excuse (here, author c's clauses
+    # that name the rule only to reject it) are not held against a held-out reply.
+    rejecting = rows[:6] + [
+        LabelledText(f"c{k}", t, False, True)
+        for k, t in enumerate(["no rule here", "not the rule here"])
+    ]
+    blind = train(rejecting, "en", max_false_alarms=0.0, min_df=1)
+
+    def rejected(a: Analysis) -> frozenset[int]:  # a clause that opens with "no" or "not"
+        opened = {a.wclause[i] for i, w in enumerate(a.norms) if w in ("no", "not")}
+        first = {k for k in opened if a.norms[a.wclause.index(k)] in ("no", "not")}
+        return frozenset(i for i, k in enumerate(a.wclause) if k in first)
+
+    excusing = train(rejecting, "en", max_false_alarms=0.0, min_df=1, excuse=rejected)
+    assert excusing.training.cv_recall > blind.training.cv_recall
+    assert excusing.training.cv_false_alarms == 0.0
+    assert excusing.weights == blind.weights  # the fit itself reads every word
 
 
 def test_one_bad_sentence_in_a_long_good_reply_is_judged_on_its_own(

@@ -16,11 +16,16 @@ from mot_sim.errors import InputError, MotSimError, Problem
 from mot_sim.learned import (
     DEFAULT_MAX_FALSE_ALARMS,
     LabelledText,
+    LearnedModel,
     course_replies,
     dump,
     rule_examples,
     train,
 )
+from mot_sim.matching.matcher import Matcher
+from mot_sim.models import Rule, Scenario
+from mot_sim.scoring import excused_words
+from mot_sim.stages import STAGE_IDS
 from mot_sim.yamlsrc import iter_yaml_files
 
 MAX_LINE = 20_000  # characters in one labelled row
@@ -78,14 +83,49 @@ def read_labelled(path: Path) -> list[LabelledText]:
     return rows
 
 
-def course_rows(library: catalog.Library, locale: str) -> list[LabelledText]:
-    """The course's own phrasing that every fold learns: the rule library's examples and
-    the built-in scenarios' model answers and no-bad examples (a site's own scenario
-    directories must not change the model that ships)."""
-    scenarios = [
+def _builtin_scenarios(library: catalog.Library) -> list[Scenario]:
+    # Only the built-in ones: a site's own scenario directories must not change the model
+    # that ships.
+    return [
         catalog.load_scenario(path, library).scenario
         for path in iter_yaml_files(locations.builtin_scenarios_dir())
     ]
+
+
+def excusing_rules(library: catalog.Library, locale: str) -> list[Rule]:
+    """Every rule of the locale, the library's and the built-in scenarios' own: in training
+    they only say which words a rule excused (a taboo phrase negated or quoted to reject
+    it), whatever scenario a labelled reply came from."""
+    rules = [r for r in library.rules if (r.locale or "en") == locale]
+    for sc in _builtin_scenarios(library):
+        if sc.locale == locale:
+            rules += [*sc.rules, *(r for sid in STAGE_IDS for r in sc.stage(sid).rules)]
+    return rules
+
+
+def train_locale(
+    library: catalog.Library,
+    rows: list[LabelledText],
+    locale: str,
+    max_false_alarms: float = DEFAULT_MAX_FALSE_ALARMS,
+) -> LearnedModel:
+    """Train the locale's model as the shipped one is made: the rules read each row as they
+    read a reply, and the words they excuse are left out when a held-out row is judged."""
+    words = library.words[locale]
+    matcher = Matcher(excusing_rules(library, locale), words)
+    return train(
+        rows,
+        locale,
+        max_false_alarms=max_false_alarms,
+        breaks=words.clause_breaks,
+        excuse=lambda a: excused_words(a, matcher.match(a)),
+    )
+
+
+def course_rows(library: catalog.Library, locale: str) -> list[LabelledText]:
+    """The course's own phrasing that every fold learns: the rule library's examples and
+    the built-in scenarios' model answers and no-bad examples."""
+    scenarios = _builtin_scenarios(library)
     trainee = library.lexicon[locale].example_context.trainee
     return rule_examples(library.rules, locale) + course_replies(scenarios, locale, trainee)
 
@@ -107,13 +147,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
         )
     if not args.no_rule_examples:
         rows += course_rows(library, args.locale)
-    model = train(
+    model = train_locale(
+        library,
         rows,
         args.locale,
-        max_false_alarms=DEFAULT_MAX_FALSE_ALARMS
-        if args.max_false_alarms is None
-        else args.max_false_alarms,
-        breaks=words.clause_breaks,
+        DEFAULT_MAX_FALSE_ALARMS if args.max_false_alarms is None else args.max_false_alarms,
     )
     t = model.training
     print(
