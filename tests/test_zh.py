@@ -500,6 +500,7 @@ def test_cantonese_negators_and_ascii_quotes_reject_a_charge(
     for text in (
         "即係三文治入面多一片，唔使另外單點一份，係咪？",  # 唔使: no need to
         "放心，我不会跟您说什么'只能单卖一份'的。",  # quoted to reject it
+        "放心，我不会跟您说什么‘只能单卖一份’的。",  # curly single quotes too
     ):
         hits = [h for h in scorer.matches(sc, text, "小李", "diagnose") if not h.ignored]
         assert "charge_courtesy" not in {h.rule.id for h in hits}, text
