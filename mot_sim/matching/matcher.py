@@ -347,7 +347,6 @@ class _Reply:
         "fuzzy",
         "ids",
         "n",
-        "present",
         "sent",
         "where",
         "word_at",
@@ -362,11 +361,20 @@ class _Reply:
         self.filler = [w in fillers for w in a.norms]
         self.sent = a.wsentence
         self.clause = a.wclause
-        self.where: dict[int, list[int]] = {}
+        # sentence -> vocabulary id -> the positions of its words there
+        self.where: dict[int, dict[int, list[int]]] = {}
+        sent = self.sent
         for pos, x in enumerate(looked):
-            for vid in x.ids:
-                self.where.setdefault(vid, []).append(pos)
-        self.present = self.where.keys()
+            if x.ids:
+                here = self.where.get(sent[pos])
+                if here is None:
+                    here = self.where[sent[pos]] = {}
+                for vid in x.ids:
+                    found = here.get(vid)
+                    if found is None:
+                        here[vid] = [pos]
+                    else:
+                        found.append(pos)
         self.det: dict[DetectorName, dict[int, list[int]]] = {}
         self.word_at: dict[int, int] | None = None
 
@@ -387,8 +395,9 @@ class _Reply:
         return found
 
 
-def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
-    """Every non-overlapping match of ``p`` as word ranges [start, end)."""
+def _run(p: Program, r: _Reply, within: AbstractSet[int] | None = None) -> list[tuple[int, int]]:
+    """Every non-overlapping match of ``p`` as word ranges [start, end); with ``within``,
+    only those starting in these sentences (no match crosses a sentence)."""
     code, ids, sent, clause, n, filler = p.code, r.ids, r.sent, r.clause, r.n, r.filler
     if len(code) == 2 and code[0][0] == _DET:
         # A pattern that is one detector (most detector patterns): its ranges, as the
@@ -396,7 +405,7 @@ def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
         det = r.detector(code[0][1])  # type: ignore[arg-type]
         ranges: list[tuple[int, int]] = []
         for start in sorted(det):
-            if not ranges or start >= ranges[-1][1]:
+            if (not ranges or start >= ranges[-1][1]) and (within is None or sent[start] in within):
                 ranges.append((start, det[start][0] + 1))
         return ranges
     failed: set[int] = set()
@@ -461,11 +470,23 @@ def _run(p: Program, r: _Reply) -> list[tuple[int, int]]:
         starts = range(n)
     else:
         pos: set[int] = set()
-        for vid in p.first:
-            found = r.where.get(vid)
-            if found:
-                pos.update(found)
+        first = p.first
+        for sentence in r.where if within is None else within:
+            here = r.where.get(sentence)
+            if not here:
+                continue
+            if len(first) < len(here):
+                for vid in first:
+                    found = here.get(vid)
+                    if found:
+                        pos.update(found)
+            else:
+                for vid, found in here.items():
+                    if vid in first:
+                        pos.update(found)
         starts = sorted(pos)
+    if within is not None and (p.first_detector or p.first is None):
+        starts = [k for k in starts if sent[k] in within]
     out: list[tuple[int, int]] = []
     resume = 0
     for s in starts:
@@ -635,22 +656,32 @@ class Matcher:
         """Counting hits for ``a`` (at most one per rule, the first), then set-aside ones."""
         index = index or self.all
         r = self.prepare(a)
-        mask = 0
+        # No match crosses a sentence, so a program wakes up only in a sentence that has a
+        # word of each of its needs: in a long reply, needs met only across sentences cost
+        # nothing (this keeps the cost linear in the reply's length).
         mask_of = index.mask_of
-        for vid in r.present:
-            mask |= mask_of.get(vid, 0)
-        woken: dict[int, tuple[CompiledRule, Program]] = {o: (cr, p) for o, cr, p in index.other}
         wake = index.wake
-        for vid in r.present:
-            for o, cr, p, need in wake.get(vid, ()):
-                if need & mask == need:
-                    woken[o] = (cr, p)
-        candidates = [woken[o] for o in sorted(woken)]
+        woken: dict[int, tuple[CompiledRule, Program, set[int] | None]] = {
+            o: (cr, p, None) for o, cr, p in index.other
+        }
+        for sentence, seen in r.where.items():
+            mask = 0
+            for vid in seen:
+                mask |= mask_of.get(vid, 0)
+            for vid in seen:
+                for o, cr, p, need in wake.get(vid, ()):
+                    if need & mask == need:
+                        entry = woken.get(o)
+                        if entry is None:
+                            woken[o] = (cr, p, {sentence})
+                        elif entry[2] is not None:
+                            entry[2].add(sentence)
         counted: dict[str, list[tuple[int, int, Hit]]] = {}
         aside: dict[str, Hit] = {}
-        vetoes: dict[str, dict[int, str]] = {}
-        for cr, p in candidates:
-            for s, e in _run(p, r):
+        vetoes: dict[tuple[str, int], str] = {}
+        for o in sorted(woken):
+            cr, p, within = woken[o]
+            for s, e in _run(p, r, within):
                 start, end = self._span(r, s, e)
                 fuzzy = any(r.fuzzy[s:e])
                 hit = Hit(cr.rule, start, end, a.text[start:end], p.source, fuzzy)
@@ -727,22 +758,29 @@ class Matcher:
         key: str,
         programs: tuple[Program, ...],
         s: int,
-        vetoes: dict[str, dict[int, str]],
+        vetoes: dict[tuple[str, int], str],
         anywhere: bool = False,
     ) -> str:
         """The text of a match of ``programs`` in the hit's sentence (or, ``anywhere``, in
         the reply), if any: for ``unless``, ``unless_reply`` and ``requires``; each rule's
-        patterns run once per reply, whatever the hits. A negated context does not count:
-        "that's *not free*, you pay for the side" is still charging for a courtesy."""
+        patterns run once per sentence asked about (once per reply for ``anywhere``), so a
+        long reply does not run every context over all of itself. A negated context does
+        not count: "that's *not free*, you pay for the side" is still charging for a
+        courtesy."""
         if not programs:
             return ""
-        found = vetoes.get(key)
+        at = -1 if anywhere else r.sent[s]
+        found = vetoes.get((key, at))
         if found is None:
-            found = vetoes[key] = {}
+            found = ""
+            within = None if anywhere else {at}
             for p in programs:
-                for f, e in _run(p, r):
-                    at = -1 if anywhere else r.sent[f]
-                    if at not in found and not self._negated(r, f, e, p.negative, p.own_negators):
+                for f, e in _run(p, r, within):
+                    if not self._negated(r, f, e, p.negative, p.own_negators):
                         start, end = self._span(r, f, e)
-                        found[at] = r.a.text[start:end]
-        return found.get(-1 if anywhere else r.sent[s], "")
+                        found = r.a.text[start:end]
+                        break
+                if found:
+                    break
+            vetoes[(key, at)] = found
+        return found
