@@ -374,6 +374,8 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         ("money", "Only $5 extra", "$5"),
         ("question_open", "What happened to the car?", "What happened to the car?"),
         ("question_open", "Could you tell me more", "Could you tell me more"),
+        # An adverb before the question word still asks an open question.
+        ("question_open", "Roughly how much do you spend?", "Roughly how much do you spend?"),
         ("question_closed", "Is that right?", "Is that right?"),
         ("restate", "So if I understand you, the bill doubled.", "So if I understand"),
         ("customer_name", "Thanks, Mrs Ellis.", "Mrs Ellis"),
@@ -398,6 +400,7 @@ def test_detectors_find(detector: str, text: str, expected: str) -> None:
         ("time_vague", "I'll ship it as soon as your cheque arrives."),
         ("time_vague", "Your order will be out shortly."),
         ("question_open", "When it is ready we will call."),
+        ("question_open", "Just so you know, when it is ready we will call."),
         ("question_closed", "What would you prefer?"),
         ("self_intro", "I am sorry about that."),
         ("self_intro", "This is Terrible news."),

@@ -138,7 +138,8 @@ _RESTATE = [
     r"我理解的是",
 ]
 _OPEN_LEAD = re.compile(
-    r"^(?:(?:so|and|okay|ok|right|now|please|sir|madam|and so) )*(?:what|how|why|when|where|which|who|whose|tell me"
+    r"^(?:(?:so|and|okay|ok|right|now|please|sir|madam|and so|roughly|just|also|exactly|honestly"
+    r"|first) )*(?:what|how|why|when|where|which|who|whose|tell me"
     r"|could you (?:tell|describe|explain|walk|talk|share)|can you (?:tell|describe|explain|walk|share)"
     r"|would you (?:tell|describe|explain|walk|share|mind telling)|walk me through|help me understand"
     r"|describe|explain|talk me through)\b"
