@@ -384,6 +384,8 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         # A name typed as one (capitalised, not a dictionary word), other than the login's.
         ("self_intro", "Hi, you're through to Oksana.", "you're through to Oksana"),
         ("self_intro", "Morning! Tomasz here.", "Tomasz here"),
+        # Typed all in lower case, a name the dictionary does not know still counts.
+        ("self_intro", "morning, im kasia. how can i help", "im kasia"),
         ("time_vague", "It shouldn't take too long.", "shouldn't take too long"),
     ],
 )
@@ -405,6 +407,8 @@ def test_detectors_find(detector: str, text: str, expected: str) -> None:
         ("self_intro", "I am sorry about that."),
         ("self_intro", "This is Terrible news."),
         ("self_intro", "Sorry here is the bill."),
+        ("self_intro", "sorry im late with this"),
+        ("self_intro", "im gutted for you, honestly."),
         ("customer_name", "Thanks, madam."),
         ("restate", "So, anyway."),
         ("money", "Two minutes."),

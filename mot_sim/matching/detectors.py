@@ -486,8 +486,15 @@ def _looks_like_name(a: Analysis, joined_pos: int, lead: bool = False) -> bool:
     i = rng[0]
     tok = a.tokens[i]
     raw = a.text[tok.start : tok.end]
-    if not raw[:1].isupper() or tok.kind != "word" or tok.norm in _TITLES:
+    if tok.kind != "word" or tok.norm in _TITLES:
         return False
+    if not raw[:1].isupper():
+        # A reply typed all in lower case ("hi im leo. how can i help") capitalises no
+        # name: a word the dictionary does not know, closing its clause, still counts.
+        nxt = i + 1
+        closes = nxt == len(a.tokens) or a.tokens[nxt].kind == "punct"
+        if not (closes and len(tok.norm) >= 3 and a.text == a.text.lower()):
+            return False
     if not lead and (i == 0 or a.sentence_of[i - 1] != a.sentence_of[i]):
         return False
     return not lex(tok.norm).known
