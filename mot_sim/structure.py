@@ -13,6 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from mot_sim.matching.analysis import Analysis
+from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import Hit
 from mot_sim.matching.text import has_cjk
 from mot_sim.models import StructureRule
@@ -81,7 +82,8 @@ def analyse_structure(
     n_stock = 0
     for members in clauses.values():
         ws = [words[k] for k in members]
-        bare = not any(w in predicate for w in ws)  # no subject, no auxiliary
+        # No subject, no auxiliary, no verb of its own (a courtesy verb, "thanks", is none).
+        bare = not any(w in predicate or (w not in courtesy and lex(w).verb) for w in ws)
         glue = sum(1 for w in ws if w in function_words) / len(ws)
         magic = sum(1 for w in ws if w in courtesy) / len(ws)
         if not cjk and len(ws) >= st.keyword_run and glue < st.keyword_glue and magic >= 0.5:

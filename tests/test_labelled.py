@@ -86,10 +86,7 @@ def test_score_follows_the_trainers_grade(figures: dict[str, Any]) -> None:
 
 # Known failures, named so that every other row stays guarded (first found by the blind
 # sets that now cover all ten encounters; see tests/data/README.md).
-KNOWN = {
-    "ei144": "'thank you for calling, sorry for the inconvenience, how can I help': a stock "
-    "apology meets the own-it goal, and the stock question has a subject, so no list",
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("kind", ["stock_list", "sarcasm", "bad_phrase"])

@@ -37,6 +37,9 @@ class Lex(NamedTuple):
     known: bool  # in the dictionary (or a closed-class word): not a typo
     base: frozenset[str]  # what a rule word written this way stands for
     modifier: bool = False  # only ever an adjective or adverb ("sneaky", "extra"), or a number
+    # Only ever an inflected verb, not an "-ing" form ("decides", "added", "sent"): a clause
+    # with one says something, with or without a subject ("billing decides by Thursday").
+    verb: bool = False
 
 
 @lru_cache(maxsize=131072)
@@ -55,7 +58,8 @@ def lex(word: str) -> Lex:
     keep = not found or word in found or bool(found & _AUX)
     base = frozenset({word}) if keep else frozenset(found)
     modifier = bool(by_pos) and set(by_pos) <= {"ADJ", "ADV"} and word not in _CLOSED
-    return Lex(lemmas, bool(found) or word in _CLOSED, base, modifier)
+    verb = set(by_pos) == {"VERB"} and word not in found and not word.endswith("ing")
+    return Lex(lemmas, bool(found) or word in _CLOSED, base, modifier, verb)
 
 
 @lru_cache(maxsize=4096)
