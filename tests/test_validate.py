@@ -171,7 +171,7 @@ def test_every_problem_in_one_run_in_file_order(
     """A schema problem no longer hides rule-id and template problems until it is fixed."""
     text = (
         PICKLE.replace("mood_start:", "mood_startt:", 1)
-        .replace("rules: [greeting, recognise_regular,", "rules: [greting, recognise_regular,", 1)
+        .replace("rules: [greeting, time_greeting,", "rules: [greting, time_greeting,", 1)
         .replace('customer:\n      - "', 'customer:\n      - "{{ nobody }} ', 1)
     )
     path = tmp_path / "bad.yaml"
