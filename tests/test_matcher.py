@@ -175,6 +175,12 @@ def test_a_phrase_quoted_to_reject_it_is_not_said(en: LocaleWords) -> None:
     assert hits_of(en, [calm], text) == [("calm", "calm down", "quoted to reject it")]
     # Quoted without a negator before it, it is still said; apostrophes are not quotes.
     assert fired(en, [calm], "He said 'calm down' to me.") == {"calm"}
+    # A negator just after the quotation rejects it too: "'...' isn't good enough".
+    text = "Honestly, 'calm down' isn't something I'd ever say to you."
+    assert hits_of(en, [calm], text) == [("calm", "calm down", "quoted to reject it")]
+    # ...but not one further on, about something else.
+    text = "She told him 'calm down' and then the man left, so I never got to help."
+    assert fired(en, [calm], text) == {"calm"}
     assert fired(en, [calm], "It's fine, don't worry, just calm down.") == {"calm"}
 
 

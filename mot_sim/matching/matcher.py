@@ -43,6 +43,7 @@ from mot_sim.stages import DetectorName
 # Instructions of a compiled pattern.
 _W, _ANY, _DET, _ALT, _JMP, _MATCH = range(6)
 MAX_FILLERS = 3  # intensifiers in a row that may sit between two words of a pattern
+QUOTE_AFTER = 3  # words after a quotation in which a negator still rejects it
 Instr = tuple[int, object, object]
 
 
@@ -628,24 +629,32 @@ class Matcher:
         return ""
 
     def _rejected_quote(self, r: _Reply, s: int, start: int, end: int) -> bool:
-        """Is the match inside quotation marks that a negator earlier in its sentence
-        rejects? "I won't just say 'the system shows you used it'" mentions the phrase."""
+        """Is the match inside quotation marks that a negator rejects, earlier in its
+        sentence or within the few words just after the quotation? "I won't just say 'the
+        system shows you used it'" and "'we'll call eventually' isn't good enough" mention
+        the phrase; they do not say it."""
         quotes = r.a.quotes
         if not quotes:
             return False
+        a = r.a
+        negators = self.words.negators
         for qs, qe in quotes:
             if qs <= start and end <= qe:
-                a = r.a
                 j = s - 1
                 while j >= 0 and a.tokens[a.words[j]].start >= qs:  # the quote's own words
                     j -= 1
                 while j >= 0 and r.sent[j] == r.sent[s]:
-                    if (
-                        a.norms[j] in self.words.negators
-                        or _pair(a.norms, j) in self.words.negators
-                    ):
+                    if a.norms[j] in negators or _pair(a.norms, j) in negators:
                         return True
                     j -= 1
+                k = s
+                while k < r.n and a.tokens[a.words[k]].start < qe:
+                    k += 1
+                for j in range(k, min(k + QUOTE_AFTER, r.n)):
+                    if r.sent[j] != r.sent[s]:
+                        break
+                    if a.norms[j] in negators or _pair(a.norms, j) in negators:
+                        return True
         return False
 
     def _span(self, r: _Reply, s: int, e: int) -> tuple[int, int]:
