@@ -141,3 +141,21 @@ def test_exclamations_are_not_sentences_whatever_goal_they_meet(
         "Congratulations, Mrs Rossi! Twenty-five years, that is wonderful. I'm Sam.",
     )
     assert not real.is_list and real.score > cheers.score + 20
+
+
+def test_a_clause_with_a_verb_of_its_own_is_not_stock_phrases(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """A clause with no subject and four rules on it read as a string of stock phrases; a
+    verb of its own ("adds", "brings") says something, while "thanks" does not."""
+    said = score(
+        catalog,
+        scorer,
+        "Gladly the kitchen adds one extra pickle at no charge and brings the slice over in "
+        "two minutes Mrs Ellis.",
+    )
+    assert not said.is_list and said.score >= 80
+    stock = score(
+        catalog, scorer, "thanks, sorry, of course, happy to help, no charge, two minutes"
+    )
+    assert stock.is_list and stock.score < 45
