@@ -203,6 +203,20 @@ def test_two_word_negators(en: LocaleWords) -> None:
     assert fired(en, [happy], "I'm more than happy to help.") == {"happy"}
 
 
+def test_a_match_over_quotations_side_by_side_is_quoted(en: LocaleWords, zh: LocaleWords) -> None:
+    """Two stock lines quoted one after the other, both rejected: the match runs over both
+    quotations, and each of its words is quoted."""
+    wait = rule("wait", "wait ~~8 (news|update)", polarity="bad")
+    assert fired(en, [wait], "Just wait, we'll give you news.") == {"wait"}
+    text = "I won't pretend 'just wait', 'we'll give you news' is an answer."
+    assert hits_of(en, [wait], text)[0][2] == "quoted to reject it"
+    # A word of the match outside the quotations: it is said, not quoted.
+    assert fired(en, [wait], "I won't pretend 'just wait', so we'll give you news.") == {"wait"}
+    later = rule("later", "等 ~8 有 消息", polarity="bad", negatable=False)
+    text = "这次绝不会再是“先等等”“有消息再说”。"
+    assert hits_of(zh, [later], text)[0][2] == "quoted to reject it"
+
+
 def test_quoted_rejection_holds_for_rules_that_ignore_negation(en: LocaleWords) -> None:
     vague = rule("vague", "<time_vague>", polarity="bad", negatable=False)
     assert fired(en, [vague], "We'll sort it at some point.") == {"vague"}

@@ -628,33 +628,39 @@ class Matcher:
             j -= 1
         return ""
 
-    def _rejected_quote(self, r: _Reply, s: int, start: int, end: int) -> bool:
+    def _rejected_quote(self, r: _Reply, s: int, e: int) -> bool:
         """Is the match inside quotation marks that a negator rejects, earlier in its
         sentence or within the few words just after the quotation? "I won't just say 'the
         system shows you used it'" and "'we'll call eventually' isn't good enough" mention
-        the phrase; they do not say it."""
+        the phrase; they do not say it. A match may run over quotations side by side
+        ("不会再是“等等看”“有消息再说”"): each of its words must be quoted."""
         quotes = r.a.quotes
         if not quotes:
             return False
         a = r.a
+
+        def quoted(w: int) -> bool:
+            at = a.tokens[a.words[w]].start
+            return any(qs <= at < qe for qs, qe in quotes)
+
+        if not all(quoted(w) for w in range(s, e)):
+            return False
         negators = self.words.negators
-        for qs, qe in quotes:
-            if qs <= start and end <= qe:
-                j = s - 1
-                while j >= 0 and a.tokens[a.words[j]].start >= qs:  # the quote's own words
-                    j -= 1
-                while j >= 0 and r.sent[j] == r.sent[s]:
-                    if a.norms[j] in negators or _pair(a.norms, j) in negators:
-                        return True
-                    j -= 1
-                k = s
-                while k < r.n and a.tokens[a.words[k]].start < qe:
-                    k += 1
-                for j in range(k, min(k + QUOTE_AFTER, r.n)):
-                    if r.sent[j] != r.sent[s]:
-                        break
-                    if a.norms[j] in negators or _pair(a.norms, j) in negators:
-                        return True
+        j = s - 1
+        while j >= 0 and r.sent[j] == r.sent[s] and quoted(j):  # the quotation's own words
+            j -= 1
+        while j >= 0 and r.sent[j] == r.sent[s]:
+            if a.norms[j] in negators or _pair(a.norms, j) in negators:
+                return True
+            j -= 1
+        k = e
+        while k < r.n and quoted(k):
+            k += 1
+        for j in range(k, min(k + QUOTE_AFTER, r.n)):
+            if r.sent[j] != r.sent[s]:
+                break
+            if a.norms[j] in negators or _pair(a.norms, j) in negators:
+                return True
         return False
 
     def _span(self, r: _Reply, s: int, e: int) -> tuple[int, int]:
@@ -700,7 +706,7 @@ class Matcher:
                 if why:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"negated by '{why}'"))
                     continue
-                if self._rejected_quote(r, s, start, end):
+                if self._rejected_quote(r, s, e):
                     aside.setdefault(cr.rule.id, hit._replace(ignored="quoted to reject it"))
                     continue
                 veto = self._veto(r, cr.rule.id, cr.unless, s, vetoes) or self._veto(
