@@ -43,6 +43,7 @@ THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 SENTENCE_THRESHOLDS: tuple[float | None, ...] = (0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, None)
 DEFAULT_MAX_FALSE_ALARMS = 0.005  # share of good replies the cross-validated model may flag
 _GROUP = re.compile(r"[A-Za-z]+")
+COURSE_WEIGHT = 3  # how many trainees' replies one of the course's own examples weighs
 
 
 class Training(_Strict):
@@ -303,7 +304,14 @@ def train(
     names = sorted(set(groups) - {""})
 
     def learnt(keep: str | None) -> list[tuple[frozenset[str], bool]]:
-        return [(f, r.bad) for f, r, gg in zip(feats, rows, groups, strict=True) if gg != keep]
+        # The course's own phrasing counts COURSE_WEIGHT times: a few trainees' bad replies
+        # that share a word with it ("店长") must not outvote what the course teaches.
+        return [
+            (f, r.bad)
+            for f, r, gg in zip(feats, rows, groups, strict=True)
+            if gg != keep
+            for _ in range(COURSE_WEIGHT if r.always else 1)
+        ]
 
     for g in names:
         fold = learnt(g)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mot_sim import learned
 from mot_sim.catalog import Catalog, load_library
 from mot_sim.cli.learn import course_rows, read_labelled, train_locale
 from mot_sim.cli.main import main
@@ -269,6 +270,25 @@ def test_threshold_is_chosen_on_held_out_authors() -> None:
     assert excusing.training.cv_recall > blind.training.cv_recall
     assert excusing.training.cv_false_alarms == 0.0
     assert excusing.weights == blind.weights  # the fit itself reads every word
+
+
+def test_the_course_s_own_phrasing_outweighs_a_few_bad_replies_that_share_a_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two trainees pass the customer to "the manager"; the course introduces "the manager"
+    # as good phrasing. Counted once, the course example is outvoted; counted as
+    # COURSE_WEIGHT replies, the word leans far less towards "bad".
+    rows = [
+        LabelledText("a1", "ask the manager", True, False),
+        LabelledText("b1", "the manager decides", True, False),
+        LabelledText("a2", "I will help you now", False, True),
+        LabelledText("b2", "happy to help", False, True),
+        LabelledText("x", "I am the manager, I will help", False, True, always=True),
+    ]
+    weighted = train(rows, "en", max_false_alarms=1.0, min_df=1).weights["manager"]
+    monkeypatch.setattr(learned, "COURSE_WEIGHT", 1)
+    once = train(rows, "en", max_false_alarms=1.0, min_df=1).weights["manager"]
+    assert learned.COURSE_WEIGHT == 1 and weighted < once / 2
 
 
 def test_one_bad_sentence_in_a_long_good_reply_is_judged_on_its_own(

@@ -169,6 +169,11 @@ AVOID: dict[str, list[str]] = {
         "难道我们还会赖账不成？",
         "呵呵，那您说怎么办吧。",
     ],
+    # Mock exaggeration: the small request blown up.
+    "zh_mock_exaggeration": [
+        "就一片黄瓜，没有它我们可怎么活。",
+        "放心，肯定不会拖到下辈子。",
+    ],
     # Rushing the customer.
     "zh_hurry": [
         "您有话快说，我这儿忙着呢。",
