@@ -307,6 +307,10 @@ def test_taiwan_forms_opencc_leaves_alone_still_match(scorer: Scorer, probe: Sce
     assert "zh_acknowledge" in good
     good, _ = fired(scorer, probe, "帳單上顯示有一筆漫遊費。")
     assert "zh_concrete_facts" in good
+    # 妳 (你 said to a woman) is folded to 你, so no rule spells it twice.
+    for you in ("你", "妳"):
+        good, _ = fired(scorer, probe, f"好的，马上帮{you}加一片。")
+        assert "zh_positive_can" in good, you
 
 
 @pytest.mark.parametrize(

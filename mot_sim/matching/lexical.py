@@ -74,11 +74,13 @@ def inflections(lemma: str) -> frozenset[str]:
 
 
 _opencc: object | None = None
+# Variants OpenCC keeps but rules need not spell twice: 妳 is 你 said to a woman.
+_VARIANTS = str.maketrans({"妳": "你"})
 
 
 def to_simplified(text: str) -> str:
-    """Traditional Chinese characters folded to Simplified, one character for one, so
-    spans in the original text stay valid."""
+    """Traditional Chinese characters folded to Simplified (and 妳 to 你), one character
+    for one, so spans in the original text stay valid."""
     global _opencc
     if _opencc is None:
         import opencc
@@ -86,7 +88,7 @@ def to_simplified(text: str) -> str:
         _opencc = opencc.OpenCC("t2s")
     convert = _opencc.convert  # type: ignore[attr-defined]
     out: str = convert(text)
-    if len(out) == len(text):
-        return out
-    # A phrase-level conversion changed the length: fall back to character by character.
-    return "".join(c if len(s := convert(c)) != 1 else s for c in text)
+    if len(out) != len(text):
+        # A phrase-level conversion changed the length: fall back to character by character.
+        out = "".join(c if len(s := convert(c)) != 1 else s for c in text)
+    return out.translate(_VARIANTS)
