@@ -276,6 +276,9 @@ class StructureRule(_Strict):
         ge=1, le=20, description="...made of at least this many kinds of courtesy."
     )
     max_repeat_ratio: float = Field(ge=0, le=1)
+    stock_repeats: int = Field(
+        ge=2, le=20, description="The same stock clause this many times is repetition."
+    )
     exclaim_words: float = Field(
         ge=0,
         le=10,

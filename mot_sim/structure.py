@@ -80,6 +80,7 @@ def analyse_structure(
         clauses.setdefault(cl, []).append(k)
     note = ""
     n_stock = 0
+    said: dict[frozenset[str], int] = {}  # the courtesy words of each stock clause
     for members in clauses.values():
         ws = [words[k] for k in members]
         # No subject, no auxiliary, no verb of its own (a courtesy verb, "thanks", is none).
@@ -95,6 +96,8 @@ def analyse_structure(
         # A CJK character counts as half a word, as everywhere else here: "真的非常抱歉".
         if len(ws) <= st.fragment_words * (2 if cjk else 1) and only_courtesy:
             n_stock += 1
+            key = frozenset(w for w in ws if w in courtesy)
+            said[key] = said.get(key, 0) + 1
         inside = set().union(*(covered.get(k, nothing) for k in members))
         # Phrases, not rules: overlapping hits ("see you next" is two rules) are one.
         phrases = sum(
@@ -107,7 +110,11 @@ def analyse_structure(
             note = "note.stock"
         if bare and len(clauses) == 1 and len(ws) >= 4 and only_courtesy:
             note = "note.stock"
+    # The same words again and again, or the same stock phrase three times over ("Sorry,
+    # sorry, so sorry. Let me check. Sorry."), say nothing more each time.
     if n >= 6 and len(set(words)) / len(words) < st.max_repeat_ratio:
+        note = "note.repeats"
+    if any(k and count >= st.stock_repeats for k, count in said.items()):
         note = "note.repeats"
     # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something.
     exclaims = (

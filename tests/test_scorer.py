@@ -159,3 +159,16 @@ def test_a_clause_with_a_verb_of_its_own_is_not_stock_phrases(
         catalog, scorer, "thanks, sorry, of course, happy to help, no charge, two minutes"
     )
     assert stock.is_list and stock.score < 45
+
+
+def test_the_same_stock_phrase_three_times_is_repetition(catalog: Catalog, scorer: Scorer) -> None:
+    """ "Sorry, sorry, so sorry. Let me check. Sorry." says one thing four times: its words
+    vary enough to pass the word-repetition check, its clauses do not. Two apologies with
+    something said in between are not repetition."""
+    cake = catalog.get("birthday_cake").scenario
+    again = scorer.score(cake, "set_tone", "Sorry, sorry, so sorry. Let me check. Sorry.")
+    assert again.is_list and again.score < 45
+    once = scorer.score(
+        cake, "set_tone", "Sorry. I'm so sorry, Mrs Ellis, that's our mistake and I'll fix it now."
+    )
+    assert not once.is_list and once.score >= 80
