@@ -194,6 +194,28 @@ def test_negation_does_not_reach_into_a_subordinate_clause(en: LocaleWords) -> N
     assert fired(en, [calm], "I won't tell you to calm down.") == set()
 
 
+def test_a_not_a_questions_negate_nothing(zh: LocaleWords) -> None:
+    """ "要不要我帮您加" asks; "我不帮您加" refuses. 是不是 stays a negator: "二是不是您弄坏的"
+    also reads "二是 / 不是您弄坏的"."""
+    offer = rule("offer", "我 ~2 帮您 加")
+    assert fired(zh, [offer], "要不要我马上帮您加一片？") == {"offer"}
+    assert fired(zh, [offer], "能不能我来帮您加？") == {"offer"}
+    assert hits_of(zh, [offer], "我不帮您加。")[0][2] == "negated by '不'"
+    blame = rule("blame", "您 弄坏", polarity="bad")
+    assert fired(zh, [blame], "二是不是您弄坏的就不该您出钱。") == set()
+
+
+def test_a_dash_ends_a_clause(en: LocaleWords) -> None:
+    """ "You didn't get one - I'm sorry": the apology is not under "didn't"; a hyphen inside
+    a word or a number range is no dash."""
+    sorry = rule("sorry", "(i am|i'm) sorry")
+    assert fired(en, [sorry], "You didn't get one - I'm sorry.") == {"sorry"}
+    assert fired(en, [sorry], "You didn't get one — I'm sorry.") == {"sorry"}
+    assert fired(en, [sorry], "I'm not sorry.") == set()
+    a = Analysis.of("in 2-3 days, by e-mail", Context())
+    assert a.norms == ["in", "2", "3", "days", "by", "e", "mail"]
+
+
 def test_two_word_negators(en: LocaleWords) -> None:
     calm = rule("calm", "calm down", polarity="bad")
     text = "Rather than telling you to calm down, I'll say it would annoy me too."

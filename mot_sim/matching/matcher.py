@@ -37,6 +37,7 @@ from mot_sim.matching.pattern import (
     detectors_used,
     parse,
 )
+from mot_sim.matching.text import has_cjk
 from mot_sim.models import Rule
 from mot_sim.stages import DetectorName
 
@@ -500,6 +501,13 @@ def _run(p: Program, r: _Reply, within: AbstractSet[int] | None = None) -> list[
     return out
 
 
+def _a_not_a(norms: list[str], j: int) -> bool:
+    """Is the negator at ``j`` the middle of a Chinese A-not-A question ("要不要", "有没有",
+    "可不可以")? It asks; it negates nothing. Not "是不是", which also reads "…是 / 不是…"
+    ("二是不是您弄坏的就不该您出钱")."""
+    return 0 < j < len(norms) - 1 and norms[j - 1] == norms[j + 1] != "是" and has_cjk(norms[j])
+
+
 def _pair(norms: list[str], j: int) -> str:
     """The two words ending at ``j``: negators may be two words ("rather than", "instead
     of": "rather than telling you to calm down" does not tell you to)."""
@@ -588,6 +596,7 @@ class Matcher:
                     norms[k] in w.negators
                     and norms[k] not in own
                     and norms[k + 1 : k + 2] != ["only"]
+                    and not _a_not_a(norms, k)
                 ):
                     return norms[k]
         if norms[start] in w.subordinators:  # "... *if* you hadn't": its own clause
@@ -598,6 +607,9 @@ class Matcher:
             if norm in w.subordinators:
                 return ""
             pair = _pair(norms, j)
+            if norm in w.negators and _a_not_a(norms, j):  # "要不要我帮您加": a question
+                j -= 2
+                continue
             if norm in w.negators or pair in w.negators:
                 nxt = norms[j + 1] if j + 1 < len(norms) else ""
                 return "" if nxt in w.negation_exceptions else norm if norm in w.negators else pair
@@ -650,7 +662,9 @@ class Matcher:
         while j >= 0 and r.sent[j] == r.sent[s] and quoted(j):  # the quotation's own words
             j -= 1
         while j >= 0 and r.sent[j] == r.sent[s]:
-            if a.norms[j] in negators or _pair(a.norms, j) in negators:
+            if (a.norms[j] in negators and not _a_not_a(a.norms, j)) or _pair(
+                a.norms, j
+            ) in negators:
                 return True
             j -= 1
         k = e
