@@ -113,6 +113,7 @@ _VAGUE = [
     r"(?:我|我们|咱们|这边)(?:会|将|一定|尽量)?尽快",  # a promise "as soon as possible", not a wish
     r"过段时间",
     r"回头",
+    r"适时|(?:适当|合适)的时候",  # "in due course"
 ]
 _RESTATE = [
     r"\b(?:so )?if i (?:understand|have understood|understood|heard|have got)\b",
@@ -302,6 +303,8 @@ _VAGUE_TRIGGERS = (
     "尽快",
     "过段",
     "回头",
+    "适时",
+    "的时候",
 )
 _RESTATE_TRIGGERS = (
     "if i ",
