@@ -373,6 +373,8 @@ def test_near_misses_are_not_accused(scorer: Scorer, probe: Scenario, text: str,
         ("customer_name", "您好，埃利斯。", "埃利斯"),
         ("question_closed", "您这个月有没有出国？", "您这个月有没有出国？"),
         ("question_closed", "还是老样子吧？", "还是老样子吧？"),
+        ("time_vague", "结果出来后我们会适时跟您联系", "适时"),
+        ("time_vague", "在合适的时候通知您", "合适的时候"),
     ],
 )
 def test_chinese_detectors_find(detector: str, text: str, expected: str) -> None:
