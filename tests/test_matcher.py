@@ -499,6 +499,11 @@ def test_chinese_quotation_marks_reject_what_they_quote(zh: LocaleWords) -> None
     for text in ("我不会跟您说“这是规定”。", "我不想光说「这是规定」。"):
         assert hits_of(zh, [policy], text)[0][2] in {"quoted to reject it", "negated by '不'"}
         assert fired(zh, [policy], text) == set()
+    # A quotation opened after a full-width comma, rejected by a negator a few characters
+    # after it: Chinese puts the verb last ("‘…’这种话我不会再说").
+    text = "您说得对，‘这是规定’这种话我不会再说。"
+    assert hits_of(zh, [policy], text)[0][2] == "quoted to reject it"
+    assert fired(zh, [policy], "您说得对，‘这是规定’，您得理解。") == {"policy"}
 
 
 @pytest.mark.parametrize(

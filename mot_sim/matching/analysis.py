@@ -10,11 +10,11 @@ from mot_sim.matching.text import CLAUSE_BREAK, SENTENCE_END, Token, tokenize
 
 # A quotation: an opening mark not glued to a word before it, a closing one not glued to
 # a word after it ("it's" and "don't" are not quotations). Chinese writes no spaces, so
-# its quotation marks (“ ” 「 」 『 』, and ASCII ones typed right after a character) count
-# wherever they stand: 我不会说“这是规定”, 我不会说'这是规定'。
+# its quotation marks (“ ” 「 」 『 』, and ASCII ones typed right after a character or a
+# full-width comma) count wherever they stand: 我不会说“这是规定”, 我不会说'这是规定'。
 _QUOTE_RE = re.compile(
     r"(?<!\w)(['\"\u2018\u201c])(.{1,200}?)(['\"\u2019\u201d])(?!\w)"
-    r"|(?<=[\u4e00-\u9fff])([\u201c\u2018'\"])(.{1,200}?)([\u201d\u2019'\"])"
+    r"|(?<=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])([\u201c\u2018'\"])(.{1,200}?)([\u201d\u2019'\"])"
     r"|([\u300c\u300e])(.{1,200}?)([\u300d\u300f])"
     # Curly double quotes open and close unambiguously: "说“尽快”“过段时间”这种话".
     r"|(\u201c)(.{1,200}?)(\u201d)"

@@ -45,6 +45,7 @@ from mot_sim.stages import DetectorName
 _W, _ANY, _DET, _ALT, _JMP, _MATCH = range(6)
 MAX_FILLERS = 3  # intensifiers in a row that may sit between two words of a pattern
 QUOTE_AFTER = 3  # words after a quotation in which a negator still rejects it
+QUOTE_AFTER_CJK = 10  # the same, in CJK characters ("‘…’这种话我不会再说")
 Instr = tuple[int, object, object]
 
 
@@ -670,7 +671,8 @@ class Matcher:
         k = e
         while k < r.n and quoted(k):
             k += 1
-        for j in range(k, min(k + QUOTE_AFTER, r.n)):
+        after = QUOTE_AFTER_CJK if k < r.n and has_cjk(a.norms[k]) else QUOTE_AFTER
+        for j in range(k, min(k + after, r.n)):
             if r.sent[j] != r.sent[s]:
                 break
             if a.norms[j] in negators or _pair(a.norms, j) in negators:
