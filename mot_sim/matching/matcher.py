@@ -659,13 +659,16 @@ class Matcher:
         if not all(quoted(w) for w in range(s, e)):
             return False
         negators = self.words.negators
+
+        def negates(j: int) -> bool:
+            norms = a.norms
+            return (norms[j] in negators and not _a_not_a(norms, j)) or _pair(norms, j) in negators
+
         j = s - 1
         while j >= 0 and r.sent[j] == r.sent[s] and quoted(j):  # the quotation's own words
             j -= 1
         while j >= 0 and r.sent[j] == r.sent[s]:
-            if (a.norms[j] in negators and not _a_not_a(a.norms, j)) or _pair(
-                a.norms, j
-            ) in negators:
+            if negates(j):
                 return True
             j -= 1
         k = e
@@ -675,7 +678,7 @@ class Matcher:
         for j in range(k, min(k + after, r.n)):
             if r.sent[j] != r.sent[s]:
                 break
-            if a.norms[j] in negators or _pair(a.norms, j) in negators:
+            if negates(j):
                 return True
         return False
 
