@@ -304,7 +304,8 @@ _VAGUE_TRIGGERS = (
     "过段",
     "回头",
     "适时",
-    "的时候",
+    "适当的时候",
+    "合适的时候",
 )
 _RESTATE_TRIGGERS = (
     "if i ",
