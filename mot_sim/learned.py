@@ -157,12 +157,21 @@ def course_replies(scenarios: Iterable[Scenario], locale: str, trainee: str) -> 
     ]
 
 
+_TERMS: dict[str, str] = {}  # word -> its term, the same in every reply
+
+
 def _term(a: Analysis, i: int) -> str:
     tok = a.tokens[a.words[i]]
     if tok.kind == "num":
         return "<num>"  # "25 cents" and "40 pounds" weigh alike
-    lemmas = lex(tok.norm).lemmas
-    return min(lemmas) if lemmas else tok.norm
+    found = _TERMS.get(tok.norm)
+    if found is None:
+        lemmas = lex(tok.norm).lemmas
+        found = min(lemmas) if lemmas else tok.norm
+        if len(_TERMS) > 200_000:  # bound memory on endless unique input
+            _TERMS.clear()
+        _TERMS[tok.norm] = found
+    return found
 
 
 def features(a: Analysis, skip: frozenset[int] = frozenset()) -> dict[str, tuple[int, int]]:
@@ -188,16 +197,79 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+_ABSENT = float("nan")  # not in the table: a sentinel no weight is
+_TABLES: dict[int, tuple[LearnedModel, dict[str, float | None]]] = {}
+
+
+def _table(model: LearnedModel) -> dict[str, float | None]:
+    """Every weighted run with its weight, and each shorter beginning of one ("a", "a b"
+    for "a b c") with its weight or None: a run not in it weighs nothing, and nor does any
+    longer run it begins."""
+    found = _TABLES.get(id(model))
+    if found is None or found[0] is not model:
+        out: dict[str, float | None] = {}
+        for feat in model.weights:
+            parts = feat.split(" ")
+            for k in range(1, len(parts)):
+                out.setdefault(" ".join(parts[:k]), None)
+        out.update(model.weights)
+        found = _TABLES[id(model)] = (model, out)
+    return found[1]
+
+
 def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) -> Opinion:
     """The model's verdict on one analysed reply (same input, same verdict, everywhere):
     the whole reply, and each sentence on its own, so that one bad phrase in a long good
     reply is not outweighed by the good words around it.
 
     ``skip``: words the rules have already read and excused (a taboo phrase negated or
-    quoted to reject it); the model, blind to negation, must not count them again."""
+    quoted to reject it); the model, blind to negation, must not count them again.
+
+    It reads the runs ``features`` gives, in the same order (so the same sums), but stops
+    extending a run as soon as no weighted run begins with it."""
     evidence: list[Evidence] = []
     sentence_of = a.wsentence
-    z, by_sentence = _tally(model.prior, model.weights, features(a, skip), sentence_of, evidence)
+    clause = a.wclause
+    table = _table(model)
+    n = len(a.words)
+    terms = [_term(a, i) for i in range(n)]
+    prior = z = model.prior
+    by_sentence: dict[int, float] = {}
+    seen: set[str] = set()
+    here = -1  # the sentence being summed, in ``total`` (sentences come in order)
+    total = prior
+    weighed = False  # a sentence where no run weighs has no sum
+    for i in range(n):
+        if i in skip:
+            continue
+        if sentence_of[i] != here:
+            if weighed:
+                by_sentence[here] = total
+            here = sentence_of[i]
+            total = prior
+            weighed = False
+        key = terms[i]
+        ci = clause[i]
+        for j in range(i + 1, min(i + MAX_N, n) + 1):
+            if j > i + 1:
+                if clause[j - 1] != ci or j - 1 in skip:
+                    break
+                key = f"{key} {terms[j - 1]}"
+            w = table.get(key, _ABSENT)
+            if w is _ABSENT:
+                break
+            if key in seen:
+                continue
+            seen.add(key)
+            if w is None:
+                continue
+            z += w
+            total += w
+            weighed = True
+            if w > 0:
+                evidence.append(Evidence(key, w, i, j))
+    if weighed:
+        by_sentence[here] = total
     p = _sigmoid(z)
     worst = max(by_sentence, key=lambda k: (by_sentence[k], -k), default=None)
     ps = _sigmoid(by_sentence[worst]) if worst is not None else 0.0

@@ -6,9 +6,11 @@ They work on the normalised joined text, so contractions and case are already fo
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from mot_sim.matching.analysis import Analysis
 from mot_sim.matching.lexical import lex
@@ -160,8 +162,117 @@ _TITLES = frozenset("mr mrs ms miss mx dr sir madam mister doctor professor prof
 _ZH_TITLES = ("先生", "女士", "小姐", "太太", "老师", "总")
 
 
+class _Alternation:
+    """Patterns tried in order at each token start, as one regex alternation would, but
+    only those that can begin with the character there: CPython tries every branch of an
+    alternation at every position it is asked about, and most branches cannot start on
+    most words."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        firsts = [_first_chars(p) for p in patterns]
+        keys = set().union(*(f for f in firsts if f is not None)) - {_WIDE}
+
+        def alternation(chosen: list[str]) -> re.Pattern[str] | None:
+            return re.compile("|".join(f"(?:{p})" for p in chosen)) if chosen else None
+
+        # Same order as the full alternation, so the same branch wins at every position.
+        self.by_char = {
+            c: alternation(
+                [p for p, f in zip(patterns, firsts, strict=True) if f is None or c in f]
+            )
+            for c in keys
+        }
+        self.other = alternation([p for p, f in zip(patterns, firsts, strict=True) if f is None])
+        # Any digit, not only 0-9: a character outside ASCII also tries those patterns.
+        self.wide = alternation(
+            [p for p, f in zip(patterns, firsts, strict=True) if f is None or _WIDE in f]
+        )
+
+    def at(self, char: str) -> re.Pattern[str] | None:
+        """The alternation of the patterns that can match starting with ``char``."""
+        found = self.by_char.get(char)
+        if found is not None or char in self.by_char:
+            return found
+        return self.other if char.isascii() else self.wide
+
+
+_WIDE = "\x00wide"  # in a set of first characters: also any non-ASCII one (\d is Unicode)
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """Characters a match of ``pattern`` can start with; None when any may (or when the
+    pattern is beyond this reading: always safe, only slower)."""
+    try:
+        # The standard library's own regex parser: private, so if it ever changes, every
+        # branch is tried everywhere, as before.
+        parser: Any = importlib.import_module("re._parser")
+        parsed = parser.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        found = _firsts(list(parsed), importlib.import_module("re._constants"))
+    except Exception:
+        return None
+    if found is None or found[1]:
+        return None
+    return frozenset(found[0])
+
+
+def _firsts(items: list[tuple[Any, Any]], k: Any) -> tuple[set[str], bool] | None:
+    """(first characters, can match empty) of a parsed sequence; None for "any".
+    ``k``: the parser's constants."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in (k.AT, k.ASSERT, k.ASSERT_NOT):  # zero width: look further
+            continue
+        if op is k.LITERAL:
+            return out | {chr(av)}, False
+        if op is k.IN:
+            for iop, iav in av:
+                if iop is k.LITERAL:
+                    out.add(chr(iav))
+                elif iop is k.RANGE and iav[1] - iav[0] < 256:
+                    out.update(chr(c) for c in range(iav[0], iav[1] + 1))
+                elif iop is k.CATEGORY and iav is k.CATEGORY_DIGIT:
+                    out.update("0123456789")
+                    out.add(_WIDE)
+                else:
+                    return None
+            return out, False
+        if op is k.BRANCH:
+            nullable = False
+            for alt in av[1]:
+                got = _firsts(list(alt), k)
+                if got is None:
+                    return None
+                out |= got[0]
+                nullable = nullable or got[1]
+            if not nullable:
+                return out, False
+            continue
+        if op is k.SUBPATTERN:
+            if av[1] & re.IGNORECASE:  # (?i:...): either case
+                return None
+            got = _firsts(list(av[3]), k)
+            if got is None:
+                return None
+            out |= got[0]
+            if not got[1]:
+                return out, False
+            continue
+        if op in (k.MAX_REPEAT, k.MIN_REPEAT):
+            got = _firsts(list(av[2]), k)
+            if got is None:
+                return None
+            out |= got[0]
+            if av[0] > 0 and not got[1]:
+                return out, False
+            continue
+        return None
+    return out, True
+
+
 def _regex_ranges(
-    a: Analysis, patterns: list[re.Pattern[str]], triggers: tuple[str, ...] = ()
+    a: Analysis, alt: _Alternation, triggers: tuple[str, ...] = ()
 ) -> list[TokenRange]:
     # A few substring tests rule out most replies before the slower regex runs (faster
     # than one regex alternation of the same literals, which CPython scans naively).
@@ -169,26 +280,27 @@ def _regex_ranges(
     if triggers and not any(t in joined for t in triggers):
         return []
     out: list[TokenRange] = []
-    joined = a.joined
-    for rx in patterns:
-        # Every pattern starts at a token, so try token starts only (a quarter of the
-        # positions a full scan would), keeping matches non-overlapping.
-        resume = 0
-        for pos in a.jstart:
-            if pos < resume:
-                continue
-            m = rx.match(joined, pos)
-            if m and m.end() > pos:
-                rng = a.tokens_of_joined(pos, m.end())
-                if rng:
-                    out.append(rng)
-                resume = m.end()
+    # Every pattern starts at a token, so try token starts only (a quarter of the
+    # positions a full scan would), keeping matches non-overlapping.
+    resume = 0
+    for pos in a.jstart:
+        if pos < resume:
+            continue
+        rx = alt.at(joined[pos])
+        if rx is None:
+            continue
+        m = rx.match(joined, pos)
+        if m and m.end() > pos:
+            rng = a.tokens_of_joined(pos, m.end())
+            if rng:
+                out.append(rng)
+            resume = m.end()
     return out
 
 
-def _alternation(patterns: list[str]) -> list[re.Pattern[str]]:
+def _alternation(patterns: list[str]) -> _Alternation:
     # One pass over the text instead of one per pattern.
-    return [re.compile("|".join(f"(?:{p})" for p in patterns))]
+    return _Alternation(patterns)
 
 
 _C_CONCRETE = _alternation(_CONCRETE)
