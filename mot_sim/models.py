@@ -204,6 +204,21 @@ class LocaleLexicon(_Strict):
         default_factory=list,
         description="Words joining two things one negation covers ('won't hide ... or tell').",
     )
+    scope_modals: list[LexWord] = Field(
+        default_factory=list,
+        description="Modals that, right after a negator, carry the negation to the end of its "
+        "clause, whatever stands between ('我才不会为了一片酸黄瓜跟您收钱').",
+    )
+    joiners: list[LexWord] = Field(
+        default_factory=list,
+        description="Words joining two verbs that one negation covers, inside one clause "
+        "only ('won't point at the booking *and* say that's what you paid for').",
+    )
+    subjects: list[LexWord] = Field(
+        default_factory=list,
+        description="Words that open a clause of their own after a coordinator, so a "
+        "negation before it stops there ('I can't refund it, or *I* could offer...').",
+    )
     negation_exceptions: list[LexWord] = Field(
         default_factory=list,
         description="Words after which a negator negates nothing ('no doubt', 'not only').",

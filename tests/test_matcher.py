@@ -151,6 +151,10 @@ def test_negation_reaches_through_verbs_that_pass_an_action_on(en: LocaleWords) 
     assert fired(en, [calm], "Calm down, madam.") == {"calm"}
     assert fired(en, [calm], "Nobody here will tell you to calm down.") == set()
     assert fired(en, [calm], "I'm not going to ask you to calm down.") == set()
+    know = rule("know", "you know the", polarity="bad")
+    assert fired(en, [know], "I won't assume you know the jargon.") == set()
+    vague = rule("vague", "someone will get back", polarity="bad")
+    assert fired(en, [vague], "I won't give you a vague someone will get back to you.") == set()
     assert hits_of(en, [calm], "I'm not going to tell you to calm down") == [
         ("calm", "calm down", "negated by 'not'")
     ]
@@ -170,8 +174,8 @@ def test_negation_reaches_through_verbs_that_pass_an_action_on(en: LocaleWords) 
 def test_a_phrase_quoted_to_reject_it_is_not_said(en: LocaleWords) -> None:
     calm = rule("calm", "calm down", polarity="bad")
     assert fired(en, [calm], "I won't just say 'calm down' and leave it there.") == set()
-    # "pretend" stands between the negator and the phrase: the quotation marks decide.
-    text = "I won't pretend “calm down” ever helped anyone."
+    # "use" stands between the negator and the phrase: the quotation marks decide.
+    text = "I won't use “calm down” on anyone."
     assert hits_of(en, [calm], text) == [("calm", "calm down", "quoted to reject it")]
     # Quoted without a negator before it, it is still said; apostrophes are not quotes.
     assert fired(en, [calm], "He said 'calm down' to me.") == {"calm"}
@@ -230,10 +234,10 @@ def test_a_match_over_quotations_side_by_side_is_quoted(en: LocaleWords, zh: Loc
     quotations, and each of its words is quoted."""
     wait = rule("wait", "wait ~~8 (news|update)", polarity="bad")
     assert fired(en, [wait], "Just wait, we'll give you news.") == {"wait"}
-    text = "I won't pretend 'just wait', 'we'll give you news' is an answer."
+    text = "I won't call 'just wait', 'we'll give you news' an answer."
     assert hits_of(en, [wait], text)[0][2] == "quoted to reject it"
     # A word of the match outside the quotations: it is said, not quoted.
-    assert fired(en, [wait], "I won't pretend 'just wait', so we'll give you news.") == {"wait"}
+    assert fired(en, [wait], "I won't call 'just wait', so we'll give you news.") == {"wait"}
     later = rule("later", "等 ~8 有 消息", polarity="bad", negatable=False)
     text = "这次绝不会再是“先等等”“有消息再说”。"
     assert hits_of(zh, [later], text)[0][2] == "quoted to reject it"
@@ -309,6 +313,19 @@ def test_negation_carries_over_a_comma_to_a_bare_coordinated_verb(en: LocaleWord
     # With a subject of its own, the second clause is not under the first one's negation.
     assert fired(en, [pay], "We can't split it, or you pay for both.") == {"pay"}
     assert fired(en, [pay], "Ask first, or pay for it later.") == {"pay"}
+    # ...with or without a comma before it.
+    assert fired(en, [pay], "We can't split it or you pay for both.") == {"pay"}
+
+
+def test_and_joins_two_verbs_under_one_negation_inside_a_clause(en: LocaleWords) -> None:
+    paid = rule("paid", "(that's|it's) what you paid for", polarity="bad")
+    text = "I'm not going to point at the booking and say that's what you paid for."
+    assert hits_of(en, [paid], text) == [("paid", "that's what you paid for", "negated by 'not'")]
+    assert fired(en, [paid], "I looked at the booking and that's what you paid for.") == {"paid"}
+    pay = rule("pay", "pay for", polarity="bad")
+    # Not across a comma, and not past a subject of its own.
+    assert fired(en, [pay], "We don't split bills, and pay for it at the till.") == {"pay"}
+    assert fired(en, [pay], "I won't charge it and you pay for the rest.") == {"pay"}
 
 
 def test_overrides_are_explicit_and_explained(en: LocaleWords) -> None:

@@ -301,6 +301,9 @@ class LocaleWords:
     clause_breaks: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()
     coordinators: frozenset[str] = frozenset()  # "or": a negation covers both sides
+    joiners: frozenset[str] = frozenset()  # "and": the same, inside one clause only
+    scope_modals: frozenset[str] = frozenset()  # 不*会*: negates the rest of the clause
+    subjects: frozenset[str] = frozenset()  # after a coordinator: a clause of its own
     negation_exceptions: frozenset[str] = frozenset()  # "no *doubt*": negates nothing
     subordinators: frozenset[str] = frozenset()  # "if", "because": a negator before stops
     common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
@@ -580,7 +583,13 @@ class Matcher:
         return _Reply(a, self.vocab, self.words.fillers)
 
     def _negated(
-        self, r: _Reply, start: int, end: int, negative: bool, own: frozenset[str] = frozenset()
+        self,
+        r: _Reply,
+        start: int,
+        end: int,
+        negative: bool,
+        own: frozenset[str] = frozenset(),
+        modal_scope: bool = True,
     ) -> str:
         """The negator that governs the words from ``start`` in their clause, if any.
 
@@ -614,11 +623,15 @@ class Matcher:
             if norm in w.negators or pair in w.negators:
                 nxt = norms[j + 1] if j + 1 < len(norms) else ""
                 return "" if nxt in w.negation_exceptions else norm if norm in w.negators else pair
-            if norm in w.coordinators:
+            if norm in w.coordinators or norm in w.joiners:
                 # "won't hide behind paperwork *or* tell you ...": the negation covers both,
                 # and "you won't need to ask, *or* pay, ...": across the comma too when the
-                # coordinator joins a bare verb to the clause before.
-                same = clause[start] if j + 1 < start else None
+                # coordinator joins a bare verb to the clause before ("and" never does).
+                # Not when a subject follows: "I can't refund it, or *I* could offer a
+                # credit" says two things.
+                if j + 1 < len(norms) and norms[j + 1] in w.subjects:
+                    return ""
+                same = clause[start] if j + 1 < start or norm in w.joiners else None
                 sentence = r.a.wsentence
                 k = j - 1
                 while (
@@ -637,8 +650,29 @@ class Matcher:
                 and not info.modifier
                 and info.lemmas.isdisjoint(w.transparent)
             ):
-                return ""
+                return self._modal_scope(r, j, start) if modal_scope and w.scope_modals else ""
             j -= 1
+        return ""
+
+    def _modal_scope(self, r: _Reply, j: int, start: int) -> str:
+        """A negated modal earlier in the clause ("不会", "不能", "不用"): in Chinese it
+        negates the whole verb phrase after it, adjuncts and all ("我才不会为了一片酸黄瓜
+        跟您收五毛钱"), so the walk back may pass words no negation passes otherwise."""
+        norms = r.a.norms
+        clause = r.clause
+        w = self.words
+        while j > 0 and clause[j - 1] == clause[start]:
+            j -= 1
+            norm = norms[j]
+            if norm in w.subordinators:
+                return ""
+            if (
+                norm in w.negators
+                and j + 1 < start
+                and norms[j + 1] in w.scope_modals
+                and not _a_not_a(norms, j)
+            ):
+                return norm
         return ""
 
     def _rejected_quote(self, r: _Reply, s: int, e: int) -> bool:
@@ -810,7 +844,9 @@ class Matcher:
             within = None if anywhere else {at}
             for p in programs:
                 for f, e in _run(p, r, within):
-                    if not self._negated(r, f, e, p.negative, p.own_negators):
+                    # A context's own words decide: "不会再有…那一套" rejects a stock line,
+                    # and the negated modal before it is part of saying so.
+                    if not self._negated(r, f, e, p.negative, p.own_negators, modal_scope=False):
                         start, end = self._span(r, f, e)
                         found = r.a.text[start:end]
                         break
