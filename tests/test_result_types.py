@@ -16,7 +16,7 @@ SET_ASIDE = [
     ("lamborghini_repair", "diagnose", "Nice car. What's the top speed?", "question_open", "off_topic"),
     ("lamborghini_repair", "diagnose", "So you want it running and no charge for damage you think the tow caused, fair enough.", "concede_damage", "vetoed"),
     ("lamborghini_repair", "summarise", "You have my word, Mr Zhang, that we truly value your trust and will treat this matter with the utmost importance.", "over_promise", "context_missing"),
-    ("complaint_call", "set_tone", "I won't pretend “calm down” ever helped anyone.", "calm_down", "quoted"),
+    ("complaint_call", "set_tone", "I won't use “calm down” on anyone.", "calm_down", "quoted"),
 ]  # fmt: skip
 
 
