@@ -270,6 +270,18 @@ def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) 
                 evidence.append(Evidence(key, w, i, j))
     if weighed:
         by_sentence[here] = total
+    return verdict(model, z, by_sentence, evidence, sentence_of)
+
+
+def verdict(
+    model: LearnedModel,
+    z: float,
+    by_sentence: dict[int, float],
+    evidence: list[Evidence],
+    sentence_of: list[int],
+) -> Opinion:
+    """The opinion from the summed log-odds: the whole reply, else its most suspect
+    sentence alone; the evidence quoted is the flagged sentence's when that decided."""
     p = _sigmoid(z)
     worst = max(by_sentence, key=lambda k: (by_sentence[k], -k), default=None)
     ps = _sigmoid(by_sentence[worst]) if worst is not None else 0.0
@@ -286,21 +298,18 @@ def _tally(
     weights: dict[str, float],
     feats: dict[str, tuple[int, int]],
     sentence_of: list[int],
-    evidence: list[Evidence] | None = None,
 ) -> tuple[float, dict[int, float]]:
     """Log-odds of the whole reply and of each sentence alone, summed in text order (a fixed
-    order: same sums everywhere); runs that weigh towards "avoid" go to ``evidence``."""
+    order: same sums everywhere), as training reads a reply."""
     z = prior
     by: dict[int, float] = {}
-    for feat, (first, end) in feats.items():
+    for feat, (first, _) in feats.items():
         w = weights.get(feat)
         if w is None:
             continue
         z += w
         k = sentence_of[first]
         by[k] = by.get(k, prior) + w
-        if evidence is not None and w > 0:
-            evidence.append(Evidence(feat, w, first, end))
     return z, by
 
 

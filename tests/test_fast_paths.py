@@ -16,20 +16,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mot_sim.catalog import Catalog
-from mot_sim.learned import Evidence, LearnedModel, Opinion, _sigmoid, _tally, features, judge
+from mot_sim.learned import (
+    Evidence,
+    LearnedModel,
+    Opinion,
+    _tally,
+    features,
+    judge,
+    verdict,
+)
 from mot_sim.matching import detectors as det
 from mot_sim.matching.analysis import Analysis, Context
 
 ROOT = Path(__file__).resolve().parent.parent
-_WORDS = sorted(
-    {
-        w
-        for line in (ROOT / "tests/data/replies.jsonl")
-        .read_text(encoding="utf-8")
-        .splitlines()[:3000]
-        for w in json.loads(line)["text"].split()
-    }
-)
+_SAMPLE_EN = [
+    json.loads(line)["text"]
+    for line in (ROOT / "tests/data/replies.jsonl").read_text(encoding="utf-8").splitlines()[:3000]
+]
+_WORDS = sorted({w for text in _SAMPLE_EN for w in text.split()})
 _ZH = [
     json.loads(line)["text"]
     for line in (ROOT / "tests/data/zh_replies.jsonl")
@@ -42,7 +46,7 @@ _EXTRA = [
     *"next some time when we will see soon ish 3 10 25 1:30 4pm £5 $3.50 ٣ ５ minutes".split(),
     *"hours days week friday tomorrow tonight o'clock half past quarter cents pounds".split(),
     *"yuan 元 块 三点 明天 下午 周五 尽快 回头 以后再说 so if i understand let me confirm".split(),
-    *"just to recap you your".split(),
+    *"just to recap you your 我会尽快 我们尽快 我确认一下 今天下午三点前".split(),
     *(f"{d} {unit}" for d in "0123456789" for unit in ("minutes", "days", "pounds", "cents")),
     *(f"{d}元" for d in "0123456789"),
     *(f"{d}点" for d in "0123456789"),
@@ -61,32 +65,37 @@ _PATTERN_LISTS = {
 }
 
 
-def _plain_ranges(a: Analysis, rx: re.Pattern[str]) -> list[tuple[int, int]]:
-    """One alternation of every pattern, tried at every token start."""
-    out: list[tuple[int, int]] = []
-    resume = 0
-    for pos in a.jstart:
-        if pos < resume:
-            continue
-        m = rx.match(a.joined, pos)
-        if m and m.end() > pos:
-            rng = a.tokens_of_joined(pos, m.end())
-            if rng:
-                out.append(rng)
-            resume = m.end()
-    return out
+class _Plain:
+    """Every pattern in one alternation, tried at every token start: the slow way."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.rx = re.compile("|".join(f"(?:{p})" for p in patterns))
+
+    def at(self, char: str) -> re.Pattern[str]:
+        return self.rx
 
 
-_PLAIN = {k: re.compile("|".join(f"(?:{p})" for p in v)) for k, v in _PATTERN_LISTS.items()}
+_PLAIN = {k: _Plain(v) for k, v in _PATTERN_LISTS.items()}
+_FAST = {k: det._Alternation(v) for k, v in _PATTERN_LISTS.items()}
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=replies)
 def test_detector_alternations_match_as_one_plain_alternation(text: str) -> None:
     a = Analysis.of(text, Context())
-    for name, patterns in _PATTERN_LISTS.items():
-        fast = det._regex_ranges(a, det._Alternation(patterns))
-        assert fast == _plain_ranges(a, _PLAIN[name]), (name, text)
+    for name in _PATTERN_LISTS:
+        fast = det._regex_ranges(a, _FAST[name])
+        assert fast == det._regex_ranges(a, _PLAIN[name]), (name, text)  # type: ignore[arg-type]
+
+
+def test_detector_alternations_agree_on_labelled_replies_and_every_digit() -> None:
+    """The same comparison, deterministic: labelled replies and each phrase above alone."""
+    texts = [*_SAMPLE_EN, *_ZH, *_EXTRA]
+    for text in texts:
+        a = Analysis.of(text, Context())
+        for name in _PATTERN_LISTS:
+            fast = det._regex_ranges(a, _FAST[name])
+            assert fast == det._regex_ranges(a, _PLAIN[name]), (name, text)  # type: ignore[arg-type]
 
 
 def test_first_characters_are_read_from_the_pattern() -> None:
@@ -105,16 +114,14 @@ def test_first_characters_are_read_from_the_pattern() -> None:
 
 def _plain_judge(model: LearnedModel, a: Analysis, skip: frozenset[int]) -> Opinion:
     """``judge`` written as training reads a reply: every run, then the weighted ones."""
-    evidence: list[Evidence] = []
-    z, by = _tally(model.prior, model.weights, features(a, skip), a.wsentence, evidence)
-    worst = max(by, key=lambda k: (by[k], -k), default=None)
-    ps = _sigmoid(by[worst]) if worst is not None else 0.0
-    flagged = _sigmoid(z) >= model.threshold
-    if not flagged and model.sentence_threshold is not None and ps >= model.sentence_threshold:
-        flagged = True
-        evidence = [e for e in evidence if a.wsentence[e.first] == worst]
-    evidence.sort(key=lambda e: (-e.weight, e.first))
-    return Opinion(_sigmoid(z), flagged, tuple(evidence), ps)
+    feats = features(a, skip)
+    z, by = _tally(model.prior, model.weights, feats, a.wsentence)
+    evidence = [
+        Evidence(f, w, first, end)
+        for f, (first, end) in feats.items()
+        if (w := model.weights.get(f)) is not None and w > 0
+    ]
+    return verdict(model, z, by, evidence, a.wsentence)
 
 
 @pytest.mark.parametrize("locale", ["en", "zh"])

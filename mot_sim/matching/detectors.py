@@ -173,27 +173,21 @@ class _Alternation:
         keys = set().union(*(f for f in firsts if f is not None)) - {_WIDE}
 
         def alternation(chosen: list[str]) -> re.Pattern[str] | None:
+            # Same order as the full alternation, so the same branch wins at every position
+            # (re's own cache compiles the lists most characters share only once).
             return re.compile("|".join(f"(?:{p})" for p in chosen)) if chosen else None
 
-        # Same order as the full alternation, so the same branch wins at every position.
-        self.by_char = {
-            c: alternation(
-                [p for p, f in zip(patterns, firsts, strict=True) if f is None or c in f]
-            )
-            for c in keys
-        }
-        self.other = alternation([p for p, f in zip(patterns, firsts, strict=True) if f is None])
-        # Any digit, not only 0-9: a character outside ASCII also tries those patterns.
-        self.wide = alternation(
-            [p for p, f in zip(patterns, firsts, strict=True) if f is None or _WIDE in f]
-        )
+        pairs = list(zip(patterns, firsts, strict=True))
+        self.by_char = {c: alternation([p for p, f in pairs if f is None or c in f]) for c in keys}
+        # A character no pattern names: only the patterns that may start anywhere, and,
+        # outside ASCII, those starting with any digit (\d is Unicode).
+        self.other = alternation([p for p, f in pairs if f is None])
+        self.wide = alternation([p for p, f in pairs if f is None or _WIDE in f])
 
     def at(self, char: str) -> re.Pattern[str] | None:
-        """The alternation of the patterns that can match starting with ``char``."""
-        found = self.by_char.get(char)
-        if found is not None or char in self.by_char:
-            return found
-        return self.other if char.isascii() else self.wide
+        """The alternation of the patterns that can match starting with ``char`` (None:
+        no pattern can)."""
+        return self.by_char.get(char) or (self.other if char.isascii() else self.wide)
 
 
 _WIDE = "\x00wide"  # in a set of first characters: also any non-ASCII one (\d is Unicode)
@@ -298,14 +292,9 @@ def _regex_ranges(
     return out
 
 
-def _alternation(patterns: list[str]) -> _Alternation:
-    # One pass over the text instead of one per pattern.
-    return _Alternation(patterns)
-
-
-_C_CONCRETE = _alternation(_CONCRETE)
-_C_VAGUE = _alternation(_VAGUE)
-_C_RESTATE = _alternation(_RESTATE)
+_C_CONCRETE = _Alternation(_CONCRETE)
+_C_VAGUE = _Alternation(_VAGUE)
+_C_RESTATE = _Alternation(_RESTATE)
 _YOU = frozenset({"you", "your", "yours", "we", "our", "您", "你"})
 
 
@@ -684,7 +673,7 @@ _MONEY = [
     r"[一二两三四五六七八九十百千万几]+\s*(?:美分|美元|元钱|元|块钱|毛钱|毛|角钱|分钱)",
     r"[一二两三四五六七八九十百千万]+块[一二三四五六七八九]",
 ]
-_C_MONEY = _alternation(_MONEY)
+_C_MONEY = _Alternation(_MONEY)
 _MONEY_TRIGGERS = (
     "$",
     "£",
