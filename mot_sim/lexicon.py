@@ -59,6 +59,7 @@ def locale_words(locale: str, lx: LocaleLexicon) -> tuple[LocaleWords, list[tupl
         joiners=frozenset(lx.joiners),
         scope_modals=frozenset(lx.scope_modals),
         subjects=frozenset(lx.subjects),
+        complementisers=frozenset(lx.complementisers),
         negation_exceptions=frozenset(lx.negation_exceptions),
         subordinators=frozenset(lx.subordinators),
         common=frozenset(lx.function_words),

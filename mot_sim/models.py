@@ -219,6 +219,11 @@ class LocaleLexicon(_Strict):
         description="Words that open a clause of their own after a coordinator, so a "
         "negation before it stops there ('I can't refund it, or *I* could offer...').",
     )
+    complementisers: list[LexWord] = Field(
+        default_factory=list,
+        description="Words that, right after a word that passes a negation on, open that "
+        "word's object, which the negation reaches ('won't ask *if* you're sure').",
+    )
     negation_exceptions: list[LexWord] = Field(
         default_factory=list,
         description="Words after which a negator negates nothing ('no doubt', 'not only').",

@@ -198,6 +198,21 @@ def test_negation_does_not_reach_into_a_subordinate_clause(en: LocaleWords) -> N
     assert fired(en, [calm], "I won't tell you to calm down.") == set()
 
 
+def test_an_if_after_asking_opens_its_object_which_the_negation_reaches(
+    en: LocaleWords,
+) -> None:
+    sure = rule("sure", "(are you|you are) sure ~6 (wrote|ordered)", polarity="bad")
+    assert fired(en, [sure], "Are you sure what you ordered?") == {"sure"}
+    # "if"/"whether" after "ask" is what is asked, not a condition of its own.
+    assert fired(en, [sure], "I won't ask if you're sure what you wrote.") == set()
+    assert fired(en, [sure], "Nobody will ask whether you are sure what you ordered.") == set()
+    text = "I'm not going to sit there asking whether you're sure what you ordered."
+    assert fired(en, [sure], text) == set()
+    # A condition after another verb is still its own clause.
+    text = "I don't mind if you're sure what you ordered."
+    assert fired(en, [sure], text) == {"sure"}
+
+
 def test_a_not_a_questions_negate_nothing(zh: LocaleWords) -> None:
     """ "要不要我帮您加" asks; "我不帮您加" refuses. 是不是 stays a negator: "二是不是您弄坏的"
     also reads "二是 / 不是您弄坏的"."""

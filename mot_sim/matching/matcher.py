@@ -304,6 +304,7 @@ class LocaleWords:
     joiners: frozenset[str] = frozenset()  # "and": the same, inside one clause only
     scope_modals: frozenset[str] = frozenset()  # 不*会*: negates the rest of the clause
     subjects: frozenset[str] = frozenset()  # after a coordinator: a clause of its own
+    complementisers: frozenset[str] = frozenset()  # "won't ask *if*": the object goes on
     negation_exceptions: frozenset[str] = frozenset()  # "no *doubt*": negates nothing
     subordinators: frozenset[str] = frozenset()  # "if", "because": a negator before stops
     common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
@@ -609,11 +610,14 @@ class Matcher:
                     and not _a_not_a(norms, k)
                 ):
                     return norms[k]
-        if norms[start] in w.subordinators:  # "... *if* you hadn't": its own clause
-            return ""
+        if norms[start] in w.subordinators and not self._complement(r, start):
+            return ""  # "... *if* you hadn't": its own clause
         j = start - 1
         while j >= 0 and clause[j] == clause[start]:
             norm = norms[j]
+            if self._complement(r, j):  # "won't ask *if* you're sure": ask's object
+                j -= 1
+                continue
             if norm in w.subordinators:
                 return ""
             pair = _pair(norms, j)
@@ -653,6 +657,16 @@ class Matcher:
                 return self._modal_scope(r, j, start) if modal_scope and w.scope_modals else ""
             j -= 1
         return ""
+
+    def _complement(self, r: _Reply, j: int) -> bool:
+        """Does the word at ``j`` open the object of the word before it, which passes a
+        negation on ("not going to ask *if* you're sure", "won't ask *whether*...")?"""
+        w = self.words
+        norms = r.a.norms
+        if norms[j] not in w.complementisers or j == 0 or r.clause[j - 1] != r.clause[j]:
+            return False
+        before = norms[j - 1]
+        return before in w.transparent or not lex(before).lemmas.isdisjoint(w.transparent)
 
     def _modal_scope(self, r: _Reply, j: int, start: int) -> str:
         """A negated modal earlier in the clause ("不会", "不能", "不用"): in Chinese it
