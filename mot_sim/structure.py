@@ -116,10 +116,11 @@ def analyse_structure(
         note = "note.repeats"
     if any(k and count >= st.stock_repeats for k, count in said.items()):
         note = "note.repeats"
-    # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something.
+    # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something;
+    # longer ones too when every one is stock ("Welcome back! Great to see you! Thanks!").
     exclaims = (
         len(clauses) >= 3
-        and n / len(clauses) <= st.exclaim_words
+        and (n / len(clauses) <= st.exclaim_words or n_stock == len(clauses))
         and not any(w in predicate for w in words)
     )
     return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims)

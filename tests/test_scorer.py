@@ -172,3 +172,19 @@ def test_the_same_stock_phrase_three_times_is_repetition(catalog: Catalog, score
         cake, "set_tone", "Sorry. I'm so sorry, Mrs Ellis, that's our mistake and I'll fix it now."
     )
     assert not once.is_list and once.score >= 80
+
+
+def test_exclamations_of_stock_phrases_are_a_list_whatever_goal_they_brush(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Every clause a stock phrase and none with a subject: exclamations, even when one
+    of them ("welcome back") meets a goal. One clause that says something is enough."""
+    plans = catalog.get("phone_plan_choice").scenario
+    cheers = scorer.score(plans, "set_tone", "Good to see you! Welcome back! So glad! Thanks!")
+    assert cheers.is_list and cheers.score < 45
+    real = scorer.score(
+        plans,
+        "set_tone",
+        "Welcome back, Mr Haddad! I'm Priya, and we can take all the time you need.",
+    )
+    assert not real.is_list and real.score >= 70
