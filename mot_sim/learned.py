@@ -86,7 +86,8 @@ class LearnedModel(_Strict):
 
 @dataclass(frozen=True)
 class Evidence:
-    """One lemma run that weighed towards "phrasing to avoid", and where it is."""
+    """One lemma run that weighed towards "phrasing to avoid" (weight above 0) or away from
+    it (below 0), and where it is."""
 
     feature: str
     weight: float
@@ -100,6 +101,9 @@ class Opinion:
     flagged: bool
     evidence: tuple[Evidence, ...]  # heaviest first; the flagged sentence's, if one was
     sentence: float = 0.0  # the most suspect sentence alone
+    log_odds: float = 0.0  # the whole reply's sum, unbounded (probability is clamped)
+    sentences: tuple[tuple[int, float], ...] = ()  # each weighed sentence's own sum
+    counter: tuple[Evidence, ...] = ()  # runs that weighed towards good, heaviest first
 
 
 @dataclass(frozen=True)
@@ -266,8 +270,7 @@ def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) 
             z += w
             total += w
             weighed = True
-            if w > 0:
-                evidence.append(Evidence(key, w, i, j))
+            evidence.append(Evidence(key, w, i, j))
     if weighed:
         by_sentence[here] = total
     return verdict(model, z, by_sentence, evidence, sentence_of)
@@ -281,16 +284,21 @@ def verdict(
     sentence_of: list[int],
 ) -> Opinion:
     """The opinion from the summed log-odds: the whole reply, else its most suspect
-    sentence alone; the evidence quoted is the flagged sentence's when that decided."""
+    sentence alone; the evidence quoted is the flagged sentence's when that decided.
+    ``evidence`` holds every weighed run: those above 0 speak for "to avoid", the others
+    (``counter``) for good."""
     p = _sigmoid(z)
     worst = max(by_sentence, key=lambda k: (by_sentence[k], -k), default=None)
     ps = _sigmoid(by_sentence[worst]) if worst is not None else 0.0
     flagged = p >= model.threshold
+    against = sorted((e for e in evidence if e.weight < 0), key=lambda e: (e.weight, e.first))
+    evidence = [e for e in evidence if e.weight > 0]
     if not flagged and model.sentence_threshold is not None and ps >= model.sentence_threshold:
         flagged = True
         evidence = [e for e in evidence if sentence_of[e.first] == worst]
     evidence.sort(key=lambda e: (-e.weight, e.first))
-    return Opinion(p, flagged, tuple(evidence), ps)
+    sums = tuple(sorted(by_sentence.items()))
+    return Opinion(p, flagged, tuple(evidence), ps, z, sums, tuple(against))
 
 
 def _tally(

@@ -129,6 +129,13 @@ class Rule(_Strict):
         description="A negation that governs the match in its clause ('nobody will tell you "
         "to ...') cancels it.",
     )
+    doubtable: bool = Field(
+        default=False,
+        description="Whether the phrasing is a habit depends on the whole reply (a promise, "
+        "a mention of policy, advice): the second opinion may set a hit aside when the reply "
+        "and the hit's sentence read like replies trainers marked good. Never on a phrase "
+        "that is wrong wherever it stands ('calm down').",
+    )
     overrides: list[RuleId] = Field(
         default_factory=list,
         description="Rules whose hits inside this rule's hit do not count "
@@ -162,6 +169,8 @@ class Rule(_Strict):
                 raise ValueError("a learned rule flags phrasing to avoid: polarity bad")
         elif not self.patterns:
             raise ValueError("a rule needs at least one pattern (or learned: true)")
+        if self.doubtable and (self.polarity != "bad" or self.learned):
+            raise ValueError("only a bad rule the course wrote can be doubtable")
         return self
 
     def applies_to(self, stage: str) -> bool:
@@ -346,6 +355,14 @@ class Rubric(_Strict):
     )
     goal_bonus: float = Field(
         ge=0, le=50, description="Points for meeting all of a stage's goals (pro rata)."
+    )
+    doubt_reply: float | None = Field(
+        le=0,
+        description="A doubtable rule's hit is set aside when the second opinion's log-odds "
+        "for the whole reply are at most this (null: never)...",
+    )
+    doubt_sentence: float = Field(
+        le=0, description="...and those of the hit's own sentence at most this."
     )
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ phrases, a keyword string, repetition) is capped below "mixed", whatever its wor
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -34,7 +35,9 @@ from mot_sim.stages import DIMENSIONS, MAX_REPLY_CHARS, STAGE_IDS, Dimension, Ou
 from mot_sim.structure import analyse_structure
 
 # Why a match was set aside and did not count (``ScoredHit.ignored`` says it in words).
-SetAside = Literal["negated", "quoted", "vetoed", "context_missing", "overridden", "off_topic"]
+SetAside = Literal[
+    "negated", "quoted", "vetoed", "context_missing", "overridden", "off_topic", "doubted"
+]
 # The matcher states its reasons in words; this is the one place they become a kind.
 _SET_ASIDE_PREFIXES: tuple[tuple[str, SetAside], ...] = (
     ("negated by", "negated"),
@@ -43,6 +46,7 @@ _SET_ASIDE_PREFIXES: tuple[tuple[str, SetAside], ...] = (
     ("its context is missing", "context_missing"),
     ("overridden by", "overridden"),
     ("off topic", "off_topic"),
+    ("doubted", "doubted"),
 )
 
 
@@ -69,6 +73,19 @@ def excused_words(a: Analysis, hits: list[Hit]) -> frozenset[int]:
         if any(h.start <= a.tokens[t].start < h.end for h in excused)
     }
     return frozenset(i for i, k in enumerate(a.wclause) if k in clauses)
+
+
+def _quote_runs(a: Analysis, runs: tuple[Evidence, ...], most: int = 3) -> str:
+    """The heaviest runs, quoted from the reply, none overlapping another."""
+    taken: list[Evidence] = []
+    for e in runs:
+        if all(e.end <= o.first or o.end <= e.first for o in taken):
+            taken.append(e)
+            if len(taken) == most:
+                break
+    return ", ".join(
+        repr(a.text[slice(*a.span(a.words[e.first], a.words[e.end - 1]))]) for e in taken
+    )
 
 
 class ScoredHit(NamedTuple):
@@ -304,7 +321,8 @@ class Scorer:
         compiled = self._for(scenario)
         index = compiled.indexes[stage] if stage else compiled.matcher.all
         a = self.analyse(scenario, text, trainee)
-        return self._second_opinion(compiled, a, compiled.matcher.match(a, index), stage or "")
+        found = self._doubt(compiled, a, compiled.matcher.match(a, index))
+        return self._second_opinion(compiled, a, found, stage or "")
 
     def trace(self, scenario: Scenario, rule_id: str, a: Analysis) -> dict[str, list[str]]:
         """What each pattern of a rule matches, before negation and vetoes."""
@@ -331,6 +349,7 @@ class Scorer:
         raw = self._on_topic(
             compiled.matcher.match(analysis, compiled.indexes[stage]), analysis, compiled, stage
         )
+        raw = self._doubt(compiled, analysis, raw)
         raw = self._second_opinion(compiled, analysis, raw, stage)
         counted = [h for h in raw if not h.ignored]
         rb = self.rubric
@@ -433,6 +452,35 @@ class Scorer:
             [*(h for h in hits if not h.ignored), hit], key=lambda h: (h.start, h.rule.id)
         )
         return counted + [h for h in hits if h.ignored]
+
+    def _doubt(self, c: _Compiled, a: Analysis, hits: list[Hit]) -> list[Hit]:
+        """Set aside the hits of doubtable rules (a promise, a mention of policy, advice)
+        when the second opinion reads the whole reply, and the hit's own sentence, as
+        replies trainers marked good (rubric ``doubt_reply``, ``doubt_sentence``). Phrases
+        wrong wherever they stand ("calm down") are never doubted."""
+        rb = self.rubric
+        model = self.library.models.get(c.scenario.locale)
+        if rb.doubt_reply is None or model is None:
+            return hits
+        if not any(h.rule.doubtable and not h.ignored for h in hits):
+            return hits
+        opinion = judge(model, a, excused_words(a, hits))
+        if opinion.log_odds > rb.doubt_reply:
+            return hits
+        sums = dict(opinion.sentences)
+        starts = [a.tokens[i].start for i in a.words]
+        out: list[Hit] = []
+        for h in hits:
+            if h.rule.doubtable and not h.ignored:
+                k = a.wsentence[min(bisect_left(starts, h.start), len(starts) - 1)]
+                if sums.get(k, model.prior) <= rb.doubt_sentence:
+                    h = h._replace(
+                        ignored="doubted: the reply reads like replies trainers marked good "
+                        f"({_quote_runs(a, opinion.counter)})"
+                    )
+            out.append(h)
+        counted = [h for h in out if not h.ignored]
+        return counted + [h for h in out if h.ignored]
 
     @staticmethod
     def _on_topic(hits: list[Hit], a: Analysis, c: _Compiled, stage: str) -> list[Hit]:

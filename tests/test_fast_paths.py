@@ -119,7 +119,7 @@ def _plain_judge(model: LearnedModel, a: Analysis, skip: frozenset[int]) -> Opin
     evidence = [
         Evidence(f, w, first, end)
         for f, (first, end) in feats.items()
-        if (w := model.weights.get(f)) is not None and w > 0
+        if (w := model.weights.get(f)) is not None
     ]
     return verdict(model, z, by, evidence, a.wsentence)
 

@@ -17,6 +17,7 @@ SET_ASIDE = [
     ("lamborghini_repair", "diagnose", "So you want it running and no charge for damage you think the tow caused, fair enough.", "concede_damage", "vetoed"),
     ("lamborghini_repair", "summarise", "You have my word, Mr Zhang, that we truly value your trust and will treat this matter with the utmost importance.", "over_promise", "context_missing"),
     ("complaint_call", "set_tone", "I won't use “calm down” on anyone.", "calm_down", "quoted"),
+    ("pickle_request", "solve", "Of course, Mrs Ellis, happy to! One extra slice of pickle going in now, no charge, same price as always. I promise it'll be ready in two minutes, and I'll bring it over to your table myself.", "over_promise", "doubted"),
 ]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 from mot_sim.catalog import Catalog
 from mot_sim.scoring import ReplyResult, Scorer
@@ -188,3 +189,36 @@ def test_exclamations_of_stock_phrases_are_a_list_whatever_goal_they_brush(
         "Welcome back, Mr Haddad! I'm Priya, and we can take all the time you need.",
     )
     assert not real.is_list and real.score >= 70
+
+
+GOOD_AROUND = (
+    "Of course, Mrs Ellis, happy to! One extra slice of pickle going in now, no charge, same "
+    "price as always. {} it'll be ready in two minutes, and I'll bring it over to your table "
+    "myself."
+)
+
+
+def test_a_doubtable_hit_in_a_reply_that_reads_good_is_doubted_not_counted(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Whether "I promise" over-promises depends on the rest of the reply: in one that the
+    second opinion reads as good, sentence and all, it is set aside, with the runs that
+    read good quoted. Alone, it counts. A phrase wrong wherever it stands never is."""
+    pickle = catalog.get("pickle_request").scenario
+    around = scorer.score(pickle, "solve", GOOD_AROUND.format("I promise"))
+    doubted = {h.rule: h for h in around.set_aside}["over_promise"]
+    assert doubted.aside == "doubted" and "'price as always'" in doubted.ignored
+    assert not around.bad_hits and around.score >= 80
+    alone = scorer.score(pickle, "solve", "I promise it'll be ready in two minutes.")
+    assert [h.rule for h in alone.bad_hits] == ["over_promise"]
+    calm = scorer.score(pickle, "solve", GOOD_AROUND.format("Calm down,"))
+    assert [h.rule for h in calm.bad_hits] == ["calm_down"] and calm.score < 60
+
+
+def test_doubting_can_be_switched_off_in_the_rubric(catalog: Catalog) -> None:
+    rubric = catalog.library.rubric.model_copy(update={"doubt_reply": None})
+    library = replace(catalog.library, rubric=rubric)
+    r = Scorer(library).score(
+        catalog.get("pickle_request").scenario, "solve", GOOD_AROUND.format("I promise")
+    )
+    assert [h.rule for h in r.bad_hits] == ["over_promise"]
