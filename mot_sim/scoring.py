@@ -18,7 +18,7 @@ from typing import Any, Literal, NamedTuple
 from mot_sim.catalog import Library
 from mot_sim.errors import UnknownIdError
 from mot_sim.i18n import tr
-from mot_sim.learned import Evidence, judge
+from mot_sim.learned import Evidence, Opinion, judge
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import (
@@ -321,8 +321,8 @@ class Scorer:
         compiled = self._for(scenario)
         index = compiled.indexes[stage] if stage else compiled.matcher.all
         a = self.analyse(scenario, text, trainee)
-        found = self._doubt(compiled, a, compiled.matcher.match(a, index))
-        return self._second_opinion(compiled, a, found, stage or "")
+        found, opinion = self._doubt(compiled, a, compiled.matcher.match(a, index))
+        return self._second_opinion(compiled, a, found, stage or "", opinion)
 
     def trace(self, scenario: Scenario, rule_id: str, a: Analysis) -> dict[str, list[str]]:
         """What each pattern of a rule matches, before negation and vetoes."""
@@ -349,8 +349,8 @@ class Scorer:
         raw = self._on_topic(
             compiled.matcher.match(analysis, compiled.indexes[stage]), analysis, compiled, stage
         )
-        raw = self._doubt(compiled, analysis, raw)
-        raw = self._second_opinion(compiled, analysis, raw, stage)
+        raw, opinion = self._doubt(compiled, analysis, raw)
+        raw = self._second_opinion(compiled, analysis, raw, stage, opinion)
         counted = [h for h in raw if not h.ignored]
         rb = self.rubric
         shape = analyse_structure(
@@ -431,14 +431,21 @@ class Scorer:
             return _round(cap)
         return score
 
-    def _second_opinion(self, c: _Compiled, a: Analysis, hits: list[Hit], stage: str) -> list[Hit]:
+    def _second_opinion(
+        self,
+        c: _Compiled,
+        a: Analysis,
+        hits: list[Hit],
+        stage: str,
+        opinion: Opinion | None = None,
+    ) -> list[Hit]:
         """Add the learned rule's hit when the model finds the reply reads like phrasing
         trainers marked to avoid and no rule has flagged it (docs/scoring.md)."""
         rule = c.learned.get(stage)
         if rule is None or any(h.rule.polarity == "bad" and not h.ignored for h in hits):
             return hits
-        skip = excused_words(a, hits)
-        opinion = judge(self.library.models[c.scenario.locale], a, skip)
+        if opinion is None:  # not already judged while doubting (the same words skipped)
+            opinion = judge(self.library.models[c.scenario.locale], a, excused_words(a, hits))
         if not opinion.flagged or not opinion.evidence:
             return hits
 
@@ -453,7 +460,9 @@ class Scorer:
         )
         return counted + [h for h in hits if h.ignored]
 
-    def _doubt(self, c: _Compiled, a: Analysis, hits: list[Hit]) -> list[Hit]:
+    def _doubt(
+        self, c: _Compiled, a: Analysis, hits: list[Hit]
+    ) -> tuple[list[Hit], Opinion | None]:
         """Set aside the hits of doubtable rules (a promise, a mention of policy, advice)
         when the second opinion reads the whole reply, and the hit's own sentence, as
         replies trainers marked good (rubric ``doubt_reply``, ``doubt_sentence``). Phrases
@@ -461,12 +470,12 @@ class Scorer:
         rb = self.rubric
         model = self.library.models.get(c.scenario.locale)
         if rb.doubt_reply is None or model is None:
-            return hits
+            return hits, None
         if not any(h.rule.doubtable and not h.ignored for h in hits):
-            return hits
+            return hits, None
         opinion = judge(model, a, excused_words(a, hits))
         if opinion.log_odds > rb.doubt_reply:
-            return hits
+            return hits, None
         sums = dict(opinion.sentences)
         starts = [a.tokens[i].start for i in a.words]
         out: list[Hit] = []
@@ -480,7 +489,7 @@ class Scorer:
                     )
             out.append(h)
         counted = [h for h in out if not h.ignored]
-        return counted + [h for h in out if h.ignored]
+        return counted + [h for h in out if h.ignored], opinion
 
     @staticmethod
     def _on_topic(hits: list[Hit], a: Analysis, c: _Compiled, stage: str) -> list[Hit]:
