@@ -17,6 +17,7 @@ a trainer can read, test and switch off.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import re
@@ -103,7 +104,7 @@ class Opinion:
     sentence: float = 0.0  # the most suspect sentence alone
     log_odds: float = 0.0  # the whole reply's sum, unbounded (probability is clamped)
     sentences: tuple[tuple[int, float], ...] = ()  # each weighed sentence's own sum
-    counter: tuple[Evidence, ...] = ()  # runs that weighed towards good, heaviest first
+    counter: tuple[Evidence, ...] = ()  # the runs that weighed most towards good, heaviest first
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+COUNTER_RUNS = 8  # runs towards good an opinion keeps, to quote when it doubts a rule
 _ABSENT = float("nan")  # not in the table: a sentinel no weight is
 _TABLES: dict[int, tuple[LearnedModel, dict[str, float | None]]] = {}
 
@@ -232,6 +234,7 @@ def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) 
     It reads the runs ``features`` gives, in the same order (so the same sums), but stops
     extending a run as soon as no weighted run begins with it."""
     evidence: list[Evidence] = []
+    against: list[tuple[float, int, int, str]] = []
     sentence_of = a.wsentence
     clause = a.wclause
     table = _table(model)
@@ -270,9 +273,13 @@ def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) 
             z += w
             total += w
             weighed = True
-            evidence.append(Evidence(key, w, i, j))
+            if w > 0:
+                evidence.append(Evidence(key, w, i, j))
+            else:  # only the few heaviest are quoted: keep cheap tuples, not objects
+                against.append((w, i, j, key))
     if weighed:
         by_sentence[here] = total
+    evidence += (Evidence(k, w, i, j) for w, i, j, k in heapq.nsmallest(COUNTER_RUNS, against))
     return verdict(model, z, by_sentence, evidence, sentence_of)
 
 
@@ -292,6 +299,7 @@ def verdict(
     ps = _sigmoid(by_sentence[worst]) if worst is not None else 0.0
     flagged = p >= model.threshold
     against = sorted((e for e in evidence if e.weight < 0), key=lambda e: (e.weight, e.first))
+    against = against[:COUNTER_RUNS]
     evidence = [e for e in evidence if e.weight > 0]
     if not flagged and model.sentence_threshold is not None and ps >= model.sentence_threshold:
         flagged = True
