@@ -474,7 +474,7 @@ class Scorer:
             return hits, None
         opinion = judge(model, a, excused_words(a, hits))
         if opinion.log_odds > rb.doubt_reply:
-            return hits, None
+            return hits, opinion
         sums = dict(opinion.sentences)
         starts = [a.tokens[i].start for i in a.words]
         out: list[Hit] = []
