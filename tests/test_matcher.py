@@ -186,6 +186,13 @@ def test_a_phrase_quoted_to_reject_it_is_not_said(en: LocaleWords) -> None:
     text = "She told him 'calm down' and then the man left, so I never got to help."
     assert fired(en, [calm], text) == {"calm"}
     assert fired(en, [calm], "It's fine, don't worry, just calm down.") == {"calm"}
+    # A match that starts on the word introducing the quotation is mostly quoted: mentioned.
+    by_now = rule("by_now", "(hear|heard) ~5 by now", polarity="bad", negatable=False)
+    text = "You won't hear 'you should know that by now' from anyone here."
+    assert hits_of(en, [by_now], text) == [
+        ("by_now", "hear 'you should know that by now", "quoted to reject it")
+    ]
+    assert fired(en, [by_now], "You must have heard that by now.") == {"by_now"}
 
 
 def test_negation_does_not_reach_into_a_subordinate_clause(en: LocaleWords) -> None:

@@ -694,7 +694,8 @@ class Matcher:
         sentence or within the few words just after the quotation? "I won't just say 'the
         system shows you used it'" and "'we'll call eventually' isn't good enough" mention
         the phrase; they do not say it. A match may run over quotations side by side
-        ("不会再是“等等看”“有消息再说”"): each of its words must be quoted."""
+        ("不会再是“等等看”“有消息再说”"); most of its words must be quoted, the last one
+        among them."""
         quotes = r.a.quotes
         if not quotes:
             return False
@@ -704,7 +705,9 @@ class Matcher:
             at = a.tokens[a.words[w]].start
             return any(qs <= at < qe for qs, qe in quotes)
 
-        if not all(quoted(w) for w in range(s, e)):
+        # Mostly quoted, ending inside the quotation: the words that introduce it may start
+        # the match ("也不会有人叫您“去找别的部门”", "won't *hear* 'you should know by now'").
+        if 2 * sum(quoted(w) for w in range(s, e)) < e - s or not quoted(e - 1):
             return False
         negators = self.words.negators
 
