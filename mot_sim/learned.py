@@ -299,7 +299,7 @@ def verdict(
     ps = _sigmoid(by_sentence[worst]) if worst is not None else 0.0
     flagged = p >= model.threshold
     against = sorted((e for e in evidence if e.weight < 0), key=lambda e: (e.weight, e.first))
-    against = against[:COUNTER_RUNS]
+    del against[COUNTER_RUNS:]
     evidence = [e for e in evidence if e.weight > 0]
     if not flagged and model.sentence_threshold is not None and ps >= model.sentence_threshold:
         flagged = True

@@ -10,7 +10,6 @@ phrases, a keyword string, repetition) is capped below "mixed", whatever its wor
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -67,10 +66,9 @@ def excused_words(a: Analysis, hits: list[Hit]) -> frozenset[int]:
     excused = [h for h in hits if set_aside_kind(h.ignored) in ("negated", "quoted")]
     if not excused:
         return frozenset()
-    starts = [a.tokens[t].start for t in a.words]
     clauses: set[int] = set()
-    for h in excused:  # the words that start inside each hit, found by bisection: linear
-        clauses.update(a.wclause[bisect_left(starts, h.start) : bisect_left(starts, h.end)])
+    for h in excused:  # each hit's own words, found by bisection: linear in the reply
+        clauses.update(a.wclause[k] for k in a.words_in(h.start, h.end))
     return frozenset(i for i, k in enumerate(a.wclause) if k in clauses)
 
 
@@ -476,16 +474,14 @@ class Scorer:
         if opinion.log_odds > rb.doubt_reply:
             return hits, opinion
         sums = dict(opinion.sentences)
-        starts = [a.tokens[i].start for i in a.words]
+        runs = _quote_runs(a, opinion.counter)
+        why = f"doubted: the reply reads like replies trainers marked good ({runs})"
         out: list[Hit] = []
         for h in hits:
             if h.rule.doubtable and not h.ignored:
-                k = a.wsentence[min(bisect_left(starts, h.start), len(starts) - 1)]
+                k = a.wsentence[a.words_in(h.start, h.end).start]  # a hit starts on a word
                 if sums.get(k, model.prior) <= rb.doubt_sentence:
-                    h = h._replace(
-                        ignored="doubted: the reply reads like replies trainers marked good "
-                        f"({_quote_runs(a, opinion.counter)})"
-                    )
+                    h = h._replace(ignored=why)
             out.append(h)
         counted = [h for h in out if not h.ignored]
         return counted + [h for h in out if h.ignored], opinion
@@ -500,7 +496,7 @@ class Scorer:
         out: list[Hit] = []
         for h in hits:
             if h.rule.on_topic and not h.ignored:
-                said = [a.tokens[i].norm for i in a.words if h.start <= a.tokens[i].start < h.end]
+                said = [a.norms[k] for k in a.words_in(h.start, h.end)]
                 if not any(
                     has_cjk(w) or not lex(w).lemmas.isdisjoint(topic)
                     for w in said

@@ -9,7 +9,6 @@ lexicon's word classes and the courtesy rules that fired; none of them needs a p
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from mot_sim.matching.analysis import Analysis
@@ -65,13 +64,12 @@ def analyse_structure(
     n = len(words) / 2 if cjk else float(len(words))
     if not words:  # nothing said at all: as empty as any list
         return Structure(0.0, 0, 0, 0, "note.list")
-    starts = [a.tokens[i].start for i in a.words]
     good = [h for h in hits if h.rule.polarity == "good"]
     polite = [h for h in good if h.rule.courtesy]
     # Which good rules cover each word (hits are few: at most one per rule).
     covered: dict[int, set[str]] = {}  # word index -> good rules on it (most have none)
     for h in good:
-        for k in range(bisect_left(starts, h.start), bisect_left(starts, h.end)):
+        for k in a.words_in(h.start, h.end):
             covered.setdefault(k, set()).add(h.rule.id)
     nothing: frozenset[str] = frozenset()
     polite_ids = {h.rule.id for h in polite}

@@ -141,3 +141,14 @@ def test_judge_sums_the_runs_training_reads(
     fast, plain = judge(model, a, skip), _plain_judge(model, a, skip)
     assert fast == plain
     assert not math.isnan(fast.probability)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=replies, data=st.data())
+def test_a_spans_words_are_found_by_bisection_as_by_a_scan(text: str, data: st.DataObject) -> None:
+    """``Analysis.words_in`` (bisection over word starts) is the plain scan it replaced."""
+    a = Analysis.of(text, Context(locale="en"))
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text) + 1))
+    scan = [k for k, t in enumerate(a.words) if start <= a.tokens[t].start < end]
+    assert list(a.words_in(start, end)) == scan

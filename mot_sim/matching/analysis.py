@@ -53,6 +53,7 @@ class Analysis:
     norms: list[str] = field(default_factory=list)  # normalised form of each word
     wsentence: list[int] = field(default_factory=list)  # sentence number of each word
     wclause: list[int] = field(default_factory=list)  # clause number of each word
+    wstart: list[int] = field(default_factory=list)  # where each word starts in ``text``
     sentences: list[tuple[int, int, str]] | None = None  # detectors' view, made on demand
     quotes: list[tuple[int, int]] = field(default_factory=list)  # quoted spans of the text
 
@@ -109,7 +110,12 @@ class Analysis:
             norms=[tokens[i].norm for i in words],
             wsentence=[sentence_of[i] for i in words],
             wclause=[clause_of[i] for i in words],  # per word: all the matcher needs
+            wstart=[tokens[i].start for i in words],
         )
+
+    def words_in(self, start: int, end: int) -> range:
+        """The words that start inside the text span [start, end) (a hit's words)."""
+        return range(bisect_left(self.wstart, start), bisect_left(self.wstart, end))
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Original-text span of tokens ``first..last`` inclusive."""

@@ -647,13 +647,8 @@ class Matcher:
                         return norms[k]
                     k -= 1
                 return ""
-            info = lex(norm)
             # "no *sneaky 5-cent* charge": adjectives, adverbs and numbers pass the negation on.
-            if (
-                norm not in w.transparent
-                and not info.modifier
-                and info.lemmas.isdisjoint(w.transparent)
-            ):
+            if not self._transparent(norm) and not lex(norm).modifier:
                 return self._modal_scope(r, j, start) if modal_scope and w.scope_modals else ""
             j -= 1
         return ""
@@ -665,8 +660,12 @@ class Matcher:
         norms = r.a.norms
         if norms[j] not in w.complementisers or j == 0 or r.clause[j - 1] != r.clause[j]:
             return False
-        before = norms[j - 1]
-        return before in w.transparent or not lex(before).lemmas.isdisjoint(w.transparent)
+        return self._transparent(norms[j - 1])
+
+    def _transparent(self, norm: str) -> bool:
+        """Does the word pass a negation on (an auxiliary, a pronoun, "tell", "ask")?"""
+        w = self.words
+        return norm in w.transparent or not lex(norm).lemmas.isdisjoint(w.transparent)
 
     def _modal_scope(self, r: _Reply, j: int, start: int) -> str:
         """A negated modal earlier in the clause ("不会", "不能", "不用"): in Chinese it
@@ -702,7 +701,7 @@ class Matcher:
         a = r.a
 
         def quoted(w: int) -> bool:
-            at = a.tokens[a.words[w]].start
+            at = a.wstart[w]
             return any(qs <= at < qe for qs, qe in quotes)
 
         # Mostly quoted, ending inside the quotation: the words that introduce it may start
