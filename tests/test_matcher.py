@@ -449,6 +449,10 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         ("time_concrete", "ready in two minutes", "in two minutes"),
         ("time_concrete", "我明天下午3点之前回电", "明天下午3点之前"),
         ("time_concrete", "三个工作日内到账", "三个工作日内"),
+        # A day of the month, with its ordinal: "on the 1st" is a date to hold someone to.
+        ("time_concrete", "I'll text you on the 1st with your usage.", "on the 1st"),
+        ("time_concrete", "It starts from the 21st.", "from the 21st"),
+        ("time_concrete", "I'll ring on the first of next month.", "on the first of next month"),
         ("time_vague", "We'll fix it at some point.", "at some point"),
         ("time_vague", "It will be done eventually", "eventually"),
         ("money", "That's 130 yuan of roaming", "130 yuan"),

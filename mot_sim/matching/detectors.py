@@ -46,6 +46,9 @@ _CONCRETE = [
     rf"\bin (?:about |around |roughly |under |less than |the next )?{_NUM} {_UNIT}",
     rf"\b(?:at|before|until|from|by) {_ABOUT}{_CLOCK}",
     r"\b(?:at|before|until|by) \d{1,2}[.:][0-5]\d\b",
+    # A day of the month: "on the 1st", "from the 21st", "on the first of next month".
+    r"\b(?:on|by|before|from|until|till) the \d{1,2} ?(?:st|nd|rd|th)\b",
+    r"\b(?:on|by|before|from|until|till) the (?:first|last) (?:day )?of (?:the |next |this )?month\b",
     # "Enjoy the rest of your Saturday" is a wish, not a time for anything.
     rf"\b(?<!your )(?:on |this |next )?{_DAY}(?: morning| afternoon| evening| noon)?"
     rf"(?: (?:at|before|by|around|from) {_CLOCK}| at| before)?",
