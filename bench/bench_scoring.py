@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 from mot_sim.catalog import load_catalog
-from mot_sim.models import STAGE_IDS
+from mot_sim.models import Scenario
 from mot_sim.scoring import Scorer
+from mot_sim.stages import STAGE_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +91,17 @@ def main() -> int:
     return 0
 
 
-def linearity(scorer: Scorer, scenario: object, items: list[tuple[str, str, str]]) -> None:
+def _median_time(scorer: Scorer, scenario: Scenario, stage: str, body: str) -> float:
+    """Seconds to score ``body``: the median of seven runs."""
+    runs = []
+    for _ in range(7):
+        a = time.perf_counter()
+        scorer.score(scenario, stage, body)
+        runs.append(time.perf_counter() - a)
+    return statistics.median(runs)
+
+
+def linearity(scorer: Scorer, sc: Scenario, items: list[tuple[str, str, str]]) -> None:
     """Cost of a 20,000-character reply against a 1,000-character one (target: <= 20x).
 
     "same words": the 1,000 characters repeated, so the same rules wake up and only length
@@ -100,44 +111,24 @@ def linearity(scorer: Scorer, scenario: object, items: list[tuple[str, str, str]
     text = " ".join(t for _, _, t in items)
     small = text[:1000]
     repeated = (small + " ") * 20
-    sc = scenario  # type: ignore[assignment]
     for stage, label, large in (
         ("diagnose", "same words", repeated[:20000]),
         ("solve", "same words", repeated[:20000]),
         ("solve", "new words", text[:20000]),
     ):
-        times = {}
-        for name, body in (("1k", small), ("20k", large)):
-            runs = []
-            for _ in range(7):
-                a = time.perf_counter()
-                scorer.score(sc, stage, body)  # type: ignore[arg-type]
-                runs.append(time.perf_counter() - a)
-            times[name] = statistics.median(runs)
+        short, long_ = (_median_time(scorer, sc, stage, body) for body in (small, large))
         print(
-            f"linearity ({stage}, {label}): 1,000 chars {times['1k'] * 1000:.1f} ms, "
-            f"20,000 chars {times['20k'] * 1000:.1f} ms = {times['20k'] / times['1k']:.1f}x "
-            "(20x is linear)"
+            f"linearity ({stage}, {label}): 1,000 chars {short * 1000:.1f} ms, "
+            f"20,000 chars {long_ * 1000:.1f} ms = {long_ / short:.1f}x (20x is linear)"
         )
     # The first 1,000 characters are one sample of the text: the new words further on wake
     # other rules, some dearer. Against the mean of all twenty 1,000-character pieces of
     # the same 20,000 characters, the ratio measures length alone.
     large = text[:20000]
-    pieces = [large[k : k + 1000] for k in range(0, 20000, 1000)]
-    each = []
-    for piece in pieces:
-        runs = []
-        for _ in range(7):
-            a = time.perf_counter()
-            scorer.score(sc, "solve", piece)  # type: ignore[arg-type]
-            runs.append(time.perf_counter() - a)
-        each.append(statistics.median(runs))
-    runs = []
-    for _ in range(7):
-        a = time.perf_counter()
-        scorer.score(sc, "solve", large)  # type: ignore[arg-type]
-        runs.append(time.perf_counter() - a)
-    whole, mean = statistics.median(runs), statistics.mean(each)
+    mean = statistics.mean(
+        _median_time(scorer, sc, "solve", large[k : k + 1000]) for k in range(0, 20000, 1000)
+    )
+    whole = _median_time(scorer, sc, "solve", large)
     print(
         f"linearity (solve, new words, against its own pieces): mean of twenty 1,000-char "
         f"pieces {mean * 1000:.1f} ms, the 20,000 chars {whole * 1000:.1f} ms = "
