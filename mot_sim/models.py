@@ -124,6 +124,11 @@ class Rule(_Strict):
         description="The rule fires only if one of these also occurs in the same sentence "
         "('I promise' is an over-promise only beside 'free', 'never', 'everything').",
     )
+    requires_before: bool = Field(
+        default=False,
+        description="`requires` may also match in the sentence before: 'All of it repaired "
+        "free. You have my word on that.' promises in two sentences.",
+    )
     negatable: bool = Field(
         default=True,
         description="A negation that governs the match in its clause ('nobody will tell you "

@@ -86,6 +86,21 @@ def test_spellings_inflections_contractions(en: LocaleWords, text: str) -> None:
 @pytest.mark.parametrize(
     ("pattern", "text"),
     [
+        ("you have read", "great that youve read it"),
+        ("they are the same", "theyre the same really"),
+        ("she is", "shes on it"),
+        ("would have", "i wouldve called"),
+    ],
+)
+def test_contractions_typed_without_an_apostrophe_expand(
+    en: LocaleWords, pattern: str, text: str
+) -> None:
+    assert fired(en, [rule("r", pattern)], text) == {"r"}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
         ("sorry ~3 keep you wait", "Sorry to have kept you waiting so long."),
         ("tell you to calm down", "Who told you to calm down?"),
         ("go to the counter", "She went to the counter."),
@@ -290,6 +305,34 @@ def test_unless_context_vetoes_within_the_sentence(en: LocaleWords) -> None:
     assert fired(en, [dont_know], "I don't know. Someone may find out.") == {"dont_know"}
 
 
+def test_requires_before_also_looks_in_the_previous_sentence(en: LocaleWords) -> None:
+    here = rule("here", "(i promise|you have my word)", polarity="bad", requires=["free"])
+    before = here.model_copy(update={"id": "before", "requires_before": True})
+    both = [here, before]
+    assert fired(en, both, "It's all free, I promise.") == {"here", "before"}
+    assert fired(en, both, "It's all free. You have my word.") == {"before"}
+    # Only the sentence just before: context two sentences back, or after, does not count.
+    assert fired(en, both, "It's all free. It's Friday. You have my word.") == set()
+    assert fired(en, both, "You have my word. It's all free.") == set()
+    assert fired(en, both, "It's Friday. You have my word.") == set()
+
+
+def test_anchors_tie_a_match_to_the_start_and_end_of_a_clause(en: LocaleWords) -> None:
+    starts = rule("starts", "^ (plus|lite) plan?")
+    whole = rule("whole", "^ (plus|lite) plan? $")
+    ends = rule("ends", "plus plan? $")
+    both = [starts, whole, ends]
+    assert fired(en, both, "Plus. Your busiest month was 17 GB.") == {"starts", "whole", "ends"}
+    assert fired(en, both, "Going by your bills, Plus plan.") == {"starts", "whole", "ends"}
+    assert fired(en, both, "Honestly? Lite.") == {"starts", "whole"}
+    assert fired(en, both, "Plus has 40 GB.") == {"starts"}  # the clause goes on
+    assert fired(en, both, "I'd take Plus.") == {"ends"}  # the clause began before it
+    assert fired(en, both, "I'd look at Plus first.") == set()
+    money = rule("money", "^ <money>")
+    assert fired(en, [money], "£18 a month, all in.") == {"money"}
+    assert fired(en, [money], "It costs £18 a month.") == set()
+
+
 def test_a_double_tilde_gap_crosses_clauses_but_not_sentences(en: LocaleWords) -> None:
     inside = rule("inside", "you are right ~8 but", polarity="bad")
     across = rule("across", "you are right ~~8 but", polarity="bad")
@@ -421,6 +464,12 @@ def test_spans_index_the_original_text(en: LocaleWords) -> None:
         ("a <nope>", 3, "unknown detector"),
         ("(a|)", 1, "empty alternative"),
         ("a ~2 ~2 b", 6, "two gaps"),
+        ("a ^ b", 3, "must be the first slot"),
+        ("(^ a|b)", 2, "must be the first slot"),
+        ("^ ~2 a", 1, "cannot start or end with a gap"),
+        ("a $ b", 3, "must be the last slot"),
+        ("(a $|b)", 4, "must be the last slot"),
+        ("a ~2 $", 1, "cannot start or end with a gap"),
     ],
 )
 def test_pattern_errors_say_where(pattern: str, column: int, message: str) -> None:

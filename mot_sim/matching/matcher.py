@@ -29,10 +29,12 @@ from mot_sim.matching.lexical import inflections, lex
 from mot_sim.matching.pattern import (
     Concept,
     Detector,
+    End,
     Gap,
     Group,
     Node,
     Seq,
+    Start,
     Word,
     detectors_used,
     parse,
@@ -42,7 +44,7 @@ from mot_sim.models import Rule
 from mot_sim.stages import DetectorName
 
 # Instructions of a compiled pattern.
-_W, _ANY, _DET, _ALT, _JMP, _MATCH = range(6)
+_W, _ANY, _DET, _ALT, _JMP, _MATCH, _EOC = range(7)
 MAX_FILLERS = 3  # intensifiers in a row that may sit between two words of a pattern
 QUOTE_AFTER = 3  # words after a quotation in which a negator still rejects it
 QUOTE_AFTER_CJK = 10  # the same, in CJK characters ("‘…’这种话我不会再说")
@@ -148,6 +150,7 @@ class Program:
     # Negators the pattern itself says ("no charge", "we can not"): inside a match they
     # are its own; any other negator inside it ("garage *aren't* covered") cancels it.
     own_negators: frozenset[str] = frozenset()
+    clause_start: bool = False  # ``^``: a match must begin a clause
 
 
 class _Compiler:
@@ -178,6 +181,11 @@ class _Compiler:
             self.node(node)
 
     def node(self, node: Node) -> None:
+        if isinstance(node, Start):  # not an instruction: the program's starts are filtered
+            return
+        if isinstance(node, End):
+            self.emit(_EOC)
+            return
         if isinstance(node, Word):
             self.emit(_W, self.vocab.word(node))
         elif isinstance(node, Detector):
@@ -223,7 +231,9 @@ class _Compiler:
         """Ids of which the reply must contain one for ``node`` to match (None: no need)."""
         if isinstance(node, Word):
             return self.vocab.word(node)
-        if isinstance(node, Gap | Detector) or (isinstance(node, Group) and node.optional):
+        if isinstance(node, Gap | Detector | Start | End) or (
+            isinstance(node, Group) and node.optional
+        ):
             return None
         opts = self.options(node)
         assert opts is not None
@@ -247,6 +257,10 @@ class _Compiler:
     def first(self, nodes: Seq) -> frozenset[int] | None:
         out: set[int] = set()
         for node in nodes:
+            if isinstance(node, Start):
+                continue
+            if isinstance(node, End):
+                return None
             if isinstance(node, Word):
                 return frozenset(out | self.vocab.word(node))
             if isinstance(node, Detector | Gap):
@@ -287,8 +301,10 @@ def compile_pattern(source: str, vocab: Vocabulary, words: LocaleWords) -> Progr
     # Negators inside a detector's range ("not sure how long") are the detector's own.
     negative = bool(detectors_used(nodes))
     own = frozenset(_words(nodes, concepts) & words.negators)
-    lead = detector_name(nodes[0].name) if isinstance(nodes[0], Detector) else None
-    return Program(source, code, needs, c.first(nodes), negative, lead, own)
+    at_start = isinstance(nodes[0], Start)
+    head = nodes[1] if at_start else nodes[0]
+    lead = detector_name(head.name) if isinstance(head, Detector) else None
+    return Program(source, code, needs, c.first(nodes), negative, lead, own, at_start)
 
 
 @dataclass(frozen=True)
@@ -406,7 +422,7 @@ def _run(p: Program, r: _Reply, within: AbstractSet[int] | None = None) -> list[
     """Every non-overlapping match of ``p`` as word ranges [start, end); with ``within``,
     only those starting in these sentences (no match crosses a sentence)."""
     code, ids, sent, clause, n, filler = p.code, r.ids, r.sent, r.clause, r.n, r.filler
-    if len(code) == 2 and code[0][0] == _DET:
+    if len(code) == 2 and code[0][0] == _DET and not p.clause_start:
         # A pattern that is one detector (most detector patterns): its ranges, as the
         # program below would take them (first range per start, no overlaps).
         det = r.detector(code[0][1])  # type: ignore[arg-type]
@@ -465,6 +481,9 @@ def _run(p: Program, r: _Reply, within: AbstractSet[int] | None = None) -> list[
                     out = run(pc + 1, last + 1)
                     if out is not None:
                         break
+        elif op == _EOC:  # "$": the clause ends here (or the reply does)
+            if j == n or clause[j] != clause[j - 1]:
+                out = run(pc + 1, j)
         else:  # _MATCH
             out = j
         if out is None and key % width > s:
@@ -494,6 +513,8 @@ def _run(p: Program, r: _Reply, within: AbstractSet[int] | None = None) -> list[
         starts = sorted(pos)
     if within is not None and (p.first_detector or p.first is None):
         starts = [k for k in starts if sent[k] in within]
+    if p.clause_start:
+        starts = [k for k in starts if k == 0 or clause[k] != clause[k - 1]]
     out: list[tuple[int, int]] = []
     resume = 0
     for s in starts:
@@ -784,7 +805,9 @@ class Matcher:
                 if veto:
                     aside.setdefault(cr.rule.id, hit._replace(ignored=f"context: '{veto}'"))
                     continue
-                if cr.requires and not self._veto(r, "+" + cr.rule.id, cr.requires, s, vetoes):
+                if cr.requires and not self._veto(
+                    r, "+" + cr.rule.id, cr.requires, s, vetoes, before=cr.rule.requires_before
+                ):
                     aside.setdefault(cr.rule.id, hit._replace(ignored="its context is missing"))
                     continue
                 counted.setdefault(cr.rule.id, []).append((s, e, hit))
@@ -844,9 +867,12 @@ class Matcher:
         s: int,
         vetoes: dict[tuple[str, int], str],
         anywhere: bool = False,
+        before: bool = False,
     ) -> str:
         """The text of a match of ``programs`` in the hit's sentence (or, ``anywhere``, in
-        the reply), if any: for ``unless``, ``unless_reply`` and ``requires``; each rule's
+        the reply; ``before``, there or in the sentence before it: "All of it repaired free.
+        You have my guarantee on that." promises in two sentences), if any: for ``unless``,
+        ``unless_reply`` and ``requires``; each rule's
         patterns run once per sentence asked about (once per reply for ``anywhere``), so a
         long reply does not run every context over all of itself. A negated context does
         not count: "that's *not free*, you pay for the side" is still charging for a
@@ -857,7 +883,7 @@ class Matcher:
         found = vetoes.get((key, at))
         if found is None:
             found = ""
-            within = None if anywhere else {at}
+            within = None if anywhere else {at, at - 1} if before else {at}
             for p in programs:
                 for f, e in _run(p, r, within):
                     # A context's own words decide: "不会再有…那一套" rejects a stock line,

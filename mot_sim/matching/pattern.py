@@ -5,6 +5,8 @@
     our? @rules                        ? makes the slot before it optional
     (by|within) <time_concrete>        <name>: a built-in detector as a slot
     =sorry                             = : this exact form only, no other inflection
+    ^ (plus|lite) plan? $              ^ first: the match starts a clause; $ last: it ends
+                                       one ("Plus, £18.", not "Plus has 40 GB")
 
 ``...`` is a gap of up to four words and ``~N`` of up to N (at most 8); such a gap never
 crosses a clause. ``~~N`` may cross clauses, never sentences: "you are right ~~8 but"
@@ -59,21 +61,31 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Start:
+    """``^``, the first slot only: the match must begin a clause."""
+
+
+@dataclass(frozen=True)
+class End:
+    """``$``, the last slot only: the match must end a clause."""
+
+
+@dataclass(frozen=True)
 class Group:
     options: tuple[tuple[Node, ...], ...]
     optional: bool = False
 
 
-Node = Word | Concept | Detector | Gap | Group
+Node = Word | Concept | Detector | Gap | Group | Start | End
 Seq = tuple[Node, ...]
 
 _LEX = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<gap>\.\.\.|…|~~?\d+)"
-    r"|(?P<open>\()|(?P<close>\))|(?P<bar>\|)|(?P<opt>\?)"
+    r"|(?P<open>\()|(?P<close>\))|(?P<bar>\|)|(?P<opt>\?)|(?P<start>\^)|(?P<end>\$)"
     r"|(?P<concept>@[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<detector><[a-z_]+>)"
-    r"|(?P<word>=?[^\s()|?<>@~.…]+(?:\.[^\s()|?<>@~.…]+)*)"
+    r"|(?P<word>=?[^\s()|?<>@~.…^$]+(?:\.[^\s()|?<>@~.…^$]+)*)"
     r"|(?P<bad>.)"
 )
 
@@ -110,7 +122,7 @@ def parse(source: str, detectors: frozenset[str] = frozenset()) -> Seq:
                     raise PatternError(col, "an empty alternative: use '?' for optional words")
                 nodes.append(Group(tuple(options)))
             elif kind == "opt":
-                if not nodes or isinstance(nodes[-1], Gap):
+                if not nodes or isinstance(nodes[-1], Gap | Start | End):
                     raise PatternError(col, "'?' must follow a word, @concept, <detector> or group")
                 last = nodes.pop()
                 if isinstance(last, Group) and last.optional:
@@ -124,6 +136,16 @@ def parse(source: str, detectors: frozenset[str] = frozenset()) -> Seq:
                 if nodes and isinstance(nodes[-1], Gap):
                     raise PatternError(col, "two gaps in a row")
                 nodes.append(Gap(n, across=text.startswith("~~")))
+            elif kind == "start":
+                if depth or nodes:
+                    raise PatternError(col, "'^' (start of a clause) must be the first slot")
+                nodes.append(Start())
+                slots -= 1
+            elif kind == "end":
+                if depth or (pos < len(items) and items[pos][0] != "close"):
+                    raise PatternError(col, "'$' (end of a clause) must be the last slot")
+                nodes.append(End())
+                slots -= 1
             elif kind == "concept":
                 nodes.append(Concept(text[1:]))
             elif kind == "detector":
@@ -154,13 +176,15 @@ def parse(source: str, detectors: frozenset[str] = frozenset()) -> Seq:
         raise PatternError(col, "'|' outside a group" if kind == "bar" else "')' without '('")
     if not any(not _nullable(n) for n in out):
         raise PatternError(1, "a pattern needs at least one slot that is not optional")
-    if isinstance(out[0], Gap) or isinstance(out[-1], Gap):
+    body = out[1:] if isinstance(out[0], Start) else out
+    body = body[:-1] if body and isinstance(body[-1], End) else body
+    if not body or isinstance(body[0], Gap) or isinstance(body[-1], Gap):
         raise PatternError(1, "a pattern cannot start or end with a gap")
     return out
 
 
 def _nullable(node: Node) -> bool:
-    if isinstance(node, Gap):
+    if isinstance(node, Gap | Start | End):
         return True
     if isinstance(node, Group):
         return node.optional or any(all(_nullable(n) for n in o) for o in node.options)
