@@ -319,6 +319,13 @@ class StructureRule(_Strict):
         description="3+ clauses of at most this many words each on average, none "
         "with a subject or auxiliary, are exclamations, not sentences.",
     )
+    fragment_share: float = Field(
+        ge=0,
+        le=1,
+        description="4+ clauses, this share of them stock or one or two words (two or "
+        "more of those), with three kinds of courtesy and no other clause that says "
+        "something, are a keyword string ('Done. £8.95. Receipt. Thanks, sorry, bye.').",
+    )
     list_cap: float = Field(ge=0, le=100, description="Most a list of stock phrases scores.")
 
 

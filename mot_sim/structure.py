@@ -28,6 +28,7 @@ class Structure:
     courtesy_kinds: int  # distinct courtesy rules that fired (hello, sorry, thanks...)
     list_note: str  # message key (mot_sim.i18n): a keyword string, stock phrases, repetition
     exclaims: bool = False  # 3+ short clauses, not one with a subject or auxiliary
+    fragments: bool = False  # mostly one- or two-word clauses and stock phrases, nothing said
 
     def list_kind(self, st: StructureRule, did_something: bool) -> str | None:
         """The message key saying why the reply is a list, or None when it is not one.
@@ -38,6 +39,8 @@ class Structure:
         ("Welcome! Congratulations! Lovely!"), whatever goal one of their words meets."""
         if self.list_note:
             return self.list_note
+        if self.fragments:
+            return "note.keywords"
         if (
             self.clauses >= 3
             and self.stock_clauses / self.clauses >= st.list_share
@@ -78,9 +81,12 @@ def analyse_structure(
         clauses.setdefault(cl, []).append(k)
     note = ""
     n_stock = 0
+    n_short = 0  # clauses of one or two words, not stock ("Receipt.", "Hong Kong.", "£8.95")
+    says = False  # a clause of three words or more, not stock, with a subject or verb
     said: dict[frozenset[str], int] = {}  # the courtesy words of each stock clause
     for members in clauses.values():
         ws = [words[k] for k in members]
+        size = len(ws) / 2 if cjk else len(ws)
         # No subject, no auxiliary, no verb of its own (a courtesy verb, "thanks", is none).
         bare = not any(w in predicate or (w not in courtesy and lex(w).verb) for w in ws)
         glue = sum(1 for w in ws if w in function_words) / len(ws)
@@ -96,6 +102,10 @@ def analyse_structure(
             n_stock += 1
             key = frozenset(w for w in ws if w in courtesy)
             said[key] = said.get(key, 0) + 1
+        elif size >= 3 and not bare:  # "I ring you", "that's it", "ring ext 218"
+            says = True
+        else:
+            n_short += size <= 2
         inside = set().union(*(covered.get(k, nothing) for k in members))
         # Phrases, not rules: overlapping hits ("see you next" is two rules) are one.
         phrases = sum(
@@ -121,4 +131,15 @@ def analyse_structure(
         and (n / len(clauses) <= st.exclaim_words or n_stock == len(clauses))
         and not any(w in predicate for w in words)
     )
-    return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims)
+    # "Done. £8.95. Receipt. Tracking. 1 pm. Thanks, sorry, have a good day.": the case's
+    # nouns dotted between stock phrases, with no clause that says something. A terse order
+    # with no courtesy in it ("Chicken sandwich, extra pickle, £4.50, two minutes") is not.
+    fragments = (
+        not cjk  # a Chinese clause's subject is often left unsaid
+        and len(clauses) >= 4
+        and n_short >= 2  # the case's nouns: a string of stock phrases alone is judged above
+        and (n_short + n_stock) / len(clauses) >= st.fragment_share
+        and len([k for k in said if k]) >= st.list_kinds  # not "yep, that's it"
+        and not says
+    )
+    return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims, fragments)

@@ -191,6 +191,30 @@ def test_exclamations_of_stock_phrases_are_a_list_whatever_goal_they_brush(
     assert not real.is_list and real.score >= 70
 
 
+def test_the_cases_nouns_dotted_between_stock_phrases_are_keywords(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Nouns of the case between stock phrases say nothing to the customer, whatever goal
+    their words meet; the same facts said in a terse order, or with one clause that says
+    something, are a reply."""
+    post = catalog.get("post_office_queue").scenario
+    dotted = scorer.score(
+        post, "summarise", "Done. £9. Label. Tracking. 1 pm. Thanks, sorry, have a good day."
+    )
+    assert dotted.is_list and dotted.score <= 35
+    assert "key words" in " ".join(dotted.notes)
+    terse = scorer.score(
+        post, "summarise", "That's it: special delivery, £8.95, in Manchester by 1 pm tomorrow."
+    )
+    assert not terse.is_list
+    said = scorer.score(
+        post,
+        "summarise",
+        "Done. £8.95. Tracking. I'll text you the number now. Thanks, sorry, have a good day.",
+    )
+    assert not said.is_list
+
+
 GOOD_AROUND = (
     "Of course, Mrs Ellis, happy to! One extra slice of pickle going in now, no charge, same "
     "price as always. {} it'll be ready in two minutes, and I'll bring it over to your table "
