@@ -86,7 +86,11 @@ def test_score_follows_the_trainers_grade(figures: dict[str, Any]) -> None:
 
 # Known failures, named so that every other row stays guarded (first found by the blind
 # sets that now cover all ten encounters; see tests/data/README.md).
-KNOWN: dict[str, str] = {}
+KNOWN: dict[str, str] = {
+    "il072": "nouns of the bill with one courtesy phrase: reads as a terse explanation",
+    "im027": "ticks between the order's nouns, then courtesy: the ticks are not clause breaks",
+    "il024": "an apology alone meets the cake's required goal, to notice the mistake",
+}
 
 
 @pytest.mark.parametrize("kind", ["stock_list", "sarcasm", "bad_phrase"])
