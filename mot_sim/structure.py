@@ -139,7 +139,7 @@ def analyse_structure(
         and len(clauses) >= 4
         and n_short >= 2  # the case's nouns: a string of stock phrases alone is judged above
         and (n_short + n_stock) / len(clauses) >= st.fragment_share
-        and len([k for k in said if k]) >= st.list_kinds  # not "yep, that's it"
+        and sum(1 for k in said if k) >= st.list_kinds  # not "yep, that's it"
         and not says
     )
     return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims, fragments)

@@ -142,7 +142,7 @@ def parse(source: str, detectors: frozenset[str] = frozenset()) -> Seq:
                 nodes.append(Start())
                 slots -= 1
             elif kind == "end":
-                if depth or (pos < len(items) and items[pos][0] != "close"):
+                if depth or pos < len(items):
                     raise PatternError(col, "'$' (end of a clause) must be the last slot")
                 nodes.append(End())
                 slots -= 1
