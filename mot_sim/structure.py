@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mot_sim.matching.analysis import Analysis
+from mot_sim.matching.detectors import customer_name
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import Hit
 from mot_sim.matching.text import has_cjk
@@ -35,21 +36,27 @@ class Structure:
 
         A list when it is one outright, when most clauses are stock and it either piles
         up kinds of courtesy or does nothing else ("Hi! Welcome back! Of course, happy to
-        help." is a greeting and a yes, not a list), or when it is only exclamations
+        help." is a greeting and a yes, not a list; three stock clauses of two kinds are), or when it is only exclamations
         ("Welcome! Congratulations! Lovely!"), whatever goal one of their words meets."""
         if self.list_note:
             return self.list_note
+        if self.exclaims:  # the most telling note first
+            return "note.exclaims"
         if self.fragments:
             return "note.keywords"
         if (
             self.clauses >= 3
             and self.stock_clauses / self.clauses >= st.list_share
             and (
-                self.courtesy_kinds >= st.list_kinds or self.stock_clauses >= 5 or not did_something
+                self.courtesy_kinds >= st.list_kinds
+                or self.stock_clauses >= 5
+                or not did_something
+                # Three stock clauses of two kinds: "Thank you - take care - see you soon - ..."
+                or (self.stock_clauses >= 3 and self.courtesy_kinds >= st.list_kinds - 1)
             )
         ):
             return "note.list"
-        return "note.exclaims" if self.exclaims else None
+        return None
 
 
 def analyse_structure(
@@ -79,6 +86,14 @@ def analyse_structure(
     clauses: dict[int, list[int]] = {}
     for k, cl in enumerate(a.wclause):
         clauses.setdefault(cl, []).append(k)
+    # The customer's name between commas ("Good afternoon, Mrs Ellis, lovely to see you")
+    # is said to someone: not one of the case's nouns dotted about.
+    named = {
+        k
+        for first, last in customer_name(a)
+        for k in range(len(a.words))
+        if first <= a.words[k] <= last
+    }
     note = ""
     n_stock = 0
     n_short = 0  # clauses of one or two words, not stock ("Receipt.", "Hong Kong.", "£8.95")
@@ -98,14 +113,17 @@ def analyse_structure(
             for k, w in zip(members, ws, strict=True)
         )
         # A CJK character counts as half a word, as everywhere else here: "真的非常抱歉".
-        if len(ws) <= st.fragment_words * (2 if cjk else 1) and only_courtesy:
+        if (
+            sum(w not in function_words for w in ws) <= st.fragment_words * (2 if cjk else 1)
+            and only_courtesy
+        ):
             n_stock += 1
             key = frozenset(w for w in ws if w in courtesy)
             said[key] = said.get(key, 0) + 1
         elif size >= 3 and not bare:  # "I ring you", "that's it", "ring ext 218"
             says = True
         else:
-            n_short += size <= 2
+            n_short += size <= 2 and not named.issuperset(members)
         inside = set().union(*(covered.get(k, nothing) for k in members))
         # Phrases, not rules: overlapping hits ("see you next" is two rules) are one.
         phrases = sum(
@@ -134,7 +152,12 @@ def analyse_structure(
     # "Done. £8.95. Receipt. Tracking. 1 pm. Thanks, sorry, have a good day.": the case's
     # nouns dotted between stock phrases, with no clause that says something. A terse order
     # with no courtesy in it ("Chicken sandwich, extra pickle, £4.50, two minutes") is not.
+    # "Sorry, sir. Understood. Noted. Will check.": three or more clauses, each a stock
+    # phrase or one or two words, both kinds there, are fragments in any language (all
+    # stock is judged as a list above: "Hiya, welcome back! Absolutely, happy to help.").
     fragments = (
+        len(clauses) >= 3 and n_stock and n_short and n_short + n_stock == len(clauses)
+    ) or (
         not cjk  # a Chinese clause's subject is often left unsaid
         and len(clauses) >= 4
         and n_short >= 2  # the case's nouns: a string of stock phrases alone is judged above

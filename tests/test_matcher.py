@@ -257,6 +257,17 @@ def test_a_dash_ends_a_clause(en: LocaleWords) -> None:
     assert a.norms == ["in", "2", "3", "days", "by", "e", "mail"]
 
 
+def test_ticks_bullets_and_a_spaced_slash_or_bar_end_a_clause() -> None:
+    """Items ticked off or slashed together are clauses of their own; a slash inside a word
+    or a number ("and/or", "24/7") joins as before."""
+    for text in ("Roses ✓ Ribbon ✓ Thanks", "Roses / Ribbon / Thanks", "Roses | Ribbon • Thanks"):
+        a = Analysis.of(text, Context())
+        assert a.norms == ["roses", "ribbon", "thanks"], text
+        assert len(set(a.wclause)) == 3, text
+    a = Analysis.of("cash and/or card, open 24/7", Context())
+    assert a.wclause[0] == a.wclause[3]  # "cash and/or card" is one clause
+
+
 def test_two_word_negators(en: LocaleWords) -> None:
     calm = rule("calm", "calm down", polarity="bad")
     text = "Rather than telling you to calm down, I'll say it would annoy me too."

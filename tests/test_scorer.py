@@ -215,6 +215,58 @@ def test_the_cases_nouns_dotted_between_stock_phrases_are_keywords(
     assert not said.is_list
 
 
+def test_ticks_slashes_and_bars_cut_a_list_into_clauses(catalog: Catalog, scorer: Scorer) -> None:
+    """Items ticked off or slashed together are a list, however few full stops it has;
+    a slash inside a word ("and/or", "24/7") is not a break."""
+    cake = catalog.get("birthday_cake").scenario
+    for text in (
+        "Name fixed ✓ Roses ✓ Apologies ✓ Thanks ✓",
+        "Ribbon / roses / cupcakes / sorry / thanks / bye",
+        "Re-pipe | pink roses | sorry | thank you",
+    ):
+        got = scorer.score(cake, "summarise", text)
+        assert got.is_list and got.score <= 35, text
+    real = scorer.score(
+        cake,
+        "summarise",
+        "So: Lily spelt right, pink roses and a ribbon, and six cupcakes on us, ready by 1.10 "
+        "and/or sooner. Nothing more to pay. Have I got that right?",
+    )
+    assert not real.is_list and real.score >= 70
+
+
+def test_clauses_of_one_or_two_words_around_stock_phrases_say_nothing(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Three or more clauses, each a stock phrase or a word or two, are fragments, in any
+    language; a terse reply with one clause that says something is not."""
+    car = catalog.get("lamborghini_repair").scenario
+    bits = scorer.score(car, "set_tone", "Apologies, sir. Right. Heard. Will look.")
+    assert bits.is_list and bits.score <= 35
+    pickle = catalog.get("pickle_request").scenario
+    terse = scorer.score(pickle, "solve", "Course I can. Done, and no charge.")
+    assert not terse.is_list and terse.score >= 55
+
+
+def test_three_stock_clauses_of_two_kinds_are_a_list_even_when_one_meets_a_goal(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Farewells strung together ("see you soon" meets a follow-up goal) are a list; the
+    same courtesy around a clause that does the stage's job is a reply."""
+    eyes = catalog.get("eye_test_no_sale").scenario
+    farewells = scorer.score(
+        eyes, "follow_up", "Thanks so much - mind how you go - see you soon - enjoy your evening!"
+    )
+    assert farewells.is_list and farewells.score <= 35
+    real = scorer.score(
+        eyes,
+        "follow_up",
+        "Thanks so much, Mr Osei. Your prescription is in the envelope, and if the online "
+        "pair feels wrong, pop back and I'll check them free. See you soon!",
+    )
+    assert not real.is_list and real.score >= 60
+
+
 GOOD_AROUND = (
     "Of course, Mrs Ellis, happy to! One extra slice of pickle going in now, no charge, same "
     "price as always. {} it'll be ready in two minutes, and I'll bring it over to your table "
