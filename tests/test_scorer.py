@@ -291,6 +291,32 @@ def test_a_doubtable_hit_in_a_reply_that_reads_good_is_doubted_not_counted(
     assert [h.rule for h in calm.bad_hits] == ["calm_down"] and calm.score < 60
 
 
+def test_yes_but_and_a_brush_off_are_read_in_context(catalog: Catalog, scorer: Scorer) -> None:
+    """ "Yes, but" that turns away from a bad habit, and "call in and we'll adjust them",
+    are set aside in a reply that reads good; the same words said to stall still count."""
+    hotel = catalog.get("anniversary_stay").scenario
+    turned = scorer.score(
+        hotel,
+        "diagnose",
+        "Congratulations on twenty-five years! It says double here, yes, but paperwork won't "
+        "spoil your evening. If I've got it right, you'd love to see the sea, and to surprise "
+        "Paolo tonight. What would he enjoy most?",
+    )
+    assert not turned.bad_hits and "yes_but" in {h.rule for h in turned.set_aside}
+    stall = scorer.score(hotel, "diagnose", "Yes, but the booking says a double room.")
+    assert "yes_but" in {h.rule for h in stall.bad_hits}
+    eyes = catalog.get("eye_test_no_sale").scenario
+    visit = scorer.score(
+        eyes,
+        "follow_up",
+        "A pleasure, Mr Osei. When the new pair comes, call in and we'll fit them for you, "
+        "free, wherever they came from. We'd be glad to see you for your next check-up.",
+    )
+    assert not visit.bad_hits and "brush_off" in {h.rule for h in visit.set_aside}
+    passed = scorer.score(eyes, "follow_up", "I'll pass your comments on to my manager.")
+    assert "brush_off" in {h.rule for h in passed.bad_hits}
+
+
 def test_doubting_can_be_switched_off_in_the_rubric(catalog: Catalog) -> None:
     rubric = catalog.library.rubric.model_copy(update={"doubt_reply": None})
     library = replace(catalog.library, rubric=rubric)
