@@ -85,7 +85,7 @@ def test_a_clause_a_rule_excused_is_not_held_against_the_reply(
     zh = catalog.get("pickle_request_zh").scenario
     text = "这又不是什么公司规定，不收您钱，我当然给您加上。"
     shipped = catalog.library.models["zh"]
-    weights = {k: 8.0 if "司 规" in k else w for k, w in shipped.weights.items()}
+    weights = {k: 30.0 if "司 规" in k else w for k, w in shipped.weights.items()}
     monkeypatch.setitem(
         catalog.library.models, "zh", shipped.model_copy(update={"weights": weights})
     )
