@@ -215,6 +215,11 @@ def test_the_cases_nouns_dotted_between_stock_phrases_are_keywords(
     assert not said.is_list
 
 
+def assert_a_reply(result: ReplyResult, at_least: int) -> None:
+    """Said to a person, not a list, and scored at least ``at_least``."""
+    assert not result.is_list and result.score >= at_least, result
+
+
 def test_ticks_slashes_and_bars_cut_a_list_into_clauses(catalog: Catalog, scorer: Scorer) -> None:
     """Items ticked off or slashed together are a list, however few full stops it has;
     a slash inside a word ("and/or", "24/7") is not a break."""
@@ -226,13 +231,11 @@ def test_ticks_slashes_and_bars_cut_a_list_into_clauses(catalog: Catalog, scorer
     ):
         got = scorer.score(cake, "summarise", text)
         assert got.is_list and got.score <= 35, text
-    real = scorer.score(
-        cake,
-        "summarise",
+    said = (
         "So: Lily spelt right, pink roses and a ribbon, and six cupcakes on us, ready by 1.10 "
-        "and/or sooner. Nothing more to pay. Have I got that right?",
+        "and/or sooner. Nothing more to pay. Have I got that right?"
     )
-    assert not real.is_list and real.score >= 70
+    assert_a_reply(scorer.score(cake, "summarise", said), at_least=70)
 
 
 def test_clauses_of_one_or_two_words_around_stock_phrases_say_nothing(
@@ -244,8 +247,7 @@ def test_clauses_of_one_or_two_words_around_stock_phrases_say_nothing(
     bits = scorer.score(car, "set_tone", "Apologies, sir. Right. Heard. Will look.")
     assert bits.is_list and bits.score <= 35
     pickle = catalog.get("pickle_request").scenario
-    terse = scorer.score(pickle, "solve", "Course I can. Done, and no charge.")
-    assert not terse.is_list and terse.score >= 55
+    assert_a_reply(scorer.score(pickle, "solve", "Course I can. Done, and no charge."), at_least=55)
 
 
 def test_three_stock_clauses_of_two_kinds_are_a_list_even_when_one_meets_a_goal(
@@ -258,13 +260,11 @@ def test_three_stock_clauses_of_two_kinds_are_a_list_even_when_one_meets_a_goal(
         eyes, "follow_up", "Thanks so much - mind how you go - see you soon - enjoy your evening!"
     )
     assert farewells.is_list and farewells.score <= 35
-    real = scorer.score(
-        eyes,
-        "follow_up",
+    said = (
         "Thanks so much, Mr Osei. Your prescription is in the envelope, and if the online "
-        "pair feels wrong, pop back and I'll check them free. See you soon!",
+        "pair feels wrong, pop back and I'll check them free. See you soon!"
     )
-    assert not real.is_list and real.score >= 60
+    assert_a_reply(scorer.score(eyes, "follow_up", said), at_least=60)
 
 
 GOOD_AROUND = (
