@@ -9,6 +9,7 @@ lexicon's word classes and the courtesy rules that fired; none of them needs a p
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from mot_sim.matching.analysis import Analysis
@@ -91,8 +92,7 @@ def analyse_structure(
     named = {
         k
         for first, last in customer_name(a)
-        for k in range(len(a.words))
-        if first <= a.words[k] <= last
+        for k in range(bisect_left(a.words, first), bisect_right(a.words, last))
     }
     note = ""
     n_stock = 0
