@@ -37,8 +37,9 @@ class Structure:
 
         A list when it is one outright, when most clauses are stock and it either piles
         up kinds of courtesy or does nothing else ("Hi! Welcome back! Of course, happy to
-        help." is a greeting and a yes, not a list; three stock clauses of two kinds are), or when it is only exclamations
-        ("Welcome! Congratulations! Lovely!"), whatever goal one of their words meets."""
+        help." is a greeting and a yes, not a list; three stock clauses of two kinds are),
+        or when it is only exclamations ("Welcome! Congratulations! Lovely!"), whatever goal
+        one of their words meets."""
         if self.list_note:
             return self.list_note
         if self.exclaims:  # the most telling note first
@@ -156,7 +157,7 @@ def analyse_structure(
     # phrase or one or two words, both kinds there, are fragments in any language (all
     # stock is judged as a list above: "Hiya, welcome back! Absolutely, happy to help.").
     fragments = (
-        len(clauses) >= 3 and n_stock and n_short and n_short + n_stock == len(clauses)
+        len(clauses) >= 3 and n_stock >= 1 and n_short >= 1 and n_short + n_stock == len(clauses)
     ) or (
         not cjk  # a Chinese clause's subject is often left unsaid
         and len(clauses) >= 4

@@ -25,8 +25,21 @@ _CJK_SPLIT_RE = re.compile(rf"[{_CJK}]|[^{_CJK}]+")
 SENTENCE_END = frozenset({".", "?", "!", "？", "！", "。"})
 # A semicolon joins two clauses of one sentence; so does a dash ("it's capped - shall I").
 # Ticks, bullets, arrows and a spaced slash or bar list items: "Roses ✓ Cupcakes ✓".
-CLAUSE_BREAK = SENTENCE_END | {",", "，", "、", ":", "：", ";", "；", "-", "–", "—", "/", "|"}
-CLAUSE_BREAK |= set("✓✔✗✘•▪►→")
+CLAUSE_BREAK = SENTENCE_END | {
+    ",",
+    "，",
+    "、",
+    ":",
+    "：",
+    ";",
+    "；",
+    "-",
+    "–",
+    "—",
+    "/",
+    "|",
+    *"✓✔✗✘•▪►→",
+}
 
 # Contractions expand to the words a trainer would write in a rule.
 _CONTRACTIONS: dict[str, tuple[str, ...]] = {
