@@ -872,8 +872,7 @@ class Matcher:
         """The text of a match of ``programs`` in the hit's sentence (or, ``anywhere``, in
         the reply; ``before``, there or in the sentence before it: "All of it repaired free.
         You have my guarantee on that." promises in two sentences), if any: for ``unless``,
-        ``unless_reply`` and ``requires``; each rule's
-        patterns run once per sentence asked about (once per reply for ``anywhere``), so a
+        ``unless_reply`` and ``requires``; each rule's patterns run once per sentence asked about (once per reply for ``anywhere``), so a
         long reply does not run every context over all of itself. A negated context does
         not count: "that's *not free*, you pay for the side" is still charging for a
         courtesy."""

@@ -15,31 +15,18 @@ from mot_sim.matching.clean import clean_text as clean_text
 from mot_sim.matching.lexical import to_simplified
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_LIST_MARKS = "✓✔✗✘•▪►→"  # ticks, bullets and arrows that list items
 _TOKEN_RE = re.compile(
     r"(?P<word>[^\W\d_]+(?:['’‘`´][^\W\d_]+)*)"
     r"|(?P<num>\d+(?:[.:,]\d+)*%?)"
-    r"|(?P<punct>[?!.;,？！。；，、:：$£€¥)）—✓✔✗✘•▪►→]|(?<!\S)[-–/|](?!\S))"
+    rf"|(?P<punct>[?!.;,？！。；，、:：$£€¥)）—{_LIST_MARKS}]|(?<!\S)[-–/|](?!\S))"
 )
 _CJK_RE = re.compile(rf"[{_CJK}]")
 _CJK_SPLIT_RE = re.compile(rf"[{_CJK}]|[^{_CJK}]+")
 SENTENCE_END = frozenset({".", "?", "!", "？", "！", "。"})
 # A semicolon joins two clauses of one sentence; so does a dash ("it's capped - shall I").
 # Ticks, bullets, arrows and a spaced slash or bar list items: "Roses ✓ Cupcakes ✓".
-CLAUSE_BREAK = SENTENCE_END | {
-    ",",
-    "，",
-    "、",
-    ":",
-    "：",
-    ";",
-    "；",
-    "-",
-    "–",
-    "—",
-    "/",
-    "|",
-    *"✓✔✗✘•▪►→",
-}
+CLAUSE_BREAK = SENTENCE_END | set(",，、:：;；-–—/|" + _LIST_MARKS)
 
 # Contractions expand to the words a trainer would write in a rule.
 _CONTRACTIONS: dict[str, tuple[str, ...]] = {
