@@ -10,6 +10,7 @@ phrases, a keyword string, repetition) is capped below "mixed", whatever its wor
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -318,7 +319,8 @@ class Scorer:
         compiled = self._for(scenario)
         index = compiled.indexes[stage] if stage else compiled.matcher.all
         a = self.analyse(scenario, text, trainee)
-        found, opinion = self._doubt(compiled, a, compiled.matcher.match(a, index))
+        topic = self._off_topic(a, compiled, stage) if stage else None
+        found, opinion = self._doubt(compiled, a, compiled.matcher.match(a, index, topic))
         return self._second_opinion(compiled, a, found, stage or "", opinion)
 
     def trace(self, scenario: Scenario, rule_id: str, a: Analysis) -> dict[str, list[str]]:
@@ -343,8 +345,8 @@ class Scorer:
             notes.append(tr(lang, "note.cut", n=MAX_REPLY_CHARS))
         compiled = self._for(scenario)
         analysis = self.analyse(scenario, text, trainee)
-        raw = self._on_topic(
-            compiled.matcher.match(analysis, compiled.indexes[stage]), analysis, compiled, stage
+        raw = compiled.matcher.match(
+            analysis, compiled.indexes[stage], self._off_topic(analysis, compiled, stage)
         )
         raw, opinion = self._doubt(compiled, analysis, raw)
         raw = self._second_opinion(compiled, analysis, raw, stage, opinion)
@@ -487,24 +489,25 @@ class Scorer:
         return counted + [h for h in out if h.ignored], opinion
 
     @staticmethod
-    def _on_topic(hits: list[Hit], a: Analysis, c: _Compiled, stage: str) -> list[Hit]:
-        """Set aside on-topic-only hits (questions) whose sentence shares no word with the
-        stage: "what's the weather like?" asks something, but diagnoses nothing."""
-        if not any(h.rule.on_topic and not h.ignored for h in hits):
-            return hits
+    def _off_topic(a: Analysis, c: _Compiled, stage: str) -> Callable[[Hit], str]:
+        """Why an on-topic-only hit (a question) is set aside, if it is: its words share
+        nothing with the stage. "What's the weather like?" asks something, but diagnoses
+        nothing."""
         topic = c.topics[stage]
-        out: list[Hit] = []
-        for h in hits:
-            if h.rule.on_topic and not h.ignored:
-                said = [a.norms[k] for k in a.words_in(h.start, h.end)]
-                if not any(
-                    has_cjk(w) or not lex(w).lemmas.isdisjoint(topic)
-                    for w in said
-                    if w not in c.function_words
-                ):
-                    h = h._replace(ignored="off topic: nothing in it about this customer's case")
-            out.append(h)
-        return out
+
+        def check(h: Hit) -> str:
+            if not h.rule.on_topic:
+                return ""
+            said = [a.norms[k] for k in a.words_in(h.start, h.end)]
+            if any(
+                has_cjk(w) or not lex(w).lemmas.isdisjoint(topic)
+                for w in said
+                if w not in c.function_words
+            ):
+                return ""
+            return "off topic: nothing in it about this customer's case"
+
+        return check
 
     def _combine(
         self,

@@ -324,3 +324,15 @@ def test_doubting_can_be_switched_off_in_the_rubric(catalog: Catalog) -> None:
         catalog.get("pickle_request").scenario, "solve", GOOD_AROUND.format("I promise")
     )
     assert [h.rule for h in r.bad_hits] == ["over_promise"]
+
+
+def test_a_question_off_the_case_does_not_hide_one_on_it(catalog: Catalog, scorer: Scorer) -> None:
+    """Each rule counts its first hit; a first question about nothing in the case must not
+    stand in for a later one that diagnoses."""
+    scenario = catalog.get("lamborghini_repair").scenario
+    r = scorer.score(
+        scenario, "diagnose", "Lovely weather? Did anyone sign for the car when the truck took it?"
+    )
+    hit = next(h for h in r.hits if h.rule == "question_closed")
+    assert hit.text.startswith("Did anyone sign")
+    assert "ask" in r.goals_met

@@ -15,7 +15,7 @@ not "sorry", "calm" is not "call").
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -757,8 +757,16 @@ class Matcher:
         a = r.a
         return a.tokens[a.words[s]].start, a.tokens[a.words[e - 1]].end
 
-    def match(self, a: Analysis, index: RuleIndex | None = None) -> list[Hit]:
-        """Counting hits for ``a`` (at most one per rule, the first), then set-aside ones."""
+    def match(
+        self,
+        a: Analysis,
+        index: RuleIndex | None = None,
+        aside_if: Callable[[Hit], str] | None = None,
+    ) -> list[Hit]:
+        """Counting hits for ``a`` (at most one per rule, the first), then set-aside ones.
+        ``aside_if`` gives the reason to set a hit aside, if any, before each rule's first
+        hit is chosen: a question about the weather must not hide a later one about the
+        case."""
         index = index or self.all
         r = self.prepare(a)
         # No match crosses a sentence, so a program wakes up only in a sentence that has a
@@ -809,6 +817,9 @@ class Matcher:
                     r, "+" + cr.rule.id, cr.requires, s, vetoes, before=cr.rule.requires_before
                 ):
                     aside.setdefault(cr.rule.id, hit._replace(ignored="its context is missing"))
+                    continue
+                if aside_if is not None and (why := aside_if(hit)):
+                    aside.setdefault(cr.rule.id, hit._replace(ignored=why))
                     continue
                 counted.setdefault(cr.rule.id, []).append((s, e, hit))
         best = self._resolve(counted, aside)
