@@ -523,6 +523,17 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         ("question_open", "Roughly how much do you spend?", "Roughly how much do you spend?"),
         ("question_closed", "Is that right?", "Is that right?"),
         ("restate", "So if I understand you, the bill doubled.", "So if I understand"),
+        # Naming what the customer needs restates it, without a lead-in.
+        (
+            "restate",
+            "What you need is a car that starts, and no bill for the tow.",
+            "What you need is",
+        ),
+        (
+            "restate",
+            "What you're asking for is a plan under twenty pounds.",
+            "What you're asking for is",
+        ),
         ("customer_name", "Thanks, Mrs Ellis.", "Mrs Ellis"),
         ("self_intro", "Hello, my name is Sam.", "my name is Sam"),
         ("self_intro", "Sam speaking, how can I help?", "Sam speaking"),
@@ -556,6 +567,8 @@ def test_detectors_find(detector: str, text: str, expected: str) -> None:
         ("self_intro", "im gutted for you, honestly."),
         ("customer_name", "Thanks, madam."),
         ("restate", "So, anyway."),
+        ("restate", "What you need to do is restart the phone."),
+        ("restate", "What you want is up to you."),
         ("money", "Two minutes."),
     ],
 )

@@ -137,6 +137,10 @@ _RESTATE = [
     r"\bso (?:you are saying|you have|you had|you would like|you want|your)\b",
     r"\bif i have this right\b",
     r"\bcorrect me if i am wrong\b",
+    # Naming what the customer needs, asks or expects restates it: "What you need is a car
+    # that runs". Not "what you need to do is...", advice, nor "what you want is up to you".
+    r"\bwhat you (?:need|want|are asking for|are asking|are after|are demanding|expect|would like)"
+    r" (?:is|are|here is|from us is|from us are)\b(?! up to)",
     r"您的意思是",
     r"如果我没(?:理解|听)错",
     r"也就是说",
@@ -412,6 +416,7 @@ _VAGUE_TRIGGERS = (
     "合适的时候",
 )
 _RESTATE_TRIGGERS = (
+    "what you",
     "if i ",
     "so ",
     "what i am",
