@@ -319,6 +319,12 @@ class StructureRule(_Strict):
         description="3+ clauses of at most this many words each on average, none "
         "with a subject or auxiliary, are exclamations, not sentences.",
     )
+    slogan_words: int = Field(
+        ge=1,
+        le=20,
+        description="4+ clauses of at most this many words each, half of them stock, "
+        "none with a subject or auxiliary, are slogans: exclamations, not sentences.",
+    )
     fragment_share: float = Field(
         ge=0,
         le=1,

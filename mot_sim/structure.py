@@ -145,10 +145,20 @@ def analyse_structure(
         note = "note.repeats"
     # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something;
     # longer ones too when every one is stock ("Welcome back! Great to see you! Thanks!").
-    exclaims = (
-        len(clauses) >= 3
-        and (n / len(clauses) <= st.exclaim_words or n_stock == len(clauses))
-        and not any(w in predicate for w in words)
+    # Slogans: four or more clauses of a few words, half of them stock, none with a
+    # subject ("Welcome back! Great to see you! Happy to help! No pressure! Take your
+    # time!"): the others meet goals word by word, but nothing is said to the customer.
+    exclaims = not any(w in predicate for w in words) and (
+        (
+            len(clauses) >= 3
+            and (n / len(clauses) <= st.exclaim_words or n_stock == len(clauses))
+        )
+        or (
+            not cjk  # a Chinese clause's subject is often left unsaid
+            and len(clauses) >= 4
+            and 2 * n_stock >= len(clauses)
+            and all(len(members) <= st.slogan_words for members in clauses.values())
+        )
     )
     # "Done. £8.95. Receipt. Tracking. 1 pm. Thanks, sorry, have a good day.": the case's
     # nouns dotted between stock phrases, with no clause that says something. A terse order

@@ -144,6 +144,24 @@ def test_exclamations_are_not_sentences_whatever_goal_they_meet(
     assert not real.is_list and real.score > cheers.score + 20
 
 
+def test_slogans_are_exclamations_even_when_some_meet_a_goal(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Four or more clauses of a few words, half of them stock, none with a subject: the
+    ones that are not stock ("No hurry!", "Go at your pace!") meet goals word by word, but
+    nothing is said to the customer. A terse reply with the case in it is not caught."""
+    plans = catalog.get("phone_plan_choice").scenario
+    slogans = scorer.score(
+        plans, "set_tone", "Hi again! Good to see you! Glad to help! No hurry! Go at your pace!"
+    )
+    assert slogans.is_list and slogans.score < 45
+    cake = catalog.get("birthday_cake").scenario
+    terse = scorer.score(
+        cake, "solve", "right - name fixed, pink icing redone, ready by 1, cupcakes on us. ok?"
+    )
+    assert not terse.is_list and terse.score > slogans.score + 15
+
+
 def test_a_clause_with_a_verb_of_its_own_is_not_stock_phrases(
     catalog: Catalog, scorer: Scorer
 ) -> None:
