@@ -149,10 +149,7 @@ def analyse_structure(
     # subject ("Welcome back! Great to see you! Happy to help! No pressure! Take your
     # time!"): the others meet goals word by word, but nothing is said to the customer.
     exclaims = not any(w in predicate for w in words) and (
-        (
-            len(clauses) >= 3
-            and (n / len(clauses) <= st.exclaim_words or n_stock == len(clauses))
-        )
+        (len(clauses) >= 3 and (n / len(clauses) <= st.exclaim_words or n_stock == len(clauses)))
         or (
             not cjk  # a Chinese clause's subject is often left unsaid
             and len(clauses) >= 4
