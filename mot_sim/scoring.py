@@ -378,15 +378,16 @@ class Scorer:
         # Doing the job does not buy back a phrase to avoid: no goal bonus beside one.
         goal_share = 0.0 if bad else len(met) / len(goals)
         score = self._combine(dims, weights, counted, factor, goal_share)
-        if met and not bad:
-            bonus = self.rubric.goal_bonus * len(met) / len(goals)
-            done = "; ".join(g.say.rstrip(".。") for g in met)
-            notes.append(tr(lang, "note.goals_met", bonus=bonus, done=done))
         substantive = {h.rule.id for h in counted if not h.rule.courtesy}
         list_note = shape.list_kind(
             rb.structure, any(substantive.intersection(g.rules) for g in met)
         )
         is_list = list_note is not None
+        # A list is capped whatever goals its words brush: it is not praised for them.
+        if met and not bad and not is_list:
+            bonus = self.rubric.goal_bonus * len(met) / len(goals)
+            done = "; ".join(g.say.rstrip(".。") for g in met)
+            notes.append(tr(lang, "note.goals_met", bonus=bonus, done=done))
         score = self._cap(score, notes, list_note, met, missed, bad, lang)
         set_aside = [_scored(h, 0.0) for h in raw if h.ignored]
         return ReplyResult(

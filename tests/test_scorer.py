@@ -155,6 +155,8 @@ def test_slogans_are_exclamations_even_when_some_meet_a_goal(
         plans, "set_tone", "Hi again! Good to see you! Glad to help! No hurry! Go at your pace!"
     )
     assert slogans.is_list and slogans.score < 45
+    # Capped as a list, it is not praised for doing the stage's job.
+    assert not any("Did what this stage needs" in n for n in slogans.notes), slogans.notes
     cake = catalog.get("birthday_cake").scenario
     terse = scorer.score(
         cake, "solve", "right - name fixed, pink icing redone, ready by 1, cupcakes on us. ok?"
