@@ -82,6 +82,12 @@ class LearnedModel(_Strict):
     )
     prior: float = Field(ge=-20, le=20)
     weights: dict[str, float] = Field(max_length=500_000)
+    negators: list[str] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Words after which the rest of a clause is read as negated: its runs "
+        "are other runs ('¬need ¬to ¬understand'), learnt apart from the plain ones.",
+    )
     training: Training
 
 
@@ -179,11 +185,37 @@ def _term(a: Analysis, i: int) -> str:
     return found
 
 
-def features(a: Analysis, skip: frozenset[int] = frozenset()) -> dict[str, tuple[int, int]]:
+NEGATED = "\u00ac"  # marks a term after a negator in its clause: "¬understand"
+
+
+def _terms(a: Analysis, negators: frozenset[str]) -> list[str]:
+    """Each word's term; after one of ``negators``, the rest of its clause is marked
+    negated, so "you don't need to understand" does not weigh as "you need to understand"
+    (a bad reply's words) and "we can't do that" still weighs as what it is."""
+    terms = [_term(a, i) for i in range(len(a.words))]
+    if not negators:
+        return terms
+    clause = a.wclause
+    norms = a.norms
+    here = -1
+    negated = False
+    for i, t in enumerate(terms):
+        if clause[i] != here:
+            here, negated = clause[i], False
+        if negated:
+            terms[i] = NEGATED + t
+        elif norms[i] in negators:
+            negated = True
+    return terms
+
+
+def features(
+    a: Analysis, skip: frozenset[int] = frozenset(), negators: frozenset[str] = frozenset()
+) -> dict[str, tuple[int, int]]:
     """Every run of one to ``MAX_N`` lemmas inside a clause, with its first place; runs
     touching a word in ``skip`` are left out. Clauses, not sentences: "您，也" spans a
-    comma and means nothing."""
-    terms = [_term(a, i) for i in range(len(a.words))]
+    comma and means nothing. Words after one of ``negators`` in their clause are marked."""
+    terms = _terms(a, negators)
     sent = a.wclause
     out: dict[str, tuple[int, int]] = {}
     n = len(terms)
@@ -223,6 +255,16 @@ def _table(model: LearnedModel) -> dict[str, float | None]:
     return found[1]
 
 
+_NEGATORS: dict[int, tuple[LearnedModel, frozenset[str]]] = {}
+
+
+def _negators(model: LearnedModel) -> frozenset[str]:
+    found = _NEGATORS.get(id(model))
+    if found is None or found[0] is not model:
+        found = _NEGATORS[id(model)] = (model, frozenset(model.negators))
+    return found[1]
+
+
 def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) -> Opinion:
     """The model's verdict on one analysed reply (same input, same verdict, everywhere):
     the whole reply, and each sentence on its own, so that one bad phrase in a long good
@@ -239,7 +281,7 @@ def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) 
     clause = a.wclause
     table = _table(model)
     n = len(a.words)
-    terms = [_term(a, i) for i in range(n)]
+    terms = _terms(a, _negators(model))
     prior = z = model.prior
     by_sentence: dict[int, float] = {}
     seen: set[str] = set()
@@ -380,20 +422,23 @@ def train(
     max_false_alarms: float = DEFAULT_MAX_FALSE_ALARMS,
     breaks: frozenset[str] = frozenset(),
     excuse: Callable[[Analysis], frozenset[int]] | None = None,
+    negators: frozenset[str] = frozenset(),
 ) -> LearnedModel:
     """Fit on ``rows``; the thresholds (for the whole reply, and for a sentence alone) are
     the pair that flags most bad replies while the false-alarm rate on good replies, each
     scored by a model that never saw its author (the letters of its id), stays within
-    ``max_false_alarms``. ``excuse`` gives the words the rules excuse in a reply."""
+    ``max_false_alarms``. ``excuse`` gives the words the rules excuse in a reply;
+    ``negators`` (single words) mark the rest of their clause negated."""
     if not any(r.bad for r in rows):
         raise ValueError("no row is marked bad: nothing to learn from")
     ctx = Context(locale=locale)
     analyses = [Analysis.of(r.text, ctx, breaks) for r in rows]
-    feats = [frozenset(features(a)) for a in analyses]
+    negators = frozenset(w for w in negators if " " not in w)
+    feats = [frozenset(features(a, negators=negators)) for a in analyses]
     # Judged as the shipped model judges a reply: without the words the rules excuse (a
     # taboo phrase negated or quoted to reject it), so the held-out false alarms it is
     # chosen on are the ones it would raise.
-    placed = [features(a, excuse(a) if excuse else frozenset()) for a in analyses]
+    placed = [features(a, excuse(a) if excuse else frozenset(), negators) for a in analyses]
     groups = [
         "" if r.always else m.group(0).lower() if (m := _GROUP.match(r.id)) else r.id for r in rows
     ]
@@ -455,6 +500,7 @@ def train(
         sentence_threshold=chosen[1],
         prior=prior,
         weights=weights,
+        negators=sorted(negators),
         training=Training(
             rows=sum(not r.always for r in rows),
             rule_examples=sum(r.always for r in rows),

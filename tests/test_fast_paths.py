@@ -114,7 +114,7 @@ def test_first_characters_are_read_from_the_pattern() -> None:
 
 def _plain_judge(model: LearnedModel, a: Analysis, skip: frozenset[int]) -> Opinion:
     """``judge`` written as training reads a reply: every run, then the weighted ones."""
-    feats = features(a, skip)
+    feats = features(a, skip, frozenset(model.negators))
     z, by = _tally(model.prior, model.weights, feats, a.wsentence)
     evidence = [
         Evidence(f, w, first, end)

@@ -18,6 +18,7 @@ from mot_sim.errors import InputError
 from mot_sim.learned import (
     LabelledText,
     dump,
+    features,
     judge,
     load_model,
     train,
@@ -85,7 +86,9 @@ def test_a_clause_a_rule_excused_is_not_held_against_the_reply(
     zh = catalog.get("pickle_request_zh").scenario
     text = "这又不是什么公司规定，不收您钱，我当然给您加上。"
     shipped = catalog.library.models["zh"]
-    weights = {k: 30.0 if "司 规" in k else w for k, w in shipped.weights.items()}
+    # Planted on the runs as the model reads them: after "不" they are marked negated.
+    weights = {k: 30.0 if "司 规" in k.replace("¬", "") else w for k, w in shipped.weights.items()}
+    weights.update({"¬司 ¬规": 60.0, "司 规": 60.0})
     monkeypatch.setitem(
         catalog.library.models, "zh", shipped.model_copy(update={"weights": weights})
     )
@@ -320,3 +323,15 @@ def test_no_sentence_of_what_the_course_teaches_is_flagged(catalog: Catalog, loc
     for r in taught:
         a = Analysis.of(r.text, Context(locale=locale))
         assert judge(model, a).sentence < model.sentence_threshold, r
+
+
+def test_runs_after_a_negator_are_other_runs() -> None:
+    """After a negator the rest of the clause is marked: "don't need to understand" is not
+    the "need to understand" of a lecture; the next clause is read plainly again."""
+    a = Analysis.of("You don't need to understand it, you need to sign.", Context(locale="en"))
+    marked = features(a, negators=frozenset({"not"}))
+    assert "¬need ¬to ¬understand" in marked and "need to understand" not in marked
+    assert "need to sign" in marked  # a clause of its own
+    assert "need to understand" in features(a)  # no negators: as before
+    zh = Analysis.of("不用请示经理", Context(locale="zh"))
+    assert "¬用 ¬请 ¬示" in features(zh, negators=frozenset({"不"}))

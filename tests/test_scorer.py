@@ -318,9 +318,9 @@ def test_yes_but_and_a_brush_off_are_read_in_context(catalog: Catalog, scorer: S
     turned = scorer.score(
         hotel,
         "diagnose",
-        "Congratulations on twenty-five years! It says double here, yes, but paperwork won't "
-        "spoil your evening. If I've got it right, you'd love to see the sea, and to surprise "
-        "Paolo tonight. What would he enjoy most?",
+        "Twenty-five years, congratulations! I see a double on the booking, yes, but I'm not "
+        "going to leave it there. You'd love the sea and a surprise for Paolo, is that right? "
+        "What does he love most?",
     )
     assert not turned.bad_hits and "yes_but" in {h.rule for h in turned.set_aside}
     stall = scorer.score(hotel, "diagnose", "Yes, but the booking says a double room.")

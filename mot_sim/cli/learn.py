@@ -119,6 +119,7 @@ def train_locale(
         max_false_alarms=max_false_alarms,
         breaks=words.clause_breaks,
         excuse=lambda a: excused_words(a, matcher.match(a)),
+        negators=words.negators,
     )
 
 
