@@ -255,16 +255,6 @@ def _table(model: LearnedModel) -> dict[str, float | None]:
     return found[1]
 
 
-_NEGATORS: dict[int, tuple[LearnedModel, frozenset[str]]] = {}
-
-
-def _negators(model: LearnedModel) -> frozenset[str]:
-    found = _NEGATORS.get(id(model))
-    if found is None or found[0] is not model:
-        found = _NEGATORS[id(model)] = (model, frozenset(model.negators))
-    return found[1]
-
-
 def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) -> Opinion:
     """The model's verdict on one analysed reply (same input, same verdict, everywhere):
     the whole reply, and each sentence on its own, so that one bad phrase in a long good
@@ -281,7 +271,7 @@ def judge(model: LearnedModel, a: Analysis, skip: frozenset[int] = frozenset()) 
     clause = a.wclause
     table = _table(model)
     n = len(a.words)
-    terms = _terms(a, _negators(model))
+    terms = _terms(a, frozenset(model.negators))  # a dozen words: no cache needed
     prior = z = model.prior
     by_sentence: dict[int, float] = {}
     seen: set[str] = set()
