@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from mot_sim.matching.analysis import Analysis
-from mot_sim.matching.detectors import customer_name
+from mot_sim.matching.detectors import find
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import Hit
 from mot_sim.matching.text import has_cjk
@@ -92,7 +92,7 @@ def analyse_structure(
     # is said to someone: not one of the case's nouns dotted about.
     named = {
         k
-        for first, last in customer_name(a)
+        for first, last in find(a, "customer_name")  # found once, with the matcher
         for k in range(bisect_left(a.words, first), bisect_right(a.words, last))
     }
     note = ""

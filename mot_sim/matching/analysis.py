@@ -49,7 +49,9 @@ class Analysis:
     joined: str = ""  # normalised text: tokens joined by single spaces (none inside CJK)
     jstart: list[int] = field(default_factory=list)  # each token's offset in ``joined``
     jend: list[int] = field(default_factory=list)
-    detected: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    # What each detector found (token ranges), computed once per reply: the matcher and
+    # the structure checks both ask for the customer's name (``detectors.find``).
+    detected: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     norms: list[str] = field(default_factory=list)  # normalised form of each word
     wsentence: list[int] = field(default_factory=list)  # sentence number of each word
     wclause: list[int] = field(default_factory=list)  # clause number of each word

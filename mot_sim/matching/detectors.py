@@ -725,3 +725,11 @@ DETECTORS: dict[DetectorName, Callable[[Analysis], list[TokenRange]]] = {
     "self_intro": self_intro,
     "restate": restate,
 }
+
+
+def find(a: Analysis, name: DetectorName) -> list[TokenRange]:
+    """What detector ``name`` finds in ``a``, computed once per reply and kept on it."""
+    found = a.detected.get(name)
+    if found is None:
+        found = a.detected[name] = DETECTORS[name](a)
+    return found

@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from mot_sim.matching.analysis import Analysis
-from mot_sim.matching.detectors import DETECTORS
+from mot_sim.matching.detectors import DETECTORS, find
 from mot_sim.matching.lexical import inflections, lex
 from mot_sim.matching.pattern import (
     Concept,
@@ -410,7 +410,7 @@ class _Reply:
             if word_at is None:
                 word_at = self.word_at = {t: w for w, t in enumerate(a.words)}
             found = {}
-            for first, last in DETECTORS[name](a):
+            for first, last in find(a, name):
                 ws = [word_at[t] for t in range(first, last + 1) if t in word_at]
                 if ws:
                     found.setdefault(ws[0], []).append(ws[-1])
@@ -883,8 +883,9 @@ class Matcher:
         """The text of a match of ``programs`` in the hit's sentence (or, ``anywhere``, in
         the reply; ``before``, there or in the sentence before it: "All of it repaired free.
         You have my guarantee on that." promises in two sentences), if any: for ``unless``,
-        ``unless_reply`` and ``requires``; each rule's patterns run once per sentence asked about (once per reply for ``anywhere``), so a
-        long reply does not run every context over all of itself. A negated context does
+        ``unless_reply`` and ``requires``; each rule's patterns run once per sentence asked
+        about (once per reply for ``anywhere``), so a long reply does not run every context
+        over all of itself. A negated context does
         not count: "that's *not free*, you pay for the side" is still charging for a
         courtesy."""
         if not programs:
