@@ -19,6 +19,9 @@ from mot_sim.matching.matcher import Hit
 from mot_sim.matching.text import has_cjk
 from mot_sim.models import StructureRule
 
+# Auxiliaries that open a stock phrase as an imperative: "Have a nice day", "Do come again".
+_IMPERATIVE = frozenset({"have", "let", "do"})
+
 
 @dataclass(frozen=True)
 class Structure:
@@ -42,10 +45,10 @@ class Structure:
         one of their words meets."""
         if self.list_note:
             return self.list_note
-        if self.exclaims:  # the most telling note first
-            return "note.exclaims"
-        if self.fragments:
+        if self.fragments:  # the most telling note first: the case's nouns dotted about
             return "note.keywords"
+        if self.exclaims:
+            return "note.exclaims"
         if (
             self.clauses >= 3
             and self.stock_clauses / self.clauses >= st.list_share
@@ -100,6 +103,7 @@ def analyse_structure(
     n_short = 0  # clauses of one or two words, not stock ("Receipt.", "Hong Kong.", "£8.95")
     says = False  # a clause of three words or more, not stock, with a subject or verb
     said: dict[frozenset[str], int] = {}  # the courtesy words of each stock clause
+    subject = False  # a clause with a subject or an auxiliary ("we", "is", "that")
     for members in clauses.values():
         ws = [words[k] for k in members]
         size = len(ws) / 2 if cjk else len(ws)
@@ -121,10 +125,17 @@ def analyse_structure(
             n_stock += 1
             key = frozenset(w for w in ws if w in courtesy)
             said[key] = said.get(key, 0) + 1
-        elif size >= 3 and not bare:  # "I ring you", "that's it", "ring ext 218"
-            says = True
+            # An imperative or a greeting has no subject: "Have a nice day", "Hi there".
+            subject = subject or any(
+                w in predicate and not ((i == 0 and w in _IMPERATIVE) or w == "there")
+                for i, w in enumerate(ws)
+            )
         else:
-            n_short += size <= 2 and not named.issuperset(members)
+            subject = subject or any(w in predicate for w in ws)
+            if size >= 3 and not bare:  # "I ring you", "that's it", "ring ext 218"
+                says = True
+            else:
+                n_short += size <= 2 and not named.issuperset(members)
         inside = set().union(*(covered.get(k, nothing) for k in members))
         # Phrases, not rules: overlapping hits ("see you next" is two rules) are one.
         phrases = sum(
@@ -148,7 +159,7 @@ def analyse_structure(
     # Slogans: four or more clauses of a few words, half of them stock, none with a
     # subject ("Welcome back! Great to see you! Happy to help! No pressure! Take your
     # time!"): the others meet goals word by word, but nothing is said to the customer.
-    exclaims = not any(w in predicate for w in words) and (
+    exclaims = not subject and (
         (len(clauses) >= 3 and (n / len(clauses) <= st.exclaim_words or n_stock == len(clauses)))
         or (
             not cjk  # a Chinese clause's subject is often left unsaid

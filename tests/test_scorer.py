@@ -164,6 +164,26 @@ def test_slogans_are_exclamations_even_when_some_meet_a_goal(
     assert not terse.is_list and terse.score > slogans.score + 15
 
 
+def test_an_imperative_or_a_greeting_is_no_subject(catalog: Catalog, scorer: Scorer) -> None:
+    """Stock phrases opened by "Have a good evening" or "Hey there" carry an auxiliary or
+    "there" but no subject, so they are still slogans. "I can do that" has one."""
+    bill = catalog.get("complaint_call").scenario
+    slogans = scorer.score(
+        bill, "set_tone", "Hey there! Thanks for holding! Sorry for the wait! Have a good evening!"
+    )
+    assert slogans.is_list and slogans.score < 45
+    said = scorer.score(
+        bill,
+        "set_tone",
+        "Hey there! Thanks for holding. I'm sorry about the bill; let's find out what happened.",
+    )
+    assert not said.is_list and said.score > slogans.score + 20
+    # The case's nouns dotted about with a farewell are not a recap ("Have fun" is stock).
+    stay = catalog.get("anniversary_stay").scenario
+    nouns = scorer.score(stay, "summarise", "Garden. Champagne. Upgrade. Friday. Have fun!")
+    assert nouns.is_list and nouns.score < 45
+
+
 def test_a_clause_with_a_verb_of_its_own_is_not_stock_phrases(
     catalog: Catalog, scorer: Scorer
 ) -> None:
