@@ -513,6 +513,9 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         ("time_concrete", "I'll text you on the 1st with your usage.", "on the 1st"),
         ("time_concrete", "It starts from the 21st.", "from the 21st"),
         ("time_concrete", "I'll ring on the first of next month.", "on the first of next month"),
+        # A bare hour after "ready by" is a clock time, typed tersely.
+        ("time_concrete", "Name redone, ready by 2, roses free.", "ready by 2"),
+        ("time_concrete", "It'll be back at 4 with the new tyre.", "back at 4"),
         ("time_vague", "We'll fix it at some point.", "at some point"),
         ("time_vague", "It will be done eventually", "eventually"),
         ("money", "That's 130 yuan of roaming", "130 yuan"),
@@ -570,6 +573,8 @@ def test_detectors_find(detector: str, text: str, expected: str) -> None:
         ("restate", "What you need to do is restart the phone."),
         ("restate", "What you want is up to you."),
         ("money", "Two minutes."),
+        ("time_concrete", "The table is ready for 2 people."),
+        ("time_concrete", "The cake is done by 3 of our bakers."),
     ],
 )
 def test_detectors_do_not_overfire(detector: str, text: str) -> None:

@@ -46,6 +46,11 @@ _CONCRETE = [
     rf"\bin (?:about |around |roughly |under |less than |the next )?{_NUM} {_UNIT}",
     rf"\b(?:at|before|until|from|by) {_ABOUT}{_CLOCK}",
     r"\b(?:at|before|until|by) \d{1,2}[.:][0-5]\d\b",
+    # A bare hour after "ready by" or "back at" is a clock time typed tersely ("ready by 1"),
+    # unless something is counted ("done by 3 of our bakers", "ready by 2 people").
+    rf"\b(?:ready|done|finished|fixed|sorted|back|there|collected|delivered) (?:by|at|before) "
+    rf"{_HOUR}(?:[.:][0-5]\d)?\b(?! ?(?:%|percent|people|persons|guests|of|items|pieces|cakes"
+    r"|cars|bags|pounds|quid|yuan|euros|dollars|pence|minutes?|hours?|days?|weeks?|months?|years?)\b)",
     # A day of the month: "on the 1st", "from the 21st", "on the first of next month".
     r"\b(?:on|by|before|from|until|till) the \d{1,2} ?(?:st|nd|rd|th)\b",
     r"\b(?:on|by|before|from|until|till) the (?:first|last) (?:day )?of (?:the |next |this )?month\b",
