@@ -23,6 +23,12 @@ from mot_sim.models import StructureRule
 _IMPERATIVE = frozenset({"have", "let", "do"})
 
 
+def _asks(a: Analysis, k: int) -> bool:
+    """Does word ``k`` end a question (the next token a question mark)?"""
+    t = a.words[k] + 1
+    return t < len(a.tokens) and a.tokens[t].norm in ("?", "？")
+
+
 @dataclass(frozen=True)
 class Structure:
     """What the structure of one reply says about it."""
@@ -132,7 +138,9 @@ def analyse_structure(
             )
         else:
             subject = subject or any(w in predicate for w in ws)
-            if size >= 3 and not bare:  # "I ring you", "that's it", "ring ext 218"
+            # "I ring you", "that's it", "ring ext 218"; or a question put to the customer
+            # ("Chicken sandwich, the usual, and an extra slice of pickle?").
+            if size >= 3 and (not bare or _asks(a, members[-1])):
                 says = True
             else:
                 n_short += size <= 2 and not named.issuperset(members)

@@ -376,3 +376,23 @@ def test_a_question_off_the_case_does_not_hide_one_on_it(catalog: Catalog, score
     hit = next(h for h in r.hits if h.rule == "question_closed")
     assert hit.text.startswith("Did anyone sign")
     assert "ask" in r.goals_met
+
+
+def test_a_question_put_to_the_customer_says_something(catalog: Catalog, scorer: Scorer) -> None:
+    """Her order read back as a question is said to her, though it has no verb: with a
+    greeting and a clipped "Course." it is a terse yes, not key words dotted about."""
+    asked = score(
+        catalog,
+        scorer,
+        "Morning, Mrs Ellis! Chicken sandwich, the usual, and one more slice of pickle? "
+        "Course. Lovely to see you.",
+        stage="set_tone",
+    )
+    assert not asked.is_list and asked.score >= 60
+    told = score(
+        catalog,
+        scorer,
+        "Morning, Mrs Ellis! Chicken sandwich. The usual. Pickle. Thanks. Lovely to see you.",
+        stage="set_tone",
+    )
+    assert told.is_list and told.score < 45
