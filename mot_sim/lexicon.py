@@ -62,6 +62,7 @@ def locale_words(locale: str, lx: LocaleLexicon) -> tuple[LocaleWords, list[tupl
         complementisers=frozenset(lx.complementisers),
         negation_exceptions=frozenset(lx.negation_exceptions),
         subordinators=frozenset(lx.subordinators),
+        quote_rejecters=frozenset(lx.quote_rejecters),
         common=frozenset(lx.function_words),
     )
     return words, problems

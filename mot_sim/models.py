@@ -242,6 +242,11 @@ class LocaleLexicon(_Strict):
         default_factory=list,
         description="Words after which a negator negates nothing ('no doubt', 'not only').",
     )
+    quote_rejecters: list[LexWord] = Field(
+        default_factory=list,
+        description="Words that reject a quotation beside them as a negator would "
+        "in their clause (\"'someone will call you' is what went *wrong*\").",
+    )
     subordinators: list[LexWord] = Field(
         default_factory=list,
         description="Words opening a clause of their own that a negator before them does "

@@ -210,6 +210,19 @@ def test_a_phrase_quoted_to_reject_it_is_not_said(en: LocaleWords) -> None:
     assert fired(en, [by_now], "You must have heard that by now.") == {"by_now"}
 
 
+def test_a_quotation_named_as_what_went_wrong_is_rejected(en: LocaleWords) -> None:
+    """A quotation named as the fault ("'Calm down' is exactly what went wrong") is
+    rejected as surely as by a negator; "wrong" in another clause, about something else,
+    does not reject it."""
+    calm = rule("calm", "calm down", polarity="bad")
+    text = "I know, and 'calm down' is exactly what went wrong last time."
+    assert hits_of(en, [calm], text) == [("calm", "calm down", "quoted to reject it")]
+    text = "Honestly, the problem was 'calm down' from the first minute."
+    assert hits_of(en, [calm], text) == [("calm", "calm down", "quoted to reject it")]
+    text = "She told him 'calm down' and then the man left, and the order went wrong."
+    assert fired(en, [calm], text) == {"calm"}
+
+
 def test_negation_does_not_reach_into_a_subordinate_clause(en: LocaleWords) -> None:
     blame = rule("blame", "if you =had not (use|check)", polarity="bad")
     # The "wouldn't" belongs to the bill; the "if" clause still blames the customer.

@@ -323,6 +323,7 @@ class LocaleWords:
     complementisers: frozenset[str] = frozenset()  # "won't ask *if*": the object goes on
     negation_exceptions: frozenset[str] = frozenset()  # "no *doubt*": negates nothing
     subordinators: frozenset[str] = frozenset()  # "if", "because": a negator before stops
+    quote_rejecters: frozenset[str] = frozenset()  # "'...' is what went *wrong*"
     common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
 
 
@@ -730,6 +731,7 @@ class Matcher:
         if 2 * sum(quoted(w) for w in range(s, e)) < e - s or not quoted(e - 1):
             return False
         negators = self.words.negators
+        rejecters = self.words.quote_rejecters  # "'...' is exactly what went wrong"
 
         def negates(j: int) -> bool:
             norms = a.norms
@@ -751,6 +753,20 @@ class Matcher:
                 break
             if negates(j):
                 return True
+        # Named as the fault anywhere in its clause: "the problem was '...'", "'...' is
+        # exactly what went wrong".
+        clause = a.wclause
+        if rejecters:
+            first, last = clause[s], clause[e - 1]
+            j = s - 1
+            while j >= 0 and clause[j] == first:
+                if a.norms[j] in rejecters:
+                    return True
+                j -= 1
+            while k < r.n and clause[k] == last:
+                if a.norms[k] in rejecters:
+                    return True
+                k += 1
         return False
 
     def _span(self, r: _Reply, s: int, e: int) -> tuple[int, int]:
