@@ -270,6 +270,11 @@ class LocaleLexicon(_Strict):
         description="Subjects and auxiliaries (I, we, is, will): a clause with none of them "
         "and four stock phrases is a string of stock phrases.",
     )
+    stock_openers: list[LexWord] = Field(
+        default_factory=list,
+        description="Predicate markers that are no subject inside a stock phrase: the "
+        "auxiliary of an imperative ('*Have* a nice day') or 'there' after a greeting.",
+    )
     topic_words: list[LexWord] = Field(
         default_factory=list,
         description="Words that keep a question on topic in any stage (happen, need, problem).",

@@ -228,6 +228,7 @@ class _Compiled:
     courtesy: frozenset[str]
     function_words: frozenset[str]
     predicate: frozenset[str]
+    stock_openers: frozenset[str]  # predicate markers that are no subject in a stock phrase
     topics: dict[str, frozenset[str]]
     learned: dict[str, Rule] = field(default_factory=dict)  # stage ("" for any) -> rule
 
@@ -298,6 +299,7 @@ class Scorer:
             frozenset(lexicon.courtesy),
             function_words,
             frozenset(lexicon.predicate_markers),
+            frozenset(lexicon.stock_openers),
             topics,
         )
         if scenario.locale in self.library.models:
@@ -359,6 +361,7 @@ class Scorer:
             compiled.function_words,
             compiled.courtesy,
             compiled.predicate,
+            compiled.stock_openers,
         )
         factor = 1.0
         if shape.words == 0:

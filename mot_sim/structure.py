@@ -19,9 +19,6 @@ from mot_sim.matching.matcher import Hit
 from mot_sim.matching.text import has_cjk
 from mot_sim.models import StructureRule
 
-# Auxiliaries that open a stock phrase as an imperative: "Have a nice day", "Do come again".
-_IMPERATIVE = frozenset({"have", "let", "do"})
-
 
 def _asks(a: Analysis, k: int) -> bool:
     """Does word ``k`` end a question (the next token a question mark)?"""
@@ -77,6 +74,7 @@ def analyse_structure(
     function_words: frozenset[str],
     courtesy: frozenset[str],
     predicate: frozenset[str],
+    stock_openers: frozenset[str],
 ) -> Structure:
     """A string of courtesy words with no glue is magic words; a string of the customer's
     own nouns ("chicken sandwich, one extra pickle") is an order, typed tersely."""
@@ -132,10 +130,7 @@ def analyse_structure(
             key = frozenset(w for w in ws if w in courtesy)
             said[key] = said.get(key, 0) + 1
             # An imperative or a greeting has no subject: "Have a nice day", "Hi there".
-            subject = subject or any(
-                w in predicate and not ((i == 0 and w in _IMPERATIVE) or w == "there")
-                for i, w in enumerate(ws)
-            )
+            subject = subject or any(w in predicate and w not in stock_openers for w in ws)
         else:
             subject = subject or any(w in predicate for w in ws)
             # "I ring you", "that's it", "ring ext 218"; or a question put to the customer
