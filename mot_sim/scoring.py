@@ -10,7 +10,7 @@ phrases, a keyword string, repetition) is capped below "mixed", whatever its wor
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -494,20 +494,29 @@ class Scorer:
 
     @staticmethod
     def _off_topic(a: Analysis, c: _Compiled, stage: str) -> Callable[[Hit], str]:
-        """Why an on-topic-only hit (a question) is set aside, if it is: its words share
-        nothing with the stage. "What's the weather like?" asks something, but diagnoses
-        nothing."""
+        """Why an on-topic-only hit (a question) is set aside, if it is: neither its words
+        nor the sentence before it share anything with the stage. "What's the weather
+        like?" asks something, but diagnoses nothing; "A pension has to stretch. Is it
+        mostly reading, or driving too?" asks about the case the sentence before named."""
         topic = c.topics[stage]
+
+        def about(ks: Iterable[int]) -> bool:
+            return any(
+                has_cjk(w) or not lex(w).lemmas.isdisjoint(topic)
+                for w in (a.norms[k] for k in ks)
+                if w not in c.function_words
+            )
 
         def check(h: Hit) -> str:
             if not h.rule.on_topic:
                 return ""
-            said = [a.norms[k] for k in a.words_in(h.start, h.end)]
-            if any(
-                has_cjk(w) or not lex(w).lemmas.isdisjoint(topic)
-                for w in said
-                if w not in c.function_words
-            ):
+            span = a.words_in(h.start, h.end)
+            if about(span):
+                return ""
+            k = span.start - 1  # back over the start of its own sentence and the one before
+            while k >= 0 and a.wsentence[k] >= a.wsentence[span.start] - 1:
+                k -= 1
+            if about(range(k + 1, span.start)):
                 return ""
             return "off topic: nothing in it about this customer's case"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from mot_sim.matching.analysis import Analysis
 from mot_sim.matching.detectors import find
@@ -18,6 +19,16 @@ from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import Hit
 from mot_sim.matching.text import has_cjk
 from mot_sim.models import StructureRule
+
+
+def _glued_units(a: Analysis, members: list[int]) -> int:
+    """How many words of a clause are units typed onto a number ("5G", "40GB", "7pm"):
+    one word as written, two as tokens."""
+    glued = 0
+    for prev, k in pairwise(members):
+        before, tok = a.tokens[a.words[prev]], a.tokens[a.words[k]]
+        glued += before.kind == "num" and tok.kind == "word" and tok.start == before.end
+    return glued
 
 
 def _asks(a: Analysis, k: int) -> bool:
@@ -110,7 +121,7 @@ def analyse_structure(
     subject = False  # a clause with a subject or an auxiliary ("we", "is", "that")
     for members in clauses.values():
         ws = [words[k] for k in members]
-        size = len(ws) / 2 if cjk else len(ws)
+        size = len(ws) / 2 if cjk else len(ws) - _glued_units(a, members)
         # No subject, no auxiliary, no verb of its own (a courtesy verb, "thanks", is none).
         bare = not any(w in predicate or (w not in courtesy and lex(w).verb) for w in ws)
         glue = sum(1 for w in ws if w in function_words) / len(ws)

@@ -378,6 +378,35 @@ def test_a_question_off_the_case_does_not_hide_one_on_it(catalog: Catalog, score
     assert "ask" in r.goals_met
 
 
+def test_a_question_about_what_the_sentence_before_named(catalog: Catalog, scorer: Scorer) -> None:
+    """ "Is that close to your own estimate?" names nothing of the case itself, but the sentence
+    before it does, so it checks her figures; after small talk it checks nothing."""
+    lease = catalog.get("car_lease_terms").scenario
+    fits = scorer.score(
+        lease,
+        "diagnose",
+        "Your commute and the Leeds trips come to about 6,600 miles. "
+        "Is that close to your own estimate?",
+    )
+    assert "question_closed" in {h.rule for h in fits.hits}
+    chat = scorer.score(lease, "diagnose", "What a grey morning. Is it raining out there still?")
+    assert "question_closed" not in {h.rule for h in chat.hits}
+    assert "question_closed" in {h.rule for h in chat.set_aside}
+
+
+def test_a_unit_typed_onto_a_number_is_one_word(catalog: Catalog, scorer: Scorer) -> None:
+    """ "4K" is one word as written, though two tokens: slogans of two words each stay
+    slogans. "We'll be in touch" is a stock phrase, not a clause that says something."""
+    plans = catalog.get("phone_plan_choice").scenario
+    slogans = scorer.score(plans, "solve", "Lovely! Huge savings! Super 4K! Gold plan!")
+    assert slogans.is_list and slogans.score < 45
+    car = catalog.get("lamborghini_repair").scenario
+    dotted = scorer.score(
+        car, "summarise", "Tyres. Brakes. Report. Many thanks. We'll be in touch."
+    )
+    assert dotted.is_list and dotted.score < 45
+
+
 def test_a_question_put_to_the_customer_says_something(catalog: Catalog, scorer: Scorer) -> None:
     """Her order read back as a question is said to her, though it has no verb: with a
     greeting and a clipped "Course." it is a terse yes, not key words dotted about."""
