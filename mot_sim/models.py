@@ -279,6 +279,11 @@ class LocaleLexicon(_Strict):
         default_factory=list,
         description="Words that keep a question on topic in any stage (happen, need, problem).",
     )
+    back_references: list[LexWord] = Field(
+        default_factory=list,
+        description="Words by which a question points back at the sentence before it (that, "
+        "it): such a question is on topic when that sentence is.",
+    )
     example_context: ExampleContext = Field(
         default_factory=ExampleContext,
         description="Customer and trainee names assumed by the library rules' examples.",

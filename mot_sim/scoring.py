@@ -230,6 +230,7 @@ class _Compiled:
     predicate: frozenset[str]
     stock_openers: frozenset[str]  # predicate markers that are no subject in a stock phrase
     topics: dict[str, frozenset[str]]
+    back_references: frozenset[str]  # "that", "it": a question about the sentence before
     learned: dict[str, Rule] = field(default_factory=dict)  # stage ("" for any) -> rule
 
 
@@ -301,6 +302,7 @@ class Scorer:
             frozenset(lexicon.predicate_markers),
             frozenset(lexicon.stock_openers),
             topics,
+            frozenset(lexicon.back_references),
         )
         if scenario.locale in self.library.models:
             for key, rules in (("", matcher.rules), *per_stage.items()):
@@ -494,10 +496,11 @@ class Scorer:
 
     @staticmethod
     def _off_topic(a: Analysis, c: _Compiled, stage: str) -> Callable[[Hit], str]:
-        """Why an on-topic-only hit (a question) is set aside, if it is: neither its words
-        nor the sentence before it share anything with the stage. "What's the weather
-        like?" asks something, but diagnoses nothing; "A pension has to stretch. Is it
-        mostly reading, or driving too?" asks about the case the sentence before named."""
+        """Why an on-topic-only hit (a question) is set aside, if it is: its words share
+        nothing with the stage, and it does not point back (lexicon ``back_references``)
+        at a sentence that does. "What's the weather like?" asks something, but diagnoses
+        nothing; in "A pension has to stretch. Is it mostly reading, or driving too?" the
+        "it" is the case the sentence before named."""
         topic = c.topics[stage]
 
         def about(ks: Iterable[int]) -> bool:
@@ -513,6 +516,8 @@ class Scorer:
             span = a.words_in(h.start, h.end)
             if about(span):
                 return ""
+            if c.back_references.isdisjoint(a.norms[k] for k in span):
+                return "off topic: nothing in it about this customer's case"
             k = span.start - 1  # back over the start of its own sentence and the one before
             while k >= 0 and a.wsentence[k] >= a.wsentence[span.start] - 1:
                 k -= 1
