@@ -279,6 +279,11 @@ class LocaleLexicon(_Strict):
         default_factory=list,
         description="Words that keep a question on topic in any stage (happen, need, problem).",
     )
+    plain_acronyms: list[str] = Field(
+        default_factory=list,
+        description="Abbreviations any customer knows (OK, PIN, SIM), written as they are "
+        "typed: the <acronym> detector passes over them.",
+    )
     back_references: list[LexWord] = Field(
         default_factory=list,
         description="Words by which a question points back at the sentence before it (that, "

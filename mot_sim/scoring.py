@@ -231,12 +231,13 @@ class _Compiled:
     stock_openers: frozenset[str]  # predicate markers that are no subject in a stock phrase
     topics: dict[str, frozenset[str]]
     back_references: frozenset[str]  # "that", "it": a question about the sentence before
+    plain_acronyms: frozenset[str]  # "OK", "PIN": abbreviations that are no jargon
     learned: dict[str, Rule] = field(default_factory=dict)  # stage ("" for any) -> rule
 
 
 @lru_cache(maxsize=1024)
-def _context(customer: str, trainee: str, locale: str) -> Context:
-    return Context(customer, trainee, locale)
+def _context(customer: str, trainee: str, locale: str, plain: frozenset[str]) -> Context:
+    return Context(customer, trainee, locale, plain)
 
 
 def _round(x: float) -> int:
@@ -303,6 +304,7 @@ class Scorer:
             frozenset(lexicon.stock_openers),
             topics,
             frozenset(lexicon.back_references),
+            frozenset(lexicon.plain_acronyms),
         )
         if scenario.locale in self.library.models:
             for key, rules in (("", matcher.rules), *per_stage.items()):
@@ -337,7 +339,7 @@ class Scorer:
     def analyse(self, scenario: Scenario, text: str, trainee: str = "") -> Analysis:
         """The reply as the matcher sees it (tokens, clauses), for explanations."""
         compiled = self._for(scenario)
-        ctx = _context(scenario.customer.name, trainee, scenario.locale)
+        ctx = _context(scenario.customer.name, trainee, scenario.locale, compiled.plain_acronyms)
         return Analysis.of(text, ctx, compiled.words.clause_breaks)
 
     def score(self, scenario: Scenario, stage: str, text: str, trainee: str = "") -> ReplyResult:

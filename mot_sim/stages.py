@@ -33,4 +33,5 @@ DetectorName = Literal[
     "money",
     "tag_question",
     "enumeration",
+    "acronym",
 ]

@@ -647,3 +647,18 @@ def test_chinese_quotation_marks_reject_what_they_quote(zh: LocaleWords) -> None
 def test_as_soon_as_possible_is_vague_only_as_a_promise(text: str, vague: bool) -> None:
     a = Analysis.of(text, Context())
     assert bool(DETECTORS["time_vague"](a)) is vague
+
+
+def test_acronyms_are_abbreviations_the_customer_may_not_know() -> None:
+    """Capitals that are no word and not plain to every customer; shouting is not jargon."""
+    plain = frozenset({"PIN", "SIM", "OK"})
+
+    def found(text: str) -> list[str]:
+        a = Analysis.of(text, Context(plain_acronyms=plain))
+        return [a.tokens[first].norm for first, _ in DETECTORS["acronym"](a)]
+
+    assert found("We'll check your ARPU against the FUP, OK?") == ["arpu", "fup"]
+    assert found("我先看一下DOU和ECU。") == ["dou", "ecu"]
+    assert found("Your PIN and SIM are in the pack, I'm SO sorry.") == []
+    assert found("THANK YOU FOR WAITING, THE DNO SAYS NOTHING YET") == []
+    assert found("The V12 and 5G are fine.") == []

@@ -35,6 +35,8 @@ class Context:
     customer_name: str = ""
     trainee_name: str = ""
     locale: str = "en"
+    # Abbreviations any customer knows ("OK", "SIM", "PIN"): the lexicon's plain_acronyms.
+    plain_acronyms: frozenset[str] = frozenset()
 
 
 @dataclass

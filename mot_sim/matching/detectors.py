@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -718,7 +719,33 @@ def money(a: Analysis) -> list[TokenRange]:
     return _regex_ranges(a, _C_MONEY, _MONEY_TRIGGERS)
 
 
+# Capitals typed as one word, at most six: "ARPU", "DNO", "ECU" (also inside Chinese text).
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,5}(?![A-Za-z0-9])")
+
+
+def acronym(a: Analysis) -> list[TokenRange]:
+    """An abbreviation the customer may not know: capitals that are no dictionary word and
+    not one of the lexicon's ``plain_acronyms`` ("OK", "PIN"). A reply with a third of its
+    words real words in capitals ("THANK YOU FOR WAITING") is shouting, not jargon."""
+    found = [m for m in _ACRONYM.finditer(a.text) if m.group() not in a.context.plain_acronyms]
+    if not found:
+        return []
+    latin = re.findall(r"[A-Za-z]{2,}", a.text)
+    if 3 * sum(w.isupper() and lex(w.casefold()).known for w in latin) >= len(latin):
+        return []
+    starts = [t.start for t in a.tokens]
+    out: list[TokenRange] = []
+    for m in found:
+        k = bisect_left(starts, m.start())
+        tok = a.tokens[k] if k < len(a.tokens) else None
+        # One whole token ("V12" is two: a letter and a number), and no word of its own.
+        if tok and (tok.start, tok.end) == m.span() and not lex(tok.norm).known:
+            out.append((k, k))
+    return out
+
+
 DETECTORS: dict[DetectorName, Callable[[Analysis], list[TokenRange]]] = {
+    "acronym": acronym,
     "enumeration": enumeration,
     "tag_question": tag_question,
     "money": money,
