@@ -721,6 +721,7 @@ def money(a: Analysis) -> list[TokenRange]:
 
 # Capitals typed as one word, at most six: "ARPU", "DNO", "ECU" (also inside Chinese text).
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]{1,5}(?![A-Za-z0-9])")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def acronym(a: Analysis) -> list[TokenRange]:
@@ -730,7 +731,7 @@ def acronym(a: Analysis) -> list[TokenRange]:
     found = [m for m in _ACRONYM.finditer(a.text) if m.group() not in a.context.plain_acronyms]
     if not found:
         return []
-    latin = re.findall(r"[A-Za-z]{2,}", a.text)
+    latin = _LATIN_WORD.findall(a.text)
     if 3 * sum(w.isupper() and lex(w.casefold()).known for w in latin) >= len(latin):
         return []
     starts = [t.start for t in a.tokens]
