@@ -180,6 +180,31 @@ AVOID: dict[str, list[str]] = {
         "后面还有人排队，您赶紧说。",
         "想好了没？到底要不要？",
     ],
+    # "您应该知道…": a lecture, even with a question after it.
+    "zh_should_know": [
+        "漫游是另算的，您应该清楚，这个月您出门了吗？",
+        "这点常识您早该明白了。",
+    ],
+    # "按规定不能…": a refusal read out of the rules.
+    "zh_policy_no": [
+        "这笔费用按公司规定不能减免。",
+        "根据流程没法给您改。",
+    ],
+    # Charges nobody asked for: 手续费, 保管费, 每月多收.
+    "zh_charge_extra": [
+        "退款的话要扣8元手续费。",
+        "车放我们这儿，每天收150保管费。",
+    ],
+    # A call-back promised with its own way out.
+    "zh_hedged_callback": [
+        "我周五尽量回您，要是没打给您，您就自己打客服问。",
+        "到时候我没回电，您找投诉部就好。",
+    ],
+    # Abbreviations the customer cannot read.
+    "zh_jargon": [
+        "我先调一下您的ARPU数据。",
+        "车要先接OBD读故障码。",
+    ],
 }
 
 # What the courses recommend, by the good rule it must earn; none of these may be taken
