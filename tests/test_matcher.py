@@ -659,6 +659,7 @@ def test_acronyms_are_abbreviations_the_customer_may_not_know() -> None:
 
     assert found("We'll check your ARPU against the FUP, OK?") == ["arpu", "fup"]
     assert found("我先看一下DOU和ECU。") == ["dou", "ecu"]
+    assert found("我先拉CDR话单和TAP记录。") == ["cdr"]  # "TAP" is a word, and no shouting
     assert found("Your PIN and SIM are in the pack, I'm SO sorry.") == []
     assert found("THANK YOU FOR WAITING, THE DNO SAYS NOTHING YET") == []
     assert found("The V12 and 5G are fine.") == []

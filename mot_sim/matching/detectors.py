@@ -727,12 +727,14 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 def acronym(a: Analysis) -> list[TokenRange]:
     """An abbreviation the customer may not know: capitals that are no dictionary word and
     not one of the lexicon's ``plain_acronyms`` ("OK", "PIN"). A reply with a third of its
-    words real words in capitals ("THANK YOU FOR WAITING") is shouting, not jargon."""
+    words (four or more) real words in capitals ("THANK YOU FOR WAITING") is shouting, not
+    jargon."""
     found = [m for m in _ACRONYM.finditer(a.text) if m.group() not in a.context.plain_acronyms]
     if not found:
         return []
     latin = _LATIN_WORD.findall(a.text)
-    if 3 * sum(w.isupper() and lex(w.casefold()).known for w in latin) >= len(latin):
+    shouted = sum(w.isupper() and lex(w.casefold()).known for w in latin)
+    if len(latin) >= 4 and 3 * shouted >= len(latin):  # a few Latin words in Chinese: no
         return []
     starts = [t.start for t in a.tokens]
     out: list[TokenRange] = []
