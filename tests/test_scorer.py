@@ -7,6 +7,8 @@ import subprocess
 import sys
 from dataclasses import replace
 
+import pytest
+
 from mot_sim.catalog import Catalog
 from mot_sim.scoring import ReplyResult, Scorer
 
@@ -425,3 +427,71 @@ def test_a_question_put_to_the_customer_says_something(catalog: Catalog, scorer:
         stage="set_tone",
     )
     assert told.is_list and told.score < 45
+
+
+# Rules whose examples are full (40 hits) still get their newer wordings tested here,
+# each beside a near miss the same rule must leave alone.
+QUIET_DODGES = [
+    (
+        "phone_plan_choice",
+        "diagnose",
+        "Streaming on the train is a habit worth changing.",
+        "blame_by_hint",
+    ),
+    (
+        "post_office_queue",
+        "follow_up",
+        "Remember that everyone in the queue had a day too.",
+        "blame_by_hint",
+    ),
+    (
+        "complaint_call",
+        "solve",
+        "Ideally you'd want to buy the travel pack before leaving.",
+        "blame_by_hint",
+    ),
+    (
+        "birthday_cake",
+        "set_tone",
+        "Our decorator struggled a bit with your handwriting.",
+        "blame_by_hint",
+    ),
+    (
+        "missed_callback",
+        "solve",
+        "It's released, which I'm sure you'll appreciate took care.",
+        "talking_down",
+    ),
+    (
+        "anniversary_stay",
+        "set_tone",
+        "Rooms come straight off the booking system, I'm afraid.",
+        "policy_shield",
+    ),
+]
+NEAR_MISSES = [
+    ("missed_callback", "solve", "I'm here to protect you, and it's released now."),
+    (
+        "phone_plan_choice",
+        "diagnose",
+        "Your habits are yours; let's just pick the plan that fits them.",
+    ),
+    ("post_office_queue", "follow_up", "Everyone has days like that, and thank you for saying so."),
+    ("birthday_cake", "set_tone", "We misread a perfectly clear slip, and I'm so sorry."),
+]
+
+
+@pytest.mark.parametrize(("scenario", "stage", "text", "rule"), QUIET_DODGES)
+def test_newer_quiet_dodges_are_caught(
+    catalog: Catalog, scorer: Scorer, scenario: str, stage: str, text: str, rule: str
+) -> None:
+    r = score(catalog, scorer, text, stage=stage, scenario=scenario)
+    assert rule in {h.rule for h in r.bad_hits}, [h.rule for h in r.bad_hits]
+
+
+@pytest.mark.parametrize(("scenario", "stage", "text"), NEAR_MISSES)
+def test_their_near_misses_are_left_alone(
+    catalog: Catalog, scorer: Scorer, scenario: str, stage: str, text: str
+) -> None:
+    r = score(catalog, scorer, text, stage=stage, scenario=scenario)
+    assert not r.bad_hits, [(h.rule, h.text) for h in r.bad_hits]
