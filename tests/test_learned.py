@@ -319,7 +319,9 @@ def test_no_sentence_of_what_the_course_teaches_is_flagged(catalog: Catalog, loc
     # answers, examples that must draw no bad rule) with the model that ships.
     model = catalog.library.models[locale]
     taught = [r for r in course_rows(catalog.library, locale) if r.recommended]
-    assert len(taught) > 100 and model.sentence_threshold is not None
+    assert len(taught) > 100
+    if model.sentence_threshold is None:  # training found no safe one: no sentence alone
+        pytest.skip(f"the {locale} model judges no sentence alone")
     for r in taught:
         a = Analysis.of(r.text, Context(locale=locale))
         assert judge(model, a).sentence < model.sentence_threshold, r
