@@ -518,13 +518,12 @@ class Scorer:
             span = a.words_in(h.start, h.end)
             if about(span):
                 return ""
-            if c.back_references.isdisjoint(a.norms[k] for k in span):
-                return "off topic: nothing in it about this customer's case"
-            k = span.start - 1  # back over the start of its own sentence and the one before
-            while k >= 0 and a.wsentence[k] >= a.wsentence[span.start] - 1:
-                k -= 1
-            if about(range(k + 1, span.start)):
-                return ""
+            if not c.back_references.isdisjoint(a.norms[k] for k in span):
+                k = span.start - 1  # back over the start of its sentence and the one before
+                while k >= 0 and a.wsentence[k] >= a.wsentence[span.start] - 1:
+                    k -= 1
+                if about(range(k + 1, span.start)):
+                    return ""
             return "off topic: nothing in it about this customer's case"
 
         return check

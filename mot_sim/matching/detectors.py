@@ -736,13 +736,14 @@ def acronym(a: Analysis) -> list[TokenRange]:
     shouted = sum(w.isupper() and lex(w.casefold()).known for w in latin)
     if len(latin) >= 4 and 3 * shouted >= len(latin):  # a few Latin words in Chinese: no
         return []
-    starts = [t.start for t in a.tokens]
     out: list[TokenRange] = []
     for m in found:
-        k = bisect_left(starts, m.start())
-        tok = a.tokens[k] if k < len(a.tokens) else None
+        w = bisect_left(a.wstart, m.start())  # the word starting there, if one does
+        if w == len(a.words) or a.wstart[w] != m.start():
+            continue
+        k = a.words[w]
         # One whole token ("V12" is two: a letter and a number), and no word of its own.
-        if tok and (tok.start, tok.end) == m.span() and not lex(tok.norm).known:
+        if a.tokens[k].end == m.end() and not lex(a.tokens[k].norm).known:
             out.append((k, k))
     return out
 
