@@ -38,10 +38,6 @@ from mot_sim.templating import render
 
 MAX_N = 3  # longest run of lemmas used as a feature
 MAX_MODEL_BYTES = 16 * 1024 * 1024  # a model file is untrusted input too
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
-# One sentence alone reads more extreme than a whole reply (fewer runs to balance it), so
-# its thresholds sit higher; None: sentences are not judged on their own.
-SENTENCE_THRESHOLDS: tuple[float | None, ...] = (0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, None)
 DEFAULT_MAX_FALSE_ALARMS = 0.005  # share of good replies the cross-validated model may flag
 _GROUP = re.compile(r"[A-Za-z]+")
 COURSE_WEIGHT = 3  # how many trainees' replies one of the course's own examples weighs
@@ -229,8 +225,11 @@ def features(
     return out
 
 
+_Z_LIMIT = 30.0  # log-odds beyond this read as certain
+
+
 def _sigmoid(z: float) -> float:
-    z = max(-30.0, min(30.0, z))
+    z = _clamp(z)
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -361,12 +360,82 @@ def _tally(
     return z, by
 
 
+_NO_SENTENCE = -math.inf  # the sum of a reply no run weighs in
+
+
 def _sentence_scores(
     prior: float, weights: dict[str, float], feats: dict[str, tuple[int, int]], sentence: list[int]
 ) -> tuple[float, float]:
-    """The whole reply's probability and its most suspect sentence's, as ``judge`` has them."""
+    """The whole reply's log-odds and its most suspect sentence's, as ``judge`` sums them
+    (clamped as its probabilities are, so a threshold between two sums splits them alike)."""
     z, by = _tally(prior, weights, feats, sentence)
-    return _sigmoid(z), max((_sigmoid(v) for v in by.values()), default=0.0)
+    return _clamp(z), max((_clamp(v) for v in by.values()), default=_NO_SENTENCE)
+
+
+def _clamp(z: float) -> float:
+    return max(-_Z_LIMIT, min(_Z_LIMIT, z))
+
+
+def _between(below: float, scores: Sequence[float]) -> float:
+    """A threshold just above ``below``: halfway to the next higher score, so a reply that
+    sums a hair differently on another machine falls on the same side."""
+    above = min((v for v in scores if v > below), default=None)
+    return below + 1.0 if above is None else (below + above) / 2
+
+
+def _choose(
+    held: Sequence[tuple[float, float]],
+    good: Sequence[int],
+    bad: Sequence[int],
+    budget: float,
+    course_max: float,
+) -> tuple[float, float | None]:
+    """The pair of log-odds thresholds (whole reply, sentence alone or None) that flags most
+    of ``bad`` while flagging at most ``budget`` of ``good``; a sentence threshold must sit
+    above every sentence of what the course teaches (``course_max``). Candidates are the
+    held-out scores themselves, not a fixed grid: naive Bayes sums are far from calibrated
+    probabilities, so the right cut can lie anywhere."""
+    allowed = int(budget * len(good))
+    everything = sorted({v for pair in held for v in pair if v != _NO_SENTENCE})
+    sentence_top = sorted({held[i][1] for i in good if held[i][1] != _NO_SENTENCE}, reverse=True)
+    candidates: list[float | None] = [None]
+    for v in sentence_top[: allowed + 1]:
+        ts = _between(max(v, course_max), everything)
+        if ts not in candidates:
+            candidates.append(ts)
+    if course_max != _NO_SENTENCE and not sentence_top:
+        candidates.append(_between(course_max, everything))
+    best: tuple[int, int] = (-1, 0)
+    chosen: tuple[float, float | None] = (_Z_LIMIT, None)
+    for ts in candidates:
+        caught = {i for i in (*good, *bad) if ts is not None and held[i][1] >= ts}
+        alarms = sum(i in caught for i in good)
+        if alarms > allowed:
+            continue
+        found = sum(i in caught for i in bad)
+        # Lower the whole-reply threshold one distinct score at a time, as far as the
+        # budget allows, keeping the cut that flags most bad replies (fewest good on a tie).
+        rest = sorted(
+            ((held[i][0], i in good) for i in (*good, *bad) if i not in caught), reverse=True
+        )
+        t, score = _Z_LIMIT, (found, -alarms)
+        k = 0
+        while k < len(rest):
+            level = rest[k][0]
+            while k < len(rest) and rest[k][0] == level:
+                if rest[k][1]:
+                    alarms += 1
+                else:
+                    found += 1
+                k += 1
+            if alarms > allowed:
+                break
+            if (found, -alarms) > score:
+                score = (found, -alarms)
+                t = min(_Z_LIMIT, (level + rest[k][0]) / 2 if k < len(rest) else level - 1.0)
+        if score > best:  # on a tie, the first: no sentence threshold, then the strictest
+            best, chosen = score, (t, ts)
+    return chosen
 
 
 def _fit(
@@ -462,32 +531,20 @@ def train(
     # judging sentences alone must flag none of it with the model that ships. (Bad rules'
     # near misses may quote a taboo phrase to reject it, which the model cannot read.)
     course = [
-        _sentence_scores(prior, weights, placed[i], analyses[i].wsentence)
+        _sentence_scores(prior, weights, placed[i], analyses[i].wsentence)[1]
         for i, r in enumerate(rows)
         if r.recommended
     ]
+    t, ts = _choose(held, good, bad, max_false_alarms, max(course, default=_NO_SENTENCE))
 
-    def flags(i: int, t: float, ts: float | None) -> bool:
+    def flags(i: int) -> bool:
         whole, sentence = held[i]
         return whole >= t or (ts is not None and sentence >= ts)
 
-    # Most bad replies flagged within the false-alarm budget; on a tie, the stricter pair.
-    chosen: tuple[float, float | None] = (THRESHOLDS[-1], None)
-    best = (-1, 0)
-    for t in reversed(THRESHOLDS):
-        for ts in reversed(SENTENCE_THRESHOLDS):
-            false_alarms = sum(flags(i, t, ts) for i in good)
-            if good and false_alarms / len(good) > max_false_alarms:
-                continue
-            if ts is not None and any(se >= ts for _, se in course):
-                continue
-            found = (sum(flags(i, t, ts) for i in bad), -false_alarms)
-            if found > best:
-                best, chosen = found, (t, ts)
     return LearnedModel(
         locale=locale,
-        threshold=chosen[0],
-        sentence_threshold=chosen[1],
+        threshold=_sigmoid(t),
+        sentence_threshold=None if ts is None else _sigmoid(ts),
         prior=prior,
         weights=weights,
         negators=sorted(negators),
@@ -501,10 +558,8 @@ def train(
             alpha=alpha,
             min_df=min_df,
             max_false_alarms=max_false_alarms,
-            cv_recall=round(sum(flags(i, *chosen) for i in bad) / len(bad), 4),
-            cv_false_alarms=round(sum(flags(i, *chosen) for i in good) / len(good), 4)
-            if good
-            else 0.0,
+            cv_recall=round(sum(map(flags, bad)) / len(bad), 4),
+            cv_false_alarms=round(sum(map(flags, good)) / len(good), 4) if good else 0.0,
         ),
     )
 
