@@ -468,6 +468,18 @@ QUIET_DODGES = [
         "Rooms come straight off the booking system, I'm afraid.",
         "policy_shield",
     ),
+    (
+        "complaint_call",
+        "solve",
+        "Wouldn't we all like a free month? I'd like a bonus myself. The roaming pack is £5.",
+        "sarcastic_aside",
+    ),
+    (
+        "anniversary_stay",
+        "solve",
+        "A free upgrade, madam? And I would love a holiday. Room 12 is ready.",
+        "sarcastic_aside",
+    ),
 ]
 NEAR_MISSES = [
     ("missed_callback", "solve", "I'm here to protect you, and it's released now."),
@@ -478,6 +490,7 @@ NEAR_MISSES = [
     ),
     ("post_office_queue", "follow_up", "Everyone has days like that, and thank you for saying so."),
     ("birthday_cake", "set_tone", "We misread a perfectly clear slip, and I'm so sorry."),
+    ("anniversary_stay", "solve", "I'd love a chance to put this right: room 12 faces the sea."),
 ]
 
 
