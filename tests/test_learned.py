@@ -237,21 +237,24 @@ def test_learn_names_each_bad_row(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 2 and "'a1' is used twice" in err
 
 
-def test_threshold_falls_between_held_out_scores() -> None:
-    # Held out, author c's "the rule is fine" sums 3.98 and the others' bad "rule says no"
-    # 4.40: naive Bayes sums are not calibrated probabilities, so the cut is searched among
-    # the held-out sums themselves (a fixed grid of 0.95 and 0.99 had no cut between them)
-    # and sits halfway, where a hair's difference in a sum cannot move a reply across it.
-    rows = [
+def _authors_abc(c_says: str) -> list[LabelledText]:
+    """Authors a and b, each with two bad replies about the rule and one good; author c with
+    two good replies, the first in the others' bad words."""
+    return [
         LabelledText(f"{a}{k}", text, bad, not bad)
         for a in ("a", "b")
         for k, (text, bad) in enumerate(
             [("that is the rule here", True), ("rule says no", True), ("I will help", False)]
         )
-    ] + [
-        LabelledText(f"c{k}", t, False, True) for k, t in enumerate(["the rule is fine", "a rule"])
-    ]
-    model = train(rows, "en", max_false_alarms=0.0, min_df=1)
+    ] + [LabelledText(f"c{k}", t, False, True) for k, t in enumerate([c_says, "a rule"])]
+
+
+def test_threshold_falls_between_held_out_scores() -> None:
+    # Held out, author c's "the rule is fine" sums 3.98 and the others' bad "rule says no"
+    # 4.40: naive Bayes sums are not calibrated probabilities, so the cut is searched among
+    # the held-out sums themselves (a fixed grid of 0.95 and 0.99 had no cut between them)
+    # and sits halfway, where a hair's difference in a sum cannot move a reply across it.
+    model = train(_authors_abc("the rule is fine"), "en", max_false_alarms=0.0, min_df=1)
     assert model.training.cv_recall == 1.0 and model.training.cv_false_alarms == 0.0
     cut = math.log(model.threshold / (1 - model.threshold))
     assert 3.9764 < cut < 4.3991
@@ -261,16 +264,7 @@ def test_threshold_falls_between_held_out_scores() -> None:
 def test_threshold_is_chosen_on_held_out_authors() -> None:
     # Author "c" writes good replies in words the others use only in bad ones: held out,
     # they look bad, so a low threshold would raise false alarms and is not chosen.
-    rows = [
-        LabelledText(f"{a}{k}", text, bad, not bad)
-        for a in ("a", "b")
-        for k, (text, bad) in enumerate(
-            [("that is the rule here", True), ("rule says no", True), ("I will help", False)]
-        )
-    ] + [
-        LabelledText(f"c{k}", t, False, True)
-        for k, t in enumerate(["the rule here is fine", "a rule"])
-    ]
+    rows = _authors_abc("the rule here is fine")
     model = train(rows, "en", max_false_alarms=0.0, min_df=1)
     assert model.training.groups == 3
     # Held out, "the rule here is fine" sums higher than every bad reply: with no budget
