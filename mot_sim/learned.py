@@ -21,6 +21,7 @@ import heapq
 import json
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -382,10 +383,10 @@ def _clamp(z: float) -> float:
 
 
 def _between(below: float, scores: Sequence[float]) -> float:
-    """A threshold just above ``below``: halfway to the next higher score, so a reply that
-    sums a hair differently on another machine falls on the same side."""
-    above = min((v for v in scores if v > below), default=None)
-    return below + 1.0 if above is None else (below + above) / 2
+    """A threshold just above ``below``: halfway to the next higher of ``scores`` (sorted),
+    so a reply that sums a hair differently on another machine falls on the same side."""
+    k = bisect_right(scores, below)
+    return below + 1.0 if k == len(scores) else (below + scores[k]) / 2
 
 
 def _choose(
