@@ -429,6 +429,32 @@ def test_a_question_put_to_the_customer_says_something(catalog: Catalog, scorer:
     assert told.is_list and told.score < 45
 
 
+def test_thanks_for_waiting_is_a_stock_phrase_between_nouns(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    # "Thank you for waiting" is a thanks formula like "thank you": dotted between the
+    # case's nouns it says nothing more than they do. Said inside a real recap it still
+    # earns its points.
+    dotted = score(
+        catalog,
+        scorer,
+        "Ticket raised. Travel bundle. Thank you for waiting. Anything further? Take care!",
+        stage="summarise",
+        scenario="complaint_call",
+    )
+    assert dotted.is_list and dotted.score < 45
+    recap = score(
+        catalog,
+        scorer,
+        "Thank you for waiting, Ms Li. So, to recap: I've refunded 65 yuan, which shows on "
+        "next month's bill, and the travel bundle starts today. Is that all clear?",
+        stage="summarise",
+        scenario="complaint_call",
+    )
+    assert not recap.is_list and recap.score >= 70
+    assert "thank_patience" in {h.rule for h in recap.hits}
+
+
 # Rules whose examples are full (40 hits) still get their newer wordings tested here,
 # each beside a near miss the same rule must leave alone.
 QUIET_DODGES = [
