@@ -414,7 +414,7 @@ def _choose(
     best: tuple[int, int] = (-1, 0)
     chosen: tuple[float, float | None] = (_Z_LIMIT, None)
     for ts in candidates:
-        caught = {i for i in (*good, *bad) if ts is not None and held[i][1] >= ts}
+        caught = set() if ts is None else {i for i in (*good, *bad) if held[i][1] >= ts}
         alarms = sum(i in caught for i in good)
         if alarms > allowed:
             continue
@@ -491,15 +491,17 @@ def train(
     breaks: frozenset[str] = frozenset(),
     excuse: Callable[[Analysis], frozenset[int]] | None = None,
     negators: frozenset[str] = frozenset(),
+    plain_acronyms: frozenset[str] = frozenset(),
 ) -> LearnedModel:
     """Fit on ``rows``; the thresholds (for the whole reply, and for a sentence alone) are
     the pair that flags most bad replies while the false-alarm rate on good replies, each
     scored by a model that never saw its author (the letters of its id), stays within
     ``max_false_alarms``. ``excuse`` gives the words the rules excuse in a reply;
-    ``negators`` (single words) mark the rest of their clause negated."""
+    ``negators`` (single words) mark the rest of their clause negated; ``plain_acronyms``
+    are read as the scorer reads them, so ``excuse`` sees what the shipped rules see."""
     if not any(r.bad for r in rows):
         raise ValueError("no row is marked bad: nothing to learn from")
-    ctx = Context(locale=locale)
+    ctx = Context(locale=locale, plain_acronyms=plain_acronyms)
     analyses = [Analysis.of(r.text, ctx, breaks) for r in rows]
     negators = frozenset(w for w in negators if " " not in w)
     feats = [frozenset(features(a, negators=negators)) for a in analyses]

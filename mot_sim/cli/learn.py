@@ -120,6 +120,7 @@ def train_locale(
         breaks=words.clause_breaks,
         excuse=lambda a: excused_words(a, matcher.match(a)),
         negators=words.negators,
+        plain_acronyms=frozenset(library.lexicon[locale].plain_acronyms),
     )
 
 
