@@ -78,6 +78,8 @@ AVOID: dict[str, list[str]] = {
         "这只能怪您自己，出国前没把漫游关了。",
         "您当时就该先看清楚套餐说明。",
         "肯定是您开车的时候自己蹭到了。",
+        # 不小心 is "careless", one word: its 不 negates nothing inside the blame.
+        "可能是您自己不小心开了什么套餐吧。",
     ],
     # "我们是专业的，不会出错": denying all fault.
     "zh_deny_fault": [

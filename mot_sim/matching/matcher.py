@@ -628,7 +628,8 @@ class Matcher:
                 if (
                     norms[k] in w.negators
                     and norms[k] not in own
-                    and norms[k + 1 : k + 2] != ["only"]
+                    # "not only", 不小心: the same exceptions as a negator before the match
+                    and (norms[k + 1] if k + 1 < len(norms) else "") not in w.negation_exceptions
                     and not _a_not_a(norms, k)
                 ):
                     return norms[k]
