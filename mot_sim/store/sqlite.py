@@ -312,6 +312,18 @@ def _explain(path: Path, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"score log {path}: {why}")
 
 
+def _identity(db: sqlite3.Connection) -> tuple[int, int, int]:
+    """The file's mark, schema version and number of schema objects, read in one statement:
+    one snapshot. Read one by one, a log another mot-sim finished creating in between
+    showed version 0 beside its new tables, and was refused as another program's."""
+    app_id, version, tables = db.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id),"
+        " (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    return int(app_id), int(version), int(tables)
+
+
 def _uri(path: Path, query: str) -> str:
     return f"{path.absolute().as_uri()}?{query}"
 
@@ -439,9 +451,7 @@ class SqliteStore:
         try:
             probe = self._connect(_uri(self._path, "mode=ro" if pending else "immutable=1"), True)
             try:
-                app_id = probe.execute("PRAGMA application_id").fetchone()[0]
-                version = probe.execute("PRAGMA user_version").fetchone()[0]
-                tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                app_id, version, tables = _identity(probe)
             finally:
                 probe.close()
         except sqlite3.Error as exc:
@@ -511,10 +521,7 @@ class SqliteStore:
 
     def _check_version(self) -> int:
         """The schema version, if this is a log this mot-sim can read."""
-        db = self._db
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        app_id, version, tables = _identity(self._db)
         if (
             app_id not in (0, APPLICATION_ID)
             or (version == 0 and tables)
