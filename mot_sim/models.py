@@ -333,6 +333,12 @@ class StructureRule(_Strict):
     stock_repeats: int = Field(
         ge=2, le=20, description="The same stock clause this many times is repetition."
     )
+    repeated_clauses: int = Field(
+        ge=2,
+        le=20,
+        description="This many different clauses, each said twice or more, is repetition: "
+        "'don't worry, don't worry, it's fine, it's fine'.",
+    )
     exclaim_words: float = Field(
         ge=0,
         le=10,

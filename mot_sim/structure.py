@@ -10,6 +10,7 @@ lexicon's word classes and the courtesy rules that fired; none of them needs a p
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -167,6 +168,12 @@ def analyse_structure(
     if n >= 6 and len(set(words)) / len(words) < st.max_repeat_ratio:
         note = "note.repeats"
     if any(k and count >= st.stock_repeats for k, count in said.items()):
+        note = "note.repeats"
+    # Two different clauses each said again ("no worries, no worries, all good, all good"):
+    # in the labelled replies, only lists and sarcasm do it. One clause again is emphasis
+    # or address ("Yes, sir. Right away, sir.").
+    spoken = Counter(tuple(words[k] for k in members) for members in clauses.values())
+    if sum(1 for count in spoken.values() if count >= 2) >= st.repeated_clauses:
         note = "note.repeats"
     # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something;
     # longer ones too when every one is stock ("Welcome back! Great to see you! Thanks!").

@@ -217,6 +217,24 @@ def test_the_same_stock_phrase_three_times_is_repetition(catalog: Catalog, score
     assert not once.is_list and once.score >= 80
 
 
+def test_two_clauses_each_said_twice_are_repetition(catalog: Catalog, scorer: Scorer) -> None:
+    """ "No need to fret, no need to fret, all good, all good": neither clause is a stock
+    phrase alone, but saying two of them twice over says nothing more. One clause said
+    again, to check, is not repetition."""
+    plans = catalog.get("phone_plan_choice").scenario
+    again = scorer.score(
+        plans, "summarise", "No need to fret, no need to fret, all good, all good, not a bother."
+    )
+    assert again.is_list and again.score < 45
+    checked = scorer.score(
+        plans,
+        "summarise",
+        "All clear so far? Plus at £18 a month from today, 40 GB, and you can move plan "
+        "next month for free. All clear so far?",
+    )
+    assert not checked.is_list and checked.score >= 60
+
+
 def test_exclamations_of_stock_phrases_are_a_list_whatever_goal_they_brush(
     catalog: Catalog, scorer: Scorer
 ) -> None:
