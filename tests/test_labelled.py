@@ -90,7 +90,6 @@ KNOWN: dict[str, str] = {
     "il072": "nouns of the bill with one courtesy phrase: reads as a terse explanation",
     "im027": "ticks between the order's nouns, then courtesy: the ticks are not clause breaks",
     "il024": "an apology alone meets the cake's required goal, to notice the mistake",
-    "gl083": "an apology and 'are you sure it's all right?' meet the cake's required goal, to notice",
 }
 
 

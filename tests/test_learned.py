@@ -118,8 +118,7 @@ def test_model_files_are_untrusted_input(tmp_path: Path) -> None:
     cases = {
         "broken.json": (good[:200], "not valid JSON"),
         "nan.json": (good.replace('"prior": ', '"prior": NaN, "x": ', 1), "NaN"),
-        "schema.json": (good.replace('"format": 2', '"format": 3', 1), "format"),
-        "old.json": (good.replace('"format": 2', '"format": 1', 1), "retrain it"),
+        "schema.json": (good.replace('"format": 1', '"format": 2', 1), "format"),
         "deep.json": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     }
     for name, (text, message) in cases.items():
@@ -250,46 +249,29 @@ def _authors_abc(c_says: str) -> list[LabelledText]:
     ] + [LabelledText(f"c{k}", t, False, True) for k, t in enumerate([c_says, "a rule"])]
 
 
-def _held_out_sums(rows: list[LabelledText]) -> dict[str, float]:
-    """Each row's whole-reply sum under a model trained without its author (one letter)."""
-    sums: dict[str, float] = {}
-    for who in sorted({r.id[0] for r in rows}):
-        fold = train([r for r in rows if r.id[0] != who], "en", max_false_alarms=1.0, min_df=1)
-        for r in rows:
-            if r.id[0] == who:
-                a = Analysis.of(r.text, Context(locale="en"))
-                sums[r.id] = judge(fold, a).log_odds
-    return sums
-
-
 def test_threshold_falls_between_held_out_scores() -> None:
-    # The cut is searched among the held-out sums themselves (a fixed grid of probabilities
-    # can miss the gap between them) and sits halfway between the highest good reply's and
-    # the lowest bad reply's, where a hair's difference in a sum cannot move a reply across.
-    rows = _authors_abc("the rule is fine")
-    model = train(rows, "en", max_false_alarms=0.0, min_df=1)
+    # Held out, author c's "the rule is fine" sums 3.98 and the others' bad "rule says no"
+    # 4.40: naive Bayes sums are not calibrated probabilities, so the cut is searched among
+    # the held-out sums themselves (a fixed grid of 0.95 and 0.99 had no cut between them)
+    # and sits halfway, where a hair's difference in a sum cannot move a reply across it.
+    model = train(_authors_abc("the rule is fine"), "en", max_false_alarms=0.0, min_df=1)
     assert model.training.cv_recall == 1.0 and model.training.cv_false_alarms == 0.0
-    assert model.training.groups == model.training.folds == 3  # each author held out once
-    sums = _held_out_sums(rows)
-    good = max(sums[r.id] for r in rows if r.good)
-    bad = min(sums[r.id] for r in rows if r.bad)
-    assert good < bad
     cut = math.log(model.threshold / (1 - model.threshold))
-    assert abs(cut - (good + bad) / 2) < 1e-3
+    assert 3.9764 < cut < 4.3991
+    assert abs(cut - (3.9764 + 4.3991) / 2) < 1e-9
 
 
 def test_threshold_is_chosen_on_held_out_authors() -> None:
-    # Author "c" writes a good reply in words the others use only in bad ones: held out,
-    # it looks bad, so a low threshold would raise false alarms and is not chosen.
-    rows = _authors_abc("rule says no, that is the rule here")
+    # Author "c" writes good replies in words the others use only in bad ones: held out,
+    # they look bad, so a low threshold would raise false alarms and is not chosen.
+    rows = _authors_abc("the rule here is fine")
     model = train(rows, "en", max_false_alarms=0.0, min_df=1)
     assert model.training.groups == 3
-    sums = _held_out_sums(rows)
-    assert sums["c0"] > max(sums[r.id] for r in rows if r.bad)
-    # With no budget for false alarms, no threshold may flag anything.
+    # Held out, "the rule here is fine" sums higher than every bad reply: with no budget
+    # for false alarms, no threshold may flag anything.
     assert model.training.cv_false_alarms == 0.0 and model.training.cv_recall == 0.0
-    # With a budget, recall is bought back: a looser threshold, the held-out false alarms
-    # it costs recorded in the file.
+    # With no budget for false alarms, recall is bought back: a looser threshold, the
+    # held-out false alarms it costs recorded in the file.
     loose = train(rows, "en", max_false_alarms=1.0, min_df=1)
     assert loose.threshold < model.threshold and loose.training.cv_recall == 1.0
     assert loose.training.cv_false_alarms == 0.25
@@ -297,7 +279,7 @@ def test_threshold_is_chosen_on_held_out_authors() -> None:
     # that name the rule only to reject it) are not held against a held-out reply.
     rejecting = rows[:6] + [
         LabelledText(f"c{k}", t, False, True)
-        for k, t in enumerate(["no rule says no", "not that is the rule here"])
+        for k, t in enumerate(["no rule here", "not the rule here"])
     ]
     blind = train(rejecting, "en", max_false_alarms=0.0, min_df=1)
 

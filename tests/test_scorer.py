@@ -343,7 +343,7 @@ def test_a_doubtable_hit_in_a_reply_that_reads_good_is_doubted_not_counted(
     pickle = catalog.get("pickle_request").scenario
     around = scorer.score(pickle, "solve", GOOD_AROUND.format("I promise"))
     doubted = {h.rule: h for h in around.set_aside}["over_promise"]
-    assert doubted.aside == "doubted" and "'One extra slice'" in doubted.ignored
+    assert doubted.aside == "doubted" and "'price as always'" in doubted.ignored
     assert not around.bad_hits and around.score >= 80
     alone = scorer.score(pickle, "solve", "I promise it'll be ready in two minutes.")
     assert [h.rule for h in alone.bad_hits] == ["over_promise"]
