@@ -119,9 +119,11 @@ def analyse_structure(
     n_short = 0  # clauses of one or two words, not stock ("Receipt.", "Hong Kong.", "£8.95")
     says = False  # a clause of three words or more, not stock, with a subject or verb
     said: dict[frozenset[str], int] = {}  # the courtesy words of each stock clause
+    spoken: Counter[tuple[str, ...]] = Counter()  # each clause's words, as said
     subject = False  # a clause with a subject or an auxiliary ("we", "is", "that")
     for members in clauses.values():
         ws = [words[k] for k in members]
+        spoken[tuple(ws)] += 1
         size = len(ws) / 2 if cjk else len(ws) - _glued_units(a, members)
         # No subject, no auxiliary, no verb of its own (a courtesy verb, "thanks", is none).
         bare = not any(w in predicate or (w not in courtesy and lex(w).verb) for w in ws)
@@ -172,7 +174,6 @@ def analyse_structure(
     # Two different clauses each said again ("no worries, no worries, all good, all good"):
     # in the labelled replies, only lists and sarcasm do it. One clause again is emphasis
     # or address ("Yes, sir. Right away, sir.").
-    spoken = Counter(tuple(words[k] for k in members) for members in clauses.values())
     if sum(1 for count in spoken.values() if count >= 2) >= st.repeated_clauses:
         note = "note.repeats"
     # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something;
