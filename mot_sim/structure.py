@@ -10,7 +10,6 @@ lexicon's word classes and the courtesy rules that fired; none of them needs a p
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -119,11 +118,12 @@ def analyse_structure(
     n_short = 0  # clauses of one or two words, not stock ("Receipt.", "Hong Kong.", "£8.95")
     says = False  # a clause of three words or more, not stock, with a subject or verb
     said: dict[frozenset[str], int] = {}  # the courtesy words of each stock clause
-    spoken: Counter[tuple[str, ...]] = Counter()  # each clause's words, as said
+    spoken: dict[tuple[str, ...], int] = {}  # each clause's words, as said, and how often
     subject = False  # a clause with a subject or an auxiliary ("we", "is", "that")
     for members in clauses.values():
         ws = [words[k] for k in members]
-        spoken[tuple(ws)] += 1
+        words_said = tuple(ws)
+        spoken[words_said] = spoken.get(words_said, 0) + 1
         size = len(ws) / 2 if cjk else len(ws) - _glued_units(a, members)
         # No subject, no auxiliary, no verb of its own (a courtesy verb, "thanks", is none).
         bare = not any(w in predicate or (w not in courtesy and lex(w).verb) for w in ws)
