@@ -17,7 +17,7 @@ from mot_sim.matching.analysis import Analysis
 from mot_sim.matching.detectors import find
 from mot_sim.matching.lexical import lex
 from mot_sim.matching.matcher import Hit
-from mot_sim.matching.text import has_cjk
+from mot_sim.matching.text import CLAUSE_BREAK, LIST_MARKS, has_cjk
 from mot_sim.models import StructureRule
 
 
@@ -29,6 +29,43 @@ def _glued_units(a: Analysis, members: list[int]) -> int:
         before, tok = a.tokens[a.words[prev]], a.tokens[a.words[k]]
         glued += before.kind == "num" and tok.kind == "word" and tok.start == before.end
     return glued
+
+
+def _typed_list(a: Analysis) -> bool:
+    """Are three or more items joined by list marks (a spaced slash or bar, bullets,
+    ticks) with no other break between them ("a / b / c")? Nobody speaks in slashes; a
+    slash between two labels ("R / OD box, L / OS box") is no such run."""
+    run = 0
+    for tok in a.tokens:
+        if tok.kind != "punct":
+            continue
+        if tok.norm in LIST_MARKS:
+            run += 1
+            if run >= 2:
+                return True
+        elif tok.norm in CLAUSE_BREAK:
+            run = 0
+    return False
+
+
+def _unrepeated(ws: list[str], longest: int = 4) -> int:
+    """How many words are left when a unit of up to ``longest`` words said again back to
+    back is kept once ("ok ok ok" is one; "好的好的" two characters, not four)."""
+    left = i = 0
+    n = len(ws)
+    while i < n:
+        for p in range(1, longest + 1):
+            if i + 2 * p <= n and ws[i : i + p] == ws[i + p : i + 2 * p]:
+                j = i + 2 * p
+                while j + p <= n and ws[j : j + p] == ws[i : i + p]:
+                    j += p
+                left += p
+                i = j
+                break
+        else:
+            left += 1
+            i += 1
+    return left
 
 
 def _asks(a: Analysis, k: int) -> bool:
@@ -48,6 +85,7 @@ class Structure:
     list_note: str  # message key (mot_sim.i18n): a keyword string, stock phrases, repetition
     exclaims: bool = False  # 3+ short clauses, not one with a subject or auxiliary
     fragments: bool = False  # mostly one- or two-word clauses and stock phrases, nothing said
+    typed: bool = False  # items joined by list marks ("a / b / c"), no clause with a subject
 
     def list_kind(self, st: StructureRule, did_something: bool) -> str | None:
         """The message key saying why the reply is a list, or None when it is not one.
@@ -63,6 +101,8 @@ class Structure:
             return "note.keywords"
         if self.exclaims:
             return "note.exclaims"
+        if self.typed:
+            return "note.list"
         if (
             self.clauses >= 3
             and self.stock_clauses / self.clauses >= st.list_share
@@ -120,8 +160,16 @@ def analyse_structure(
     said: dict[frozenset[str], int] = {}  # the courtesy words of each stock clause
     spoken: dict[tuple[str, ...], int] = {}  # each clause's words, as said, and how often
     subject = False  # a clause with a subject or an auxiliary ("we", "is", "that")
+    # A subject or auxiliary that is not an imperative's first word ("have a browse"):
+    # items slashed together with none are a list.
+    addressed = False
+    unrepeated = 0  # words left when back-to-back repeats are said once
     for members in clauses.values():
         ws = [words[k] for k in members]
+        unrepeated += _unrepeated(ws)
+        addressed = addressed or any(
+            w in predicate and (i or w not in stock_openers) for i, w in enumerate(ws)
+        )
         words_said = tuple(ws)
         spoken[words_said] = spoken.get(words_said, 0) + 1
         size = len(ws) / 2 if cjk else len(ws) - _glued_units(a, members)
@@ -169,6 +217,9 @@ def analyse_structure(
     # sorry, so sorry. Let me check. Sorry."), say nothing more each time.
     if n >= 6 and len(set(words)) / len(words) < st.max_repeat_ratio:
         note = "note.repeats"
+    # "ok ok ok, thanks thanks", "好的好的好的，谢谢谢谢": said once, half of it is gone.
+    if len(words) >= 4 and unrepeated <= st.max_repeat_ratio * len(words):
+        note = "note.repeats"
     if any(k and count >= st.stock_repeats for k, count in said.items()):
         note = "note.repeats"
     # Two different clauses each said again ("no worries, no worries, all good, all good"):
@@ -206,4 +257,7 @@ def analyse_structure(
         and sum(1 for k in said if k) >= st.list_kinds  # not "yep, that's it"
         and not says
     )
-    return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims, fragments)
+    # "Sure / no rush / have a look / cheers": items slashed together, none with a subject,
+    # are a list however few of them are stock; "you can ring / email / call in" is not.
+    typed = not addressed and len(clauses) >= 3 and _typed_list(a)
+    return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims, fragments, typed)

@@ -298,6 +298,52 @@ def test_ticks_slashes_and_bars_cut_a_list_into_clauses(catalog: Catalog, scorer
     assert_a_reply(scorer.score(cake, "summarise", said), at_least=70)
 
 
+def test_items_slashed_or_bulleted_with_no_subject_are_a_list(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Three or more items joined by typed list marks (a spaced slash, a bar, bullets), in
+    a reply where no clause has a subject, are a list even when few items are stock
+    phrases: nobody speaks in slashes. A slash inside a sentence that has a subject lists
+    options ("by phone / email / chat"), and a slash between two labels is no list."""
+    eyes = catalog.get("eye_test_no_sale").scenario
+    for text in (
+        "Sure thing / no rush / have a browse / cheers / what else?",
+        "All good • zero pressure • glasses optional • see you",
+    ):
+        got = scorer.score(eyes, "diagnose", text)
+        assert got.is_list and got.score < 45, (text, got)
+    options = (
+        "You can ring us / email us / drop in, Mr Osei, and I'll check the fit for free "
+        "whenever suits you."
+    )
+    assert_a_reply(scorer.score(eyes, "follow_up", options), at_least=55)
+    labels = (
+        "right eye goes in the R / OD box, left in the L / OS box, and i wrote the PD on "
+        "the back for u"
+    )
+    assert not scorer.score(eyes, "summarise", labels).is_list
+
+
+def test_words_said_over_and_over_back_to_back_are_repetition(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """A reply that is mostly one word or phrase said again and again, back to back
+    ("ok ok ok, thanks thanks"), says a word or two: repetition, in any language. Doubling
+    a word for warmth inside a reply that says something is not."""
+    pickle = catalog.get("pickle_request_zh").scenario
+    again = scorer.score(pickle, "summarise", "行行行行，多谢多谢。")
+    assert again.is_list and again.score < 45, again
+    warm = scorer.score(
+        pickle,
+        "summarise",
+        "好的好的，一个鸡肉三明治多加一片酸黄瓜，不另外收费，两分钟就好，对吗？",
+    )
+    assert not warm.is_list, warm
+    cake = catalog.get("birthday_cake").scenario
+    en = scorer.score(cake, "summarise", "Right right right, okay okay, cheers cheers.")
+    assert en.is_list and en.score < 45, en
+
+
 def test_clauses_of_one_or_two_words_around_stock_phrases_say_nothing(
     catalog: Catalog, scorer: Scorer
 ) -> None:

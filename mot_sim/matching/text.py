@@ -27,6 +27,8 @@ SENTENCE_END = frozenset({".", "?", "!", "？", "！", "。"})
 # A semicolon joins two clauses of one sentence; so does a dash ("it's capped - shall I").
 # Ticks, bullets, arrows and a spaced slash or bar list items: "Roses ✓ Cupcakes ✓".
 CLAUSE_BREAK = SENTENCE_END | set(",，、:：;；-–—/|" + _LIST_MARKS)
+# Marks that only ever list items (a dash also sets off an aside): "a / b / c", "• a • b".
+LIST_MARKS = frozenset("/|" + _LIST_MARKS)
 
 # Contractions expand to the words a trainer would write in a rule.
 _CONTRACTIONS: dict[str, tuple[str, ...]] = {
