@@ -529,6 +529,9 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         # A bare hour after "ready by" is a clock time, typed tersely.
         ("time_concrete", "Name redone, ready by 2, roses free.", "ready by 2"),
         ("time_concrete", "It'll be back at 4 with the new tyre.", "back at 4"),
+        # A bare hour as the limit of a spoken time: "ring before four", "here till 6".
+        ("time_concrete", "Any trouble, ring the shop before four and we'll fix it.", "shop before four"),
+        ("time_concrete", "I'm on the counter till 6, ask for me.", "counter till 6"),
         ("time_vague", "We'll fix it at some point.", "at some point"),
         ("time_vague", "It will be done eventually", "eventually"),
         ("money", "That's 130 yuan of roaming", "130 yuan"),
@@ -588,6 +591,9 @@ def test_detectors_find(detector: str, text: str, expected: str) -> None:
         ("money", "Two minutes."),
         ("time_concrete", "The table is ready for 2 people."),
         ("time_concrete", "The cake is done by 3 of our bakers."),
+        ("time_concrete", "It sold out before three customers had even asked."),
+        ("time_concrete", "We'll wait until 2 engineers have seen it."),
+        ("time_concrete", "Breakfast runs seven till ten and the pool is open until 8."),
     ],
 )
 def test_detectors_do_not_overfire(detector: str, text: str) -> None:

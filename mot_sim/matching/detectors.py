@@ -52,6 +52,14 @@ _CONCRETE = [
     rf"\b(?:ready|done|finished|fixed|sorted|back|there|collected|delivered) (?:by|at|before) "
     rf"{_HOUR}(?:[.:][0-5]\d)?\b(?! ?(?:%|percent|people|persons|guests|of|items|pieces|cakes"
     r"|cars|bags|pounds|quid|yuan|euros|dollars|pence|minutes?|hours?|days?|weeks?|months?|years?)\b)",
+    # A bare hour as the end of a spoken time, after someone to reach or something to do,
+    # with nothing counted after it: "ring the shop before four and we'll fix it", "I'm here
+    # till 6, ask for me"; not "before three customers", nor opening hours ("open until 8",
+    # "breakfast runs seven till ten").
+    r"\b(?:ring|call|phone|text|come|pop|back|in|here|around|there|me|us|it|done|ready|time"
+    r"|shop|desk|counter|reception|line|shift|sorted|fixed) (?:before|till|til|until) (?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|eleven|twelve)(?:[.:][0-5]\d)?(?= ?(?:[,.;!?)]|$| (?:and|then|so|if|or|sharp|latest"
+    r"|today|tonight|tomorrow|at the latest|ask|when|on|to|tops)\b))",
     # A day of the month: "on the 1st", "from the 21st", "on the first of next month".
     r"\b(?:on|by|before|from|until|till) the \d{1,2} ?(?:st|nd|rd|th)\b",
     r"\b(?:on|by|before|from|until|till) the (?:first|last) (?:day )?of (?:the |next |this )?month\b",
@@ -312,6 +320,10 @@ _YOU = frozenset({"you", "your", "yours", "we", "our", "您", "你"})
 
 
 _CONCRETE_TRIGGERS = (
+    "before ",
+    "till ",
+    "til ",
+    "until ",
     "0",
     "1",
     "2",
