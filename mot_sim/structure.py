@@ -227,6 +227,7 @@ def analyse_structure(
     # or address ("Yes, sir. Right away, sir.").
     if sum(1 for count in spoken.values() if count >= 2) >= st.repeated_clauses:
         note = "note.repeats"
+    asks = any(_asks(a, members[-1]) for members in clauses.values())
     # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something;
     # longer ones too when every one is stock ("Welcome back! Great to see you! Thanks!").
     # Slogans: four or more clauses of a few words, half of them stock, none with a
@@ -237,7 +238,10 @@ def analyse_structure(
         or (
             not cjk  # a Chinese clause's subject is often left unsaid
             and len(clauses) >= 4
-            and 2 * n_stock >= len(clauses)
+            # Half of them stock, or two of five or more with no question put to the
+            # customer: "Thanks! Good luck! Free refits! Come back any time! Take care!"
+            # ("Label printing. £8.95, Manchester by 1 tomorrow. Card or cash?" asks).
+            and (2 * n_stock >= len(clauses) or (len(clauses) >= 5 and n_stock >= 2 and not asks))
             and all(len(members) <= st.slogan_words for members in clauses.values())
         )
     )

@@ -166,6 +166,27 @@ def test_slogans_are_exclamations_even_when_some_meet_a_goal(
     assert not terse.is_list and terse.score > slogans.score + 15
 
 
+def test_five_short_exclamations_two_of_them_stock_are_slogans(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Five or more clauses of a few words, none with a subject, two of them stock, and no
+    question put to the customer: slogans, even when the others name the case's offer
+    ("Free refits!"). The same facts with a question to her, typed tersely, are a reply."""
+    eyes = catalog.get("eye_test_no_sale").scenario
+    slogans = scorer.score(
+        eyes, "follow_up", "Cheers! All the best! Free refits! Come back whenever! Bye now!"
+    )
+    assert slogans.is_list and slogans.score < 45, slogans
+    cake = catalog.get("birthday_cake").scenario
+    terse = scorer.score(
+        cake,
+        "summarise",
+        "so - icing redone in pink, Lily spelt right, ready at 1, cupcakes on the house. "
+        "that all ok for you?",
+    )
+    assert not terse.is_list and terse.score >= 60, terse
+
+
 def test_an_imperative_or_a_greeting_is_no_subject(catalog: Catalog, scorer: Scorer) -> None:
     """Stock phrases opened by "Have a good evening" or "Hey there" carry an auxiliary or
     "there" but no subject, so they are still slogans. "I can do that" has one."""
