@@ -514,6 +514,15 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
     assert any(m.startswith("concept cycle: @a -> @b -> @a") for m in messages)
 
 
+def test_enumeration_reads_chinese_ordinals() -> None:
+    """Steps numbered in Chinese ("第一，…；第二，…", "一、…；二、…") are an enumeration;
+    "一" inside a word ("一个", "一片") is not a step."""
+    for text in ("第一，今天递交申请；第二，周五前给您答复。", "一、今天递交；二、周四回电。"):
+        assert DETECTORS["enumeration"](Analysis.of(text, Context(locale="zh"))), text
+    for text in ("一个三明治，多加一片酸黄瓜。", "我一会儿再打给您，二十分钟以内。"):
+        assert not DETECTORS["enumeration"](Analysis.of(text, Context(locale="zh"))), text
+
+
 @pytest.mark.parametrize(
     ("detector", "text", "expected"),
     [
@@ -530,7 +539,11 @@ def test_lexicon_reports_unknown_concepts_and_cycles() -> None:
         ("time_concrete", "Name redone, ready by 2, roses free.", "ready by 2"),
         ("time_concrete", "It'll be back at 4 with the new tyre.", "back at 4"),
         # A bare hour as the limit of a spoken time: "ring before four", "here till 6".
-        ("time_concrete", "Any trouble, ring the shop before four and we'll fix it.", "shop before four"),
+        (
+            "time_concrete",
+            "Any trouble, ring the shop before four and we'll fix it.",
+            "shop before four",
+        ),
         ("time_concrete", "I'm on the counter till 6, ask for me.", "counter till 6"),
         ("time_vague", "We'll fix it at some point.", "at some point"),
         ("time_vague", "It will be done eventually", "eventually"),

@@ -660,6 +660,8 @@ def tag_question(a: Analysis) -> list[TokenRange]:
 _ENUM = re.compile(
     r"(?:^|[.:;!?] |\s)(?:1|one|first|firstly)[):,.] .{0,300}?"
     r"(?:^|\s)(?:2|two|second|secondly|then)[):,.] "
+    # Chinese ordinals, as the joined text has them: "第一, …; 第二, …", "一、…；二、…".
+    r"|(?:^|[.:;!?。] |\s)(?:第一|首先|一)[):,.、] ?.{0,300}?(?:[.:;!?。] |\s)(?:第二|其次|二)[):,.、]"
 )
 
 
