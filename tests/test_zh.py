@@ -141,6 +141,12 @@ AVOID: dict[str, list[str]] = {
         "感谢您的消费。",
         "好的，谢谢光临。",
     ],
+    # "您是我们尊贵的客户": a company talking to an account, not to this person.
+    "zh_valued_customer": [
+        "您放心，您可是我们店的贵宾级重要客户。",
+        "对于您反映的情况，我们一定会高度重视。",
+        "我们一直竭诚为每位顾客服务。",
+    ],
     # "我们要等收到支票后才能供货。"
     "zh_distrust": [
         "我们要等收到支票后才能供货。",
