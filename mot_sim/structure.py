@@ -55,7 +55,8 @@ def _unrepeated(ws: list[str], longest: int = 4) -> int:
     n = len(ws)
     while i < n:
         for p in range(1, longest + 1):
-            if i + 2 * p <= n and ws[i : i + p] == ws[i + p : i + 2 * p]:
+            # The first words compared before any slice is made: most words repeat nothing.
+            if i + 2 * p <= n and ws[i] == ws[i + p] and ws[i : i + p] == ws[i + p : i + 2 * p]:
                 j = i + 2 * p
                 while j + p <= n and ws[j : j + p] == ws[i : i + p]:
                     j += p
@@ -160,16 +161,10 @@ def analyse_structure(
     said: dict[frozenset[str], int] = {}  # the courtesy words of each stock clause
     spoken: dict[tuple[str, ...], int] = {}  # each clause's words, as said, and how often
     subject = False  # a clause with a subject or an auxiliary ("we", "is", "that")
-    # A subject or auxiliary that is not an imperative's first word ("have a browse"):
-    # items slashed together with none are a list.
-    addressed = False
     unrepeated = 0  # words left when back-to-back repeats are said once
     for members in clauses.values():
         ws = [words[k] for k in members]
         unrepeated += _unrepeated(ws)
-        addressed = addressed or any(
-            w in predicate and (i or w not in stock_openers) for i, w in enumerate(ws)
-        )
         words_said = tuple(ws)
         spoken[words_said] = spoken.get(words_said, 0) + 1
         size = len(ws) / 2 if cjk else len(ws) - _glued_units(a, members)
@@ -227,7 +222,6 @@ def analyse_structure(
     # or address ("Yes, sir. Right away, sir.").
     if sum(1 for count in spoken.values() if count >= 2) >= st.repeated_clauses:
         note = "note.repeats"
-    asks = any(_asks(a, members[-1]) for members in clauses.values())
     # "Welcome! Congratulations! Lovely!": exclamations, not one clause that says something;
     # longer ones too when every one is stock ("Welcome back! Great to see you! Thanks!").
     # Slogans: four or more clauses of a few words, half of them stock, none with a
@@ -241,7 +235,14 @@ def analyse_structure(
             # Half of them stock, or two of five or more with no question put to the
             # customer: "Thanks! Good luck! Free refits! Come back any time! Take care!"
             # ("Label printing. £8.95, Manchester by 1 tomorrow. Card or cash?" asks).
-            and (2 * n_stock >= len(clauses) or (len(clauses) >= 5 and n_stock >= 2 and not asks))
+            and (
+                2 * n_stock >= len(clauses)
+                or (
+                    len(clauses) >= 5
+                    and n_stock >= 2
+                    and not any(_asks(a, m[-1]) for m in clauses.values())
+                )
+            )
             and all(len(members) <= st.slogan_words for members in clauses.values())
         )
     )
@@ -263,5 +264,15 @@ def analyse_structure(
     )
     # "Sure / no rush / have a look / cheers": items slashed together, none with a subject,
     # are a list however few of them are stock; "you can ring / email / call in" is not.
-    typed = not addressed and len(clauses) >= 3 and _typed_list(a)
+    # A subject or auxiliary that is not an imperative's first word ("have a browse")
+    # says something; read only when the slashes are there (rare), off the common path.
+    typed = (
+        len(clauses) >= 3
+        and _typed_list(a)
+        and not any(
+            w in predicate and (i or w not in stock_openers)
+            for members in clauses.values()
+            for i, w in enumerate(words[k] for k in members)
+        )
+    )
     return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims, fragments, typed)

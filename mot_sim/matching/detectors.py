@@ -322,8 +322,7 @@ _YOU = frozenset({"you", "your", "yours", "we", "our", "您", "你"})
 _CONCRETE_TRIGGERS = (
     "before ",
     "till ",
-    "til ",
-    "until ",
+    "til ",  # also in "until "
     "0",
     "1",
     "2",
