@@ -11,6 +11,7 @@ from typing import Any
 
 from mot_sim.matching.matcher import LocaleWords
 from mot_sim.matching.pattern import Seq, concepts_used, parse
+from mot_sim.matching.text import tokenize
 from mot_sim.models import DETECTOR_NAMES, LocaleLexicon
 
 Where = tuple[Any, ...]
@@ -63,9 +64,18 @@ def locale_words(locale: str, lx: LocaleLexicon) -> tuple[LocaleWords, list[tupl
         negation_exceptions=frozenset(lx.negation_exceptions),
         subordinators=frozenset(lx.subordinators),
         quote_rejecters=frozenset(lx.quote_rejecters),
+        reported=tuple(norms for lead in lx.reported_speech if (norms := _norms(lead))),
+        reported_not=frozenset(lx.reported_speech_not),
+        reported_openers=frozenset(lx.reported_speech_openers),
         common=frozenset(lx.function_words),
     )
     return words, problems
+
+
+def _norms(phrase: str) -> tuple[str, ...]:
+    """A phrase's words as the analysis reads them (contractions spelt out, Chinese
+    folded to Simplified and read character by character)."""
+    return tuple(t.norm for t in tokenize(phrase) if t.kind != "punct")
 
 
 def unknown_concepts(pattern: str, known: set[str] | frozenset[str]) -> list[str]:

@@ -252,6 +252,25 @@ class LocaleLexicon(_Strict):
         description="Words opening a clause of their own that a negator before them does "
         "not reach ('it wouldn't say that *if* you hadn't used it').",
     )
+    reported_speech: list[LexWord] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Words that, near the start of a clause, say the customer's own words "
+        "back ('you said nothing has changed', '您说一分钱都不出'): the second opinion does "
+        "not hold that clause against the reply, as it does not a negated one.",
+    )
+    reported_speech_openers: list[LexWord] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Words that may stand before such a lead in its clause ('*so* you "
+        "said', '*刚才*您说'); after any other word ('I thought you said') it is none.",
+    )
+    reported_speech_not: list[LexWord] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Words right after such a lead that make it a verdict, not the "
+        "customer's words ('您说*得*对', '您说*了*算', '您说*呢*').",
+    )
     courtesy: list[LexWord] = Field(
         default_factory=list, description="Courtesy words: a reply of only these is a list."
     )

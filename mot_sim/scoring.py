@@ -60,17 +60,53 @@ def set_aside_kind(reason: str) -> SetAside | None:
     raise ValueError(f"unknown set-aside reason {reason!r}")
 
 
-def excused_words(a: Analysis, hits: list[Hit]) -> frozenset[int]:
+def excused_words(a: Analysis, hits: list[Hit], words: LocaleWords | None = None) -> frozenset[int]:
     """The words of every clause where a rule read a taboo phrase and excused it (negated,
-    or quoted to reject it). The second opinion cannot read negation, so it leaves them
-    alone, both when it judges a reply and when it is trained (mot_sim.cli.learn)."""
-    excused = [h for h in hits if set_aside_kind(h.ignored) in ("negated", "quoted")]
-    if not excused:
-        return frozenset()
+    or quoted to reject it), and of every clause that says the customer's own words back
+    ("you said nothing has changed", "您说一分钱都不出"). The second opinion reads neither
+    negation nor whose words they are, so it leaves these alone, both when it judges a
+    reply and when it is trained (mot_sim.cli.learn)."""
     clauses: set[int] = set()
-    for h in excused:  # each hit's own words, found by bisection: linear in the reply
-        clauses.update(a.wclause[k] for k in a.words_in(h.start, h.end))
+    for h in hits:  # each excused hit's own words, found by bisection: linear in the reply
+        if set_aside_kind(h.ignored) in ("negated", "quoted"):
+            clauses.update(a.wclause[k] for k in a.words_in(h.start, h.end))
+    if words is not None and words.reported:
+        clauses.update(_reported_clauses(a, words))
+    if not clauses:
+        return frozenset()
     return frozenset(i for i, k in enumerate(a.wclause) if k in clauses)
+
+
+def _reported_clauses(a: Analysis, words: LocaleWords) -> set[int]:
+    """Clauses led by the customer's words said back: a lead from the lexicon that opens
+    its clause, or follows only openers ("so", "刚才"), and is not followed by a word that
+    makes it a verdict ("您说得对"). "I thought you said..." is no such lead."""
+    found: set[int] = set()
+    norms, wclause = a.norms, a.wclause
+    heads = {lead[0] for lead in words.reported}
+    n = len(norms)
+    opened = True  # only openers so far in this clause
+    for k in range(n):
+        clause = wclause[k]
+        if k and wclause[k - 1] != clause:
+            opened = True
+        if not opened:
+            continue
+        if norms[k] in heads and clause not in found:
+            for lead in words.reported:
+                end = k + len(lead)
+                if (
+                    end <= n
+                    and wclause[end - 1] == clause
+                    and tuple(norms[k:end]) == lead
+                    and not (
+                        end < n and wclause[end] == clause and norms[end] in words.reported_not
+                    )
+                ):
+                    found.add(clause)
+                    break
+        opened = norms[k] in words.reported_openers
+    return found
 
 
 def _quote_runs(a: Analysis, runs: tuple[Evidence, ...], most: int = 3) -> str:
@@ -452,7 +488,9 @@ class Scorer:
         if rule is None or any(h.rule.polarity == "bad" and not h.ignored for h in hits):
             return hits
         if opinion is None:  # not already judged while doubting (the same words skipped)
-            opinion = judge(self.library.models[c.scenario.locale], a, excused_words(a, hits))
+            locale = c.scenario.locale
+            excused = excused_words(a, hits, self.library.words[locale])
+            opinion = judge(self.library.models[locale], a, excused)
         if not opinion.flagged or not opinion.evidence:
             return hits
 
@@ -480,7 +518,7 @@ class Scorer:
             return hits, None
         if not any(h.rule.doubtable and not h.ignored for h in hits):
             return hits, None
-        opinion = judge(model, a, excused_words(a, hits))
+        opinion = judge(model, a, excused_words(a, hits, self.library.words[c.scenario.locale]))
         if opinion.log_odds > rb.doubt_reply:
             return hits, opinion
         sums = dict(opinion.sentences)

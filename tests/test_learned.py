@@ -26,7 +26,7 @@ from mot_sim.learned import (
 )
 from mot_sim.matching.analysis import Analysis, Context
 from mot_sim.models import Rule
-from mot_sim.scoring import Scorer
+from mot_sim.scoring import Scorer, excused_words
 from mot_sim.stages import STAGE_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +99,41 @@ def test_a_clause_a_rule_excused_is_not_held_against_the_reply(
     result = scorer.score(zh, "solve", text)
     assert not result.bad_hits and result.score >= 55
     assert {h.rule for h in result.set_aside} >= {"zh_policy", "charge_courtesy"}
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "said_back"),
+    [
+        ("en", "So you said the pickle is never enough, and I'll add one now.", True),
+        ("en", "Right, you told me nobody rang you back; that's on us.", True),
+        ("en", "I hear you: you're saying the bill jumped, so let's look together.", True),
+        ("en", "The pickle is never enough, and I'll add one now.", False),
+        ("en", "I'll add one now, and I said the pickle is never enough.", False),
+        ("en", "I thought you said the pickle is never enough, and I'll add one.", False),
+        ("zh", "您说一分钱都不想多出，我明白，我先查清楚。", True),
+        ("zh", "刚才您说什么都没变，我们一起对一下账单。", True),
+        ("zh", "您说得对，我马上处理。", False),
+        ("zh", "您说了算，我照做。", False),
+        ("zh", "一分钱都不想多出，我明白，我先查清楚。", False),
+    ],
+)
+def test_the_customer_s_words_said_back_are_not_the_trainee_s(
+    catalog: Catalog, scorer: Scorer, locale: str, text: str, said_back: bool
+) -> None:
+    # "您说一分钱都不出，..." was flagged for the customer's own words; a lead from the
+    # lexicon (reported_speech) near a clause's start excuses that clause alone, and a
+    # verdict ("您说得对") is no such lead.
+    sid = "pickle_request" if locale == "en" else "complaint_call_zh"
+    a = scorer.analyse(catalog.get(sid).scenario, text)
+    excused = excused_words(a, [], catalog.library.words[locale])
+    first = a.wclause[0]
+    assert bool(excused) is said_back
+    if said_back:
+        clauses = {a.wclause[k] for k in excused}
+        assert len(clauses) == 1  # the lead's clause only: what follows is still read
+        assert max(excused) < len(a.wclause) - 1
+    else:
+        assert first not in {a.wclause[k] for k in excused}
 
 
 def test_no_model_answer_of_any_stage_is_flagged(catalog: Catalog, scorer: Scorer) -> None:

@@ -118,7 +118,7 @@ def train_locale(
         locale,
         max_false_alarms=max_false_alarms,
         breaks=words.clause_breaks,
-        excuse=lambda a: excused_words(a, matcher.match(a)),
+        excuse=lambda a: excused_words(a, matcher.match(a), words),
         negators=words.negators,
         plain_acronyms=frozenset(library.lexicon[locale].plain_acronyms),
     )

@@ -324,6 +324,9 @@ class LocaleWords:
     negation_exceptions: frozenset[str] = frozenset()  # "no *doubt*": negates nothing
     subordinators: frozenset[str] = frozenset()  # "if", "because": a negator before stops
     quote_rejecters: frozenset[str] = frozenset()  # "'...' is what went *wrong*"
+    reported: tuple[tuple[str, ...], ...] = ()  # "you said ...": the customer's words back
+    reported_not: frozenset[str] = frozenset()  # "您说*得*对": a verdict, not their words
+    reported_openers: frozenset[str] = frozenset()  # "*so* you said", "*刚才*您说"
     common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
 
 
