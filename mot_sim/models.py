@@ -377,6 +377,12 @@ class StructureRule(_Strict):
         "more of those), with three kinds of courtesy and no other clause that says "
         "something, are a keyword string ('Done. £8.95. Receipt. Thanks, sorry, bye.').",
     )
+    dash_words: float = Field(
+        ge=0,
+        le=20,
+        description="Four or more items set off by spaced dashes, at most this many words "
+        "each on average, are a list ('Sorry - our fault - we value you - thank you!').",
+    )
     list_cap: float = Field(ge=0, le=100, description="Most a list of stock phrases scores.")
 
 

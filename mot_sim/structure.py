@@ -48,6 +48,17 @@ def _typed_list(a: Analysis) -> bool:
     return False
 
 
+DASHES = frozenset("-–—")
+
+
+def _dashed_list(a: Analysis, most_words: float) -> bool:
+    """Are four or more items set off by spaced dashes, a few words each on average
+    ("Sorry - our fault - we value you - thank you!")? A dash sets off an aside in a
+    sentence; three of them around items this short are a list."""
+    dashes = sum(1 for tok in a.tokens if tok.kind == "punct" and tok.norm in DASHES)
+    return dashes >= 3 and len(a.words) <= most_words * (dashes + 1)
+
+
 def _unrepeated(ws: list[str], longest: int = 4) -> int:
     """How many words are left when a unit of up to ``longest`` words said again back to
     back is kept once ("ok ok ok" is one; "好的好的" two characters, not four)."""
@@ -86,7 +97,7 @@ class Structure:
     list_note: str  # message key (mot_sim.i18n): a keyword string, stock phrases, repetition
     exclaims: bool = False  # 3+ short clauses, not one with a subject or auxiliary
     fragments: bool = False  # mostly one- or two-word clauses and stock phrases, nothing said
-    typed: bool = False  # items joined by list marks ("a / b / c"), no clause with a subject
+    typed: bool = False  # items joined by list marks ("a / b / c"), or short ones by dashes
 
     def list_kind(self, st: StructureRule, did_something: bool) -> str | None:
         """The message key saying why the reply is a list, or None when it is not one.
@@ -274,5 +285,5 @@ def analyse_structure(
             for members in clauses.values()
             for i, w in enumerate(words[k] for k in members)
         )
-    )
+    ) or (not cjk and _dashed_list(a, st.dash_words))
     return Structure(n, len(clauses), n_stock, len(polite_ids), note, exclaims, fragments, typed)

@@ -345,6 +345,23 @@ def test_items_slashed_or_bulleted_with_no_subject_are_a_list(
     assert not scorer.score(eyes, "summarise", labels).is_list
 
 
+def test_short_items_set_off_by_dashes_are_a_list_whatever_their_subjects(
+    catalog: Catalog, scorer: Scorer
+) -> None:
+    """Four or more items of a few words each, set off by spaced dashes, are a list even
+    when one of them has a subject ("we value you" scored 79 in a set of stock phrases);
+    a dash that sets off an aside in sentences that say something is no list."""
+    cake = catalog.get("birthday_cake").scenario
+    dashed = "Apologies - all our fault - we really value you - enjoy the party - thanks!"
+    got = scorer.score(cake, "set_tone", dashed)
+    assert got.is_list and got.score < 45, got
+    aside = (
+        "I'm so sorry, Mrs Ellis - that's our mistake - and I'll pipe Lily's name again "
+        "now - it takes ten minutes - so it's right for the party."
+    )
+    assert not scorer.score(cake, "set_tone", aside).is_list
+
+
 def test_words_said_over_and_over_back_to_back_are_repetition(
     catalog: Catalog, scorer: Scorer
 ) -> None:

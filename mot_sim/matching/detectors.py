@@ -103,7 +103,7 @@ _VAGUE = [
     r"\bin due course\b",
     r"\bsooner or later\b",
     r"\bone of these days\b",
-    r"\bwe will see\b(?! (?:you|u|ya|him|her|them)\b)",  # "we'll see you in two years"
+    r"\bwe will see\b(?! (?:you|u|ya|him|her|them|to)\b)",  # "we'll see you", "see to you"
     r"\bwait and see\b",
     r"\bwhen (?:the |a |our |my )?(?:technician|mechanic|engineer|someone|somebody|he|she|they"
     r"|team|staff|manager|colleague|billing)(?: is| are)? (?:free|available|back)\b",
