@@ -67,6 +67,7 @@ def locale_words(locale: str, lx: LocaleLexicon) -> tuple[LocaleWords, list[tupl
         reported=tuple(norms for lead in lx.reported_speech if (norms := _norms(lead))),
         reported_not=frozenset(lx.reported_speech_not),
         reported_openers=frozenset(lx.reported_speech_openers),
+        quote_owners=frozenset(lx.quote_owners),
         common=frozenset(lx.function_words),
     )
     return words, problems

@@ -265,6 +265,13 @@ class LocaleLexicon(_Strict):
         description="Words that may stand before such a lead in its clause ('*so* you "
         "said', '*刚才*您说'); after any other word ('I thought you said') it is none.",
     )
+    quote_owners: list[LexWord] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Words just after a quotation that make it the customer's words, "
+        "mentioned, not said (\"'your tow truck did that', I *hear* you\"); a lead from "
+        "reported_speech before it in its sentence does the same ('you said \"...\"').",
+    )
     reported_speech_not: list[LexWord] = Field(
         default_factory=list,
         max_length=100,

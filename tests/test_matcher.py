@@ -223,6 +223,28 @@ def test_a_quotation_named_as_what_went_wrong_is_rejected(en: LocaleWords) -> No
     assert fired(en, [calm], text) == {"calm"}
 
 
+def test_the_customer_s_words_quoted_back_are_mentioned_not_said(
+    en: LocaleWords, zh: LocaleWords
+) -> None:
+    """Quotation marks after "you said", or followed by "I hear you", hold the customer's
+    own words said back: "'your tow truck did that', I hear you" concedes nothing. The
+    same quotation with nobody's name on it, or a quotation the trainee says, still is."""
+    concede = rule("concede", "(your|our) truck did that", polarity="bad")
+    text = "Mr Zhang, 'your truck did that', I hear you, and I'll check the photos today."
+    assert hits_of(en, [concede], text) == [
+        ("concede", "your truck did that", "quoted to reject it")
+    ]
+    text = "You said 'your truck did that', so let's look at the tow photos together."
+    assert hits_of(en, [concede], text) == [
+        ("concede", "your truck did that", "quoted to reject it")
+    ]
+    assert fired(en, [concede], "Honestly, 'our truck did that', and we'll pay.") == {"concede"}
+    assert fired(en, [concede], "Your truck did that, I hear you say.") == {"concede"}
+    pay = rule("pay", "您 必须 先 付", polarity="bad")
+    assert fired(zh, [pay], "您说“您必须先付”，我听到了，我先查清楚。") == set()
+    assert fired(zh, [pay], "我们的规定是“您必须先付”，然后再修。") == {"pay"}
+
+
 def test_negation_does_not_reach_into_a_subordinate_clause(en: LocaleWords) -> None:
     blame = rule("blame", "if you =had not (use|check)", polarity="bad")
     # The "wouldn't" belongs to the bill; the "if" clause still blames the customer.

@@ -327,6 +327,7 @@ class LocaleWords:
     reported: tuple[tuple[str, ...], ...] = ()  # "you said ...": the customer's words back
     reported_not: frozenset[str] = frozenset()  # "您说*得*对": a verdict, not their words
     reported_openers: frozenset[str] = frozenset()  # "*so* you said", "*刚才*您说"
+    quote_owners: frozenset[str] = frozenset()  # "'...', I *hear* you": the customer's words
     common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
 
 
@@ -741,11 +742,21 @@ class Matcher:
             norms = a.norms
             return (norms[j] in negators and not _a_not_a(norms, j)) or _pair(norms, j) in negators
 
+        owners = self.words.quote_owners  # "'...', I *hear* you": the customer's words
+
+        def reports(j: int) -> bool:  # "you said '...'", "您说“...”", not "您说得对"
+            norms = a.norms
+            return any(
+                tuple(norms[j : j + len(lead)]) == lead
+                and (j + len(lead) >= r.n or norms[j + len(lead)] not in self.words.reported_not)
+                for lead in self.words.reported
+            )
+
         j = s - 1
         while j >= 0 and r.sent[j] == r.sent[s] and quoted(j):  # the quotation's own words
             j -= 1
         while j >= 0 and r.sent[j] == r.sent[s]:
-            if negates(j):
+            if negates(j) or reports(j):
                 return True
             j -= 1
         k = e
@@ -755,7 +766,7 @@ class Matcher:
         for j in range(k, min(k + after, r.n)):
             if r.sent[j] != r.sent[s]:
                 break
-            if negates(j):
+            if negates(j) or a.norms[j] in owners:
                 return True
         # Named as the fault anywhere in its clause: "the problem was '...'", "'...' is
         # exactly what went wrong".
