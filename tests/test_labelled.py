@@ -90,6 +90,8 @@ KNOWN: dict[str, str] = {
     "il072": "nouns of the bill with one courtesy phrase: reads as a terse explanation",
     "im027": "ticks between the order's nouns, then courtesy: the ticks are not clause breaks",
     "il024": "an apology alone meets the cake's required goal, to notice the mistake",
+    "qa145": "'no need to thank me' to a customer who never thanked: sarcasm only the "
+    "conversation shows; the same words are sincere in 13 good replies",
 }
 
 
