@@ -7,6 +7,7 @@ unknown names are problems reported with their place in the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from mot_sim.matching.matcher import LocaleWords
@@ -64,7 +65,7 @@ def locale_words(locale: str, lx: LocaleLexicon) -> tuple[LocaleWords, list[tupl
         negation_exceptions=frozenset(lx.negation_exceptions),
         subordinators=frozenset(lx.subordinators),
         quote_rejecters=frozenset(lx.quote_rejecters),
-        reported=tuple(norms for lead in lx.reported_speech if (norms := _norms(lead))),
+        reported=_by_first_word(_norms(lead) for lead in lx.reported_speech),
         reported_not=frozenset(lx.reported_speech_not),
         reported_openers=frozenset(lx.reported_speech_openers),
         quote_owners=frozenset(lx.quote_owners),
@@ -77,6 +78,15 @@ def _norms(phrase: str) -> tuple[str, ...]:
     """A phrase's words as the analysis reads them (contractions spelt out, Chinese
     folded to Simplified and read character by character)."""
     return tuple(t.norm for t in tokenize(phrase) if t.kind != "punct")
+
+
+def _by_first_word(leads: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Leads filed under their first word, so a reply's word finds its few at once."""
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for lead in leads:
+        if lead:
+            out[lead[0]] = (*out.get(lead[0], ()), lead)
+    return out
 
 
 def unknown_concepts(pattern: str, known: set[str] | frozenset[str]) -> list[str]:

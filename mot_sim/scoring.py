@@ -83,29 +83,13 @@ def _reported_clauses(a: Analysis, words: LocaleWords) -> set[int]:
     makes it a verdict ("您说得对"). "I thought you said..." is no such lead."""
     found: set[int] = set()
     norms, wclause = a.norms, a.wclause
-    heads = {lead[0] for lead in words.reported}
-    n = len(norms)
     opened = True  # only openers so far in this clause
-    for k in range(n):
-        clause = wclause[k]
+    for k, clause in enumerate(wclause):
         if k and wclause[k - 1] != clause:
             opened = True
-        if not opened:
-            continue
-        if norms[k] in heads and clause not in found:
-            for lead in words.reported:
-                end = k + len(lead)
-                if (
-                    end <= n
-                    and wclause[end - 1] == clause
-                    and tuple(norms[k:end]) == lead
-                    and not (
-                        end < n and wclause[end] == clause and norms[end] in words.reported_not
-                    )
-                ):
-                    found.add(clause)
-                    break
-        opened = norms[k] in words.reported_openers
+        if opened and clause not in found and words.reports_at(norms, wclause, k):
+            found.add(clause)
+        opened = opened and norms[k] in words.reported_openers
     return found
 
 

@@ -324,11 +324,27 @@ class LocaleWords:
     negation_exceptions: frozenset[str] = frozenset()  # "no *doubt*": negates nothing
     subordinators: frozenset[str] = frozenset()  # "if", "because": a negator before stops
     quote_rejecters: frozenset[str] = frozenset()  # "'...' is what went *wrong*"
-    reported: tuple[tuple[str, ...], ...] = ()  # "you said ...": the customer's words back
+    # "you said ...": the customer's words back; each lead filed under its first word.
+    reported: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     reported_not: frozenset[str] = frozenset()  # "您说*得*对": a verdict, not their words
     reported_openers: frozenset[str] = frozenset()  # "*so* you said", "*刚才*您说"
     quote_owners: frozenset[str] = frozenset()  # "'...', I *hear* you": the customer's words
     common: frozenset[str] = frozenset()  # function words: poor keys to index programs by
+
+    def reports_at(self, norms: Sequence[str], unit: Sequence[int], j: int) -> bool:
+        """Does a reported-speech lead start at word ``j``, inside one unit (clause) and
+        not made a verdict by the word after it in that unit ("您说*得*对")?"""
+        n = len(norms)
+        for lead in self.reported.get(norms[j], ()):
+            end = j + len(lead)
+            if (
+                end <= n
+                and unit[end - 1] == unit[j]
+                and tuple(norms[j:end]) == lead
+                and not (end < n and unit[end] == unit[j] and norms[end] in self.reported_not)
+            ):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -744,19 +760,12 @@ class Matcher:
 
         owners = self.words.quote_owners  # "'...', I *hear* you": the customer's words
 
-        def reports(j: int) -> bool:  # "you said '...'", "您说“...”", not "您说得对"
-            norms = a.norms
-            return any(
-                tuple(norms[j : j + len(lead)]) == lead
-                and (j + len(lead) >= r.n or norms[j + len(lead)] not in self.words.reported_not)
-                for lead in self.words.reported
-            )
-
         j = s - 1
         while j >= 0 and r.sent[j] == r.sent[s] and quoted(j):  # the quotation's own words
             j -= 1
         while j >= 0 and r.sent[j] == r.sent[s]:
-            if negates(j) or reports(j):
+            # "you said '...'", "您说“...”" (not "您说得对"): the customer's words back.
+            if negates(j) or self.words.reports_at(a.norms, a.wclause, j):
                 return True
             j -= 1
         k = e
